@@ -1,0 +1,16 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { HealthModule } from '@opal/platform-health';
+import type { IngestGatewayConfig } from './config/ingest-gateway.env';
+
+export const INGEST_GATEWAY_CONFIG = 'INGEST_GATEWAY:CONFIG';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: IngestGatewayConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [HealthModule],
+      providers: [{ provide: INGEST_GATEWAY_CONFIG, useValue: config }],
+    };
+  }
+}

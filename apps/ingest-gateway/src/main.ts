@@ -1,0 +1,12 @@
+import { parseEnvOrExit } from '@opal/platform-config';
+import { createHttpApp, listenAndAnnounce, runOrExit } from '@opal/platform-runtime';
+import { AppModule } from './app.module';
+import { INGEST_GATEWAY, loadIngestGatewayConfig } from './config/ingest-gateway.env';
+
+async function bootstrap() {
+  const config = parseEnvOrExit(() => loadIngestGatewayConfig(process.env));
+  const app = await createHttpApp(AppModule.forRoot(config), { bodyLimit: config.maxBodyBytes });
+  await listenAndAnnounce(app, INGEST_GATEWAY, config.http);
+}
+
+runOrExit(INGEST_GATEWAY, bootstrap);

@@ -1,0 +1,48 @@
+import { connect } from 'node:net';
+import { freePort, spawnInWorkspace, startNxApp, type RunningApp } from '@opal/platform-runtime/testing';
+
+const refusesConnections = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(false)));
+    socket.once('error', () => resolve(true));
+  });
+
+describe('ingest-gateway (started by Nx)', () => {
+  let app: RunningApp | undefined;
+  let port: number;
+
+  beforeAll(async () => {
+    port = await freePort();
+    app = await startNxApp('ingest-gateway', { PORT: String(port) });
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it('should answer GET /health/live with 200 and the process indicator', async () => {
+    const response = await fetch(`${app?.baseUrl}/health/live`);
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: 'ok', info: { process: { status: 'up' } } });
+  });
+
+  it('should close its port after SIGTERM', async () => {
+    await app?.stop('SIGTERM');
+    app = undefined;
+
+    expect(await refusesConnections(port)).toBe(true);
+  });
+});
+
+describe('ingest-gateway start-up validation', () => {
+  it('should exit 1 with one line naming the bad variable', async () => {
+    const run = spawnInWorkspace('node', ['dist/apps/ingest-gateway/main.js'], { PORT: 'abc', MAX_BODY_BYTES: '-5' });
+
+    expect(await run.exited()).toBe(1);
+    expect(run.output()).toBe(
+      'ingest-gateway: invalid environment: PORT="abc": expected a TCP port (integer 1-65535); MAX_BODY_BYTES="-5": expected a positive integer\n',
+    );
+  });
+});

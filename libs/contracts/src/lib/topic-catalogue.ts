@@ -1,0 +1,50 @@
+/**
+ * The one list of OPAL event types, their topics, record keys and dead-letter twins
+ * (ARCHITECTURE.md §2 and §4). Every producer, consumer and tool reads names from here.
+ */
+export const EVENT_TYPES = [
+  'workflow.started',
+  'agent.completed',
+  'workflow.completed',
+  'decision.generated',
+  'knowledge.upserted',
+  'decision.degraded',
+  'user.preferences.updated',
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export interface TopicDefinition {
+  eventType: EventType;
+  topic: string;
+  dlqTopic: string;
+  /** Payload field whose value becomes the Kafka record key (keeps one entity on one partition). */
+  keyField: string;
+}
+
+const KEY_FIELDS: Record<EventType, string> = {
+  'workflow.started': 'workflow_id',
+  'agent.completed': 'workflow_id',
+  'workflow.completed': 'workflow_id',
+  'decision.generated': 'workflow_id',
+  'knowledge.upserted': 'knowledge_id',
+  'decision.degraded': 'workflow_id',
+  'user.preferences.updated': 'user_id',
+};
+
+export const topicOf = (eventType: EventType): string => `opal.${eventType}`;
+export const dlqTopicOf = (topic: string): string => `${topic}.dlq`;
+
+export const TOPIC_CATALOGUE: readonly TopicDefinition[] = EVENT_TYPES.map((eventType) => ({
+  eventType,
+  topic: topicOf(eventType),
+  dlqTopic: dlqTopicOf(topicOf(eventType)),
+  keyField: KEY_FIELDS[eventType],
+}));
+
+export const CONSUMER_GROUPS = {
+  diagnostics: 'opal-diagnostics',
+  recommendations: 'opal-recommendations',
+} as const;
+
+export type ConsumerGroup = (typeof CONSUMER_GROUPS)[keyof typeof CONSUMER_GROUPS];

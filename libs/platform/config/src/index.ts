@@ -1,0 +1,38 @@
+export { InvalidEnvironmentError, parseEnv, parseEnvOrExit } from './lib/env-parser';
+export type { EnvSource } from './lib/env-parser';
+export {
+  booleanVar,
+  brokerListVar,
+  enumVar,
+  optionalSecretVar,
+  portVar,
+  positiveIntVar,
+  stringVar,
+  urlVar,
+} from './lib/env-vars';
+export {
+  httpEnv,
+  kafkaEnv,
+  redisEnv,
+  requirePairs,
+  CREDENTIAL_PAIRS,
+  runtimeEnv,
+  schemaRegistryEnv,
+  toHttpConfig,
+  toKafkaConfig,
+  toRedisConfig,
+  toRuntimeConfig,
+  toSchemaRegistryConfig,
+  platformSchema,
+  toPlatformConfig,
+} from './lib/platform-env';
+export type {
+  DeploymentEnvironment,
+  HttpConfig,
+  KafkaConnectionConfig,
+  PlatformConfig,
+  RedisConnectionConfig,
+  RuntimeConfig,
+  SchemaRegistryConnectionConfig,
+} from './lib/platform-env';
+export { LOCAL_STACK_DEFAULTS } from './lib/local-stack.defaults';

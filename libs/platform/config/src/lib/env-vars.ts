@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/**
+ * Builders for single environment variables. Each one states, in words a person reads in a
+ * start-up error, what it expects — zod's default messages talk about types, not env vars.
+ */
+const expecting = (what: string) => ({ error: `expected ${what}` });
+
+export function stringVar(fallback?: string) {
+  const base = z.string(expecting('a non-empty string')).min(1, expecting('a non-empty string'));
+  return fallback === undefined ? base : base.default(fallback);
+}
+
+export function optionalSecretVar() {
+  return z.string(expecting('a non-empty string')).min(1, expecting('a non-empty string')).optional();
+}
+
+export function portVar(fallback: number) {
+  const what = 'a TCP port (integer 1-65535)';
+  return z.coerce
+    .number(expecting(what))
+    .int(expecting(what))
+    .min(1, expecting(what))
+    .max(65535, expecting(what))
+    .default(fallback);
+}
+
+export function positiveIntVar(fallback: number) {
+  const what = 'a positive integer';
+  return z.coerce.number(expecting(what)).int(expecting(what)).positive(expecting(what)).default(fallback);
+}
+
+export function booleanVar(fallback: boolean) {
+  return z
+    .enum(['true', 'false', '1', '0'], expecting('true or false'))
+    .default(fallback ? 'true' : 'false')
+    .transform((value) => value === 'true' || value === '1');
+}
+
+export function enumVar<const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) {
+  return z.enum(values, expecting(`one of ${values.join(', ')}`)).default(fallback as never);
+}
+
+export function urlVar(fallback: string) {
+  return z
+    .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
+    .default(fallback)
+    .transform((value) => value.replace(/\/+$/, ''));
+}
+
+const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
+
+/** Comma-separated `host:port` list, as every Kafka client takes `bootstrap.servers`. */
+export function brokerListVar(fallback: string) {
+  const what = 'a comma-separated list of host:port';
+  return z
+    .string(expecting(what))
+    .default(fallback)
+    .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean))
+    .refine((brokers) => brokers.length > 0 && brokers.every((broker) => HOST_PORT.test(broker)), expecting(what));
+}

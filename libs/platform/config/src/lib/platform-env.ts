@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import { LOCAL_STACK_DEFAULTS } from './local-stack.defaults';
+import {
+  booleanVar,
+  brokerListVar,
+  enumVar,
+  optionalSecretVar,
+  portVar,
+  stringVar,
+  urlVar,
+} from './env-vars';
+
+/**
+ * Env fragments shared by every app (ARCHITECTURE.md §5). An app spreads the ones it needs into
+ * its own `z.object`, then maps the parsed flat result to typed sections with the `to*` helpers.
+ */
+
+export const DEPLOYMENT_ENVIRONMENTS = ['development', 'staging', 'production'] as const;
+export type DeploymentEnvironment = (typeof DEPLOYMENT_ENVIRONMENTS)[number];
+
+export const runtimeEnv = {
+  NODE_ENV: enumVar(DEPLOYMENT_ENVIRONMENTS, 'development'),
+  LOG_LEVEL: enumVar(['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const, 'info'),
+};
+
+export const httpEnv = (defaultPort: number) => ({
+  HOST: stringVar(LOCAL_STACK_DEFAULTS.httpHost),
+  PORT: portVar(defaultPort),
+});
+
+export const kafkaEnv = {
+  KAFKA_BROKERS: brokerListVar(LOCAL_STACK_DEFAULTS.kafkaBrokers),
+  KAFKA_USERNAME: optionalSecretVar(),
+  KAFKA_PASSWORD: optionalSecretVar(),
+  KAFKA_SASL_MECHANISM: enumVar(['scram-sha-256', 'scram-sha-512', 'plain'] as const, 'scram-sha-512'),
+  KAFKA_SSL: booleanVar(false),
+};
+
+export const schemaRegistryEnv = {
+  SCHEMA_REGISTRY_URL: urlVar(LOCAL_STACK_DEFAULTS.schemaRegistryUrl),
+  SCHEMA_REGISTRY_USERNAME: optionalSecretVar(),
+  SCHEMA_REGISTRY_PASSWORD: optionalSecretVar(),
+};
+
+export const redisEnv = {
+  REDIS_HOST: stringVar(LOCAL_STACK_DEFAULTS.redisHost),
+  REDIS_PORT: portVar(LOCAL_STACK_DEFAULTS.redisPort),
+  REDIS_PASSWORD: optionalSecretVar(),
+  REDIS_TLS: booleanVar(false),
+};
+
+type Parsed<T extends Record<string, z.ZodType>> = z.output<z.ZodObject<T>>;
+
+export interface RuntimeConfig {
+  environment: DeploymentEnvironment;
+  logLevel: Parsed<typeof runtimeEnv>['LOG_LEVEL'];
+}
+
+export interface HttpConfig {
+  host: string;
+  port: number;
+}
+
+export interface KafkaConnectionConfig {
+  brokers: string[];
+  ssl: boolean;
+  sasl?: { mechanism: Parsed<typeof kafkaEnv>['KAFKA_SASL_MECHANISM']; username: string; password: string };
+}
+
+export interface SchemaRegistryConnectionConfig {
+  url: string;
+  auth?: { username: string; password: string };
+}
+
+export interface RedisConnectionConfig {
+  host: string;
+  port: number;
+  password?: string;
+  tls: boolean;
+}
+
+export const toRuntimeConfig = (env: Parsed<typeof runtimeEnv>): RuntimeConfig => ({
+  environment: env.NODE_ENV,
+  logLevel: env.LOG_LEVEL,
+});
+
+export const toHttpConfig = (env: Parsed<ReturnType<typeof httpEnv>>): HttpConfig => ({
+  host: env.HOST,
+  port: env.PORT,
+});
+
+export function toKafkaConfig(env: Parsed<typeof kafkaEnv>): KafkaConnectionConfig {
+  const { KAFKA_USERNAME: username, KAFKA_PASSWORD: password } = env;
+  return {
+    brokers: env.KAFKA_BROKERS,
+    ssl: env.KAFKA_SSL,
+    ...(username && password ? { sasl: { mechanism: env.KAFKA_SASL_MECHANISM, username, password } } : {}),
+  };
+}
+
+export function toSchemaRegistryConfig(env: Parsed<typeof schemaRegistryEnv>): SchemaRegistryConnectionConfig {
+  const { SCHEMA_REGISTRY_USERNAME: username, SCHEMA_REGISTRY_PASSWORD: password } = env;
+  return { url: env.SCHEMA_REGISTRY_URL, ...(username && password ? { auth: { username, password } } : {}) };
+}
+
+export const toRedisConfig = (env: Parsed<typeof redisEnv>): RedisConnectionConfig => ({
+  host: env.REDIS_HOST,
+  port: env.REDIS_PORT,
+  ...(env.REDIS_PASSWORD ? { password: env.REDIS_PASSWORD } : {}),
+  tls: env.REDIS_TLS,
+});
+
+/** Credentials come in pairs: a username without its password is a deployment mistake, not "no auth". */
+export function requirePairs<T extends Record<string, unknown>>(pairs: ReadonlyArray<readonly [keyof T & string, keyof T & string]>) {
+  return (env: T, ctx: z.RefinementCtx) => {
+    for (const [a, b] of pairs) {
+      if (Boolean(env[a]) !== Boolean(env[b])) {
+        const missing = env[a] ? b : a;
+        ctx.addIssue({ code: 'custom', path: [missing], message: `expected ${a} and ${b} to be set together` });
+      }
+    }
+  };
+}
+
+/** Every username/password pair in the shared fragments. */
+export const CREDENTIAL_PAIRS = [
+  ['KAFKA_USERNAME', 'KAFKA_PASSWORD'],
+  ['SCHEMA_REGISTRY_USERNAME', 'SCHEMA_REGISTRY_PASSWORD'],
+] as const;
+
+/** The variables every app reads (runtime, HTTP, Kafka, registry, Redis), plus the app's own. */
+export function platformSchema<Extra extends Record<string, z.ZodType>>(defaultPort: number, extra: Extra) {
+  return z
+    .object({ ...runtimeEnv, ...httpEnv(defaultPort), ...kafkaEnv, ...schemaRegistryEnv, ...redisEnv, ...extra })
+    .superRefine(requirePairs(CREDENTIAL_PAIRS));
+}
+
+export interface PlatformConfig {
+  runtime: RuntimeConfig;
+  http: HttpConfig;
+  kafka: KafkaConnectionConfig;
+  schemaRegistry: SchemaRegistryConnectionConfig;
+  redis: RedisConnectionConfig;
+}
+
+type PlatformEnv = Parsed<typeof runtimeEnv> &
+  Parsed<ReturnType<typeof httpEnv>> &
+  Parsed<typeof kafkaEnv> &
+  Parsed<typeof schemaRegistryEnv> &
+  Parsed<typeof redisEnv>;
+
+export const toPlatformConfig = (env: PlatformEnv): PlatformConfig => ({
+  runtime: toRuntimeConfig(env),
+  http: toHttpConfig(env),
+  kafka: toKafkaConfig(env),
+  schemaRegistry: toSchemaRegistryConfig(env),
+  redis: toRedisConfig(env),
+});

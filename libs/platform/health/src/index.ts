@@ -1,0 +1,2 @@
+export { HealthModule } from './lib/health.module';
+export { ProcessHealthIndicator } from './lib/process.health-indicator';

@@ -1,0 +1,1 @@
+export { buildKafkaClientConfig } from './lib/kafka-client.config';

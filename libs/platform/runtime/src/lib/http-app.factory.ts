@@ -1,0 +1,22 @@
+import { Logger, type DynamicModule, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { HttpConfig } from '@opal/platform-config';
+
+/**
+ * Every app serves HTTP through Fastify (health, metrics and its own API). Shutdown hooks are on so
+ * SIGTERM closes Kafka and Redis clients through Nest's lifecycle instead of dropping them.
+ */
+export async function createHttpApp(rootModule: Type | DynamicModule, options: { bodyLimit?: number } = {}) {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    rootModule,
+    new FastifyAdapter({ bodyLimit: options.bodyLimit }),
+  );
+  app.enableShutdownHooks();
+  return app;
+}
+
+export async function listenAndAnnounce(app: NestFastifyApplication, appName: string, http: HttpConfig) {
+  await app.listen(http.port, http.host);
+  new Logger(appName).log(`${appName} listening on http://${http.host}:${http.port} (GET /health/live)`);
+}

@@ -1,0 +1,55 @@
+// Plumbing shared by `npm run up`, `npm run down` and `npm test`. Node built-ins only: it must run
+// before node_modules exists.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const STACK_DIR = process.env.OPAL_STACK_DIR ?? path.join(ROOT, '.stack');
+export const APPS = [
+  { name: 'ingest-gateway', port: Number(process.env.INGEST_GATEWAY_PORT ?? 3000) },
+  { name: 'diagnostics-worker', port: Number(process.env.DIAGNOSTICS_WORKER_PORT ?? 3001) },
+  { name: 'recommendations-worker', port: Number(process.env.RECOMMENDATIONS_WORKER_PORT ?? 3002) },
+];
+
+const started = Date.now();
+export const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
+export const step = (message) => console.log(`\n==> ${message} [${elapsed()}]`);
+
+/** Runs a command with inherited stdio; resolves with its exit code (never rejects). */
+export function run(command, args, options = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: ROOT, stdio: 'inherit', ...options });
+    child.once('error', (error) => {
+      console.error(`${command}: ${error.message}`);
+      resolve(127);
+    });
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+}
+
+/** `npm ci` when node_modules is missing or older than the lockfile; otherwise nothing. */
+export function ensureDependencies() {
+  const marker = path.join(ROOT, 'node_modules', '.package-lock.json');
+  const lock = path.join(ROOT, 'package-lock.json');
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  step('Installing npm dependencies (npm ci)');
+  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error('npm ci failed: see the output above');
+    process.exit(result.status ?? 1);
+  }
+}
+
+export const stack = (...args) => run('bash', [path.join(ROOT, 'tools/local-stack/stack.sh'), ...args]);
+export const nx = (...args) => run('npx', ['nx', ...args], { env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false' } });
+
+export async function isLive(port) {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/health/live`, { signal: AbortSignal.timeout(1000) });
+    return response.status === 200;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,612 @@
+#!/usr/bin/env bash
+# Local dev stack: Kafka (KRaft), Apicurio Registry (Confluent-compatible API) and Redis.
+#
+# Why this exists: the machines this repo is developed and tested on have no Docker,
+# but the integration tests need the real services, not mocks. This script fetches
+# Kafka and Apicurio from Maven Central and Redis from Debian, and runs them as plain
+# background processes bound to 127.0.0.1 only. All state (downloads, data, pid files,
+# logs) lives under .stack/ in the repo root (or $OPAL_STACK_DIR).
+#
+# Usage: tools/local-stack/stack.sh help      (details in tools/local-stack/README.md)
+set -euo pipefail
+
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_ROOT=$(cd "$SCRIPT_DIR/../.." && pwd)
+STACK_DIR=${OPAL_STACK_DIR:-$REPO_ROOT/.stack}
+
+KAFKA_VERSION=${KAFKA_VERSION:-4.1.1}
+APICURIO_VERSION=${APICURIO_VERSION:-3.3.3}
+
+KAFKA_PORT=${KAFKA_PORT:-9092}
+KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
+SCHEMA_REGISTRY_PORT=${SCHEMA_REGISTRY_PORT:-8081}
+SCHEMA_REGISTRY_MANAGEMENT_PORT=${SCHEMA_REGISTRY_MANAGEMENT_PORT:-9001}
+REDIS_PORT=${REDIS_PORT:-6379}
+
+KAFKA_TIMEOUT=${KAFKA_TIMEOUT:-120}
+REGISTRY_TIMEOUT=${REGISTRY_TIMEOUT:-180}
+REDIS_TIMEOUT=${REDIS_TIMEOUT:-30}
+STOP_TIMEOUT=30
+
+CACHE_DIR=$STACK_DIR/cache
+DATA_DIR=$STACK_DIR/data
+RUN_DIR=$STACK_DIR/run
+LOG_DIR=$STACK_DIR/logs
+
+KAFKA_HOME=$CACHE_DIR/kafka-$KAFKA_VERSION
+KAFKA_DATA=$DATA_DIR/kafka
+KAFKA_LOG4J=$SCRIPT_DIR/kafka/log4j2.properties
+APICURIO_HOME=$CACHE_DIR/apicurio-$APICURIO_VERSION
+REGISTRY_DATA=$DATA_DIR/registry
+REDIS_DATA=$DATA_DIR/redis
+
+MAVEN_DEPENDENCY_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.8.1
+
+ALL_SERVICES=(redis kafka registry) # start order; stop order is the reverse
+
+# ---------------------------------------------------------------------------
+# small helpers
+
+step() { printf '%-9s %s\n' "$1:" "$2"; }
+die() {
+  printf 'error: %s\n' "$*" >&2
+  exit 1
+}
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+since() { # start_ms -> "12.3s"
+  local ms=$(($(now_ms) - $1))
+  printf '%d.%ds' $((ms / 1000)) $(((ms % 1000) / 100))
+}
+
+require_cmd() { # cmd install-hint
+  command -v "$1" >/dev/null 2>&1 || die "'$1' not found on PATH; install it: $2"
+}
+
+java_major() { # java-binary -> major version (8, 17, 21, ...)
+  local out v
+  out=$("$1" -version 2>&1) || return 1
+  v=$(sed -n 's/.*version "\([^"]*\)".*/\1/p' <<<"$out" | head -n 1)
+  v=${v#1.} # 1.8.0_x -> 8
+  v=${v%%[!0-9]*}
+  [[ -n $v ]] || return 1
+  echo "$v"
+}
+
+require_java17() {
+  require_cmd java "apt-get install openjdk-17-jre-headless"
+  local v
+  v=$(java_major java) || die "could not determine the version of 'java' on PATH"
+  ((v >= 17)) || die "Kafka $KAFKA_VERSION needs Java 17+, but 'java' on PATH is Java $v; install it: apt-get install openjdk-17-jre-headless"
+}
+
+# Apicurio 3.x is compiled for Java 21 (class file 65), while Kafka runs on the default
+# Java 17, so the registry gets its own JVM: $REGISTRY_JAVA_HOME, else the newest
+# Java >= 21 found in /usr/lib/jvm, $JAVA_HOME or on PATH.
+registry_java() {
+  local j v best='' best_v=0
+  if [[ -n ${REGISTRY_JAVA_HOME:-} ]]; then
+    j=$REGISTRY_JAVA_HOME/bin/java
+    [[ -x $j ]] || die "REGISTRY_JAVA_HOME=$REGISTRY_JAVA_HOME has no bin/java"
+    v=$(java_major "$j") || die "could not run $j -version"
+    ((v >= 21)) || die "REGISTRY_JAVA_HOME points at Java $v; Apicurio Registry needs Java 21+"
+    echo "$j"
+    return
+  fi
+  for j in /usr/lib/jvm/*/bin/java ${JAVA_HOME:+"$JAVA_HOME/bin/java"} "$(command -v java || true)"; do
+    [[ -n $j && -x $j ]] || continue
+    v=$(java_major "$j" 2>/dev/null) || continue
+    if ((v >= 21 && v > best_v)); then best=$j best_v=$v; fi
+  done
+  [[ -n $best ]] || die "Apicurio Registry needs Java 21+ and none was found; install a JDK/JRE 21+ (e.g. Temurin 21 into /usr/lib/jvm) or set REGISTRY_JAVA_HOME"
+  echo "$best"
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Pid of a live process is not enough: after a reboot the number may belong to anyone.
+# Our processes are recognised by a path that appears in their command line or cwd.
+svc_marker() {
+  case $1 in
+    kafka) echo "$KAFKA_DATA/server.properties" ;;
+    registry) echo "$CACHE_DIR/apicurio-" ;;
+    redis) echo "cwd=$REDIS_DATA" ;; # redis-server rewrites its argv, but chdirs to --dir
+  esac
+}
+
+pid_file() { echo "$RUN_DIR/$1.pid"; }
+
+alive() { # also false for zombies (a child that died while we were still waiting)
+  local state
+  kill -0 "$1" 2>/dev/null || return 1
+  state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || true
+  [[ $state != Z ]]
+}
+
+our_pid() { # svc -> prints the pid if run/<svc>.pid names a live process we started
+  local f pid desc
+  f=$(pid_file "$1")
+  [[ -f $f ]] || return 1
+  pid=$(<"$f")
+  [[ $pid =~ ^[0-9]+$ ]] && alive "$pid" || return 1
+  desc="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true) cwd=$(readlink "/proc/$pid/cwd" 2>/dev/null || true)"
+  [[ $desc == *"$(svc_marker "$1")"* ]] || return 1
+  echo "$pid"
+}
+
+svc_port() {
+  case $1 in
+    kafka) echo "$KAFKA_PORT" ;;
+    registry) echo "$SCHEMA_REGISTRY_PORT" ;;
+    redis) echo "$REDIS_PORT" ;;
+  esac
+}
+
+# ---------------------------------------------------------------------------
+# "does it really answer?" checks
+
+kafka_answers() {
+  port_open "$KAFKA_PORT" || return 1
+  if command -v kcat >/dev/null 2>&1; then
+    timeout 15 kcat -b "127.0.0.1:$KAFKA_PORT" -L -m 5 >/dev/null 2>&1 || return 1
+  fi
+}
+
+# For our own broker also require the startup log line: the port opens a little
+# before the broker has finished recovering its logs.
+kafka_ready() {
+  grep -q 'Kafka Server started' "$LOG_DIR/kafka.log" 2>/dev/null && kafka_answers
+}
+
+registry_answers() {
+  command -v curl >/dev/null 2>&1 || return 1
+  curl -sf -o /dev/null --max-time 5 "http://127.0.0.1:$SCHEMA_REGISTRY_PORT/apis/ccompat/v7/subjects"
+}
+
+redis_answers() {
+  if command -v redis-cli >/dev/null 2>&1; then
+    [[ $(timeout 5 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null) == PONG ]]
+  else
+    (
+      exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT" || exit 1
+      printf 'PING\r\n' >&3
+      IFS= read -r -t 5 reply <&3 || exit 1
+      [[ $reply == +PONG* ]]
+    ) 2>/dev/null
+  fi
+}
+
+svc_answers() { "$1_answers"; }
+
+# ---------------------------------------------------------------------------
+# process management
+
+LAUNCHED_PID=
+launch() { # svc workdir cmd... : start detached; output -> logs/<svc>.log, pid -> run/<svc>.pid
+  local svc=$1 workdir=$2 log pidf i
+  shift 2
+  log=$LOG_DIR/$svc.log
+  pidf=$(pid_file "$svc")
+  if [[ -f $log ]]; then mv -f "$log" "$log.1"; fi
+  rm -f "$pidf"
+  mkdir -p "$workdir"
+  # setsid: own session, so a Ctrl-C in the terminal that ran `up` doesn't reach it.
+  # The inner shell writes its own pid and then execs the service, so the pid file
+  # holds the service's real pid. 9>&- : don't inherit our lock.
+  # shellcheck disable=SC2016 # $$, $0, $1 are for the inner shell
+  setsid nohup bash -c 'echo $$ >"$0"; cd "$1" && shift && exec "$@"' "$pidf" "$workdir" "$@" \
+    </dev/null >>"$log" 2>&1 9>&- &
+  for ((i = 0; i < 50; i++)); do
+    [[ -s $pidf ]] && break
+    sleep 0.1
+  done
+  [[ -s $pidf ]] || die "$svc did not start (no pid file); see $log"
+  LAUNCHED_PID=$(<"$pidf")
+}
+
+fail_with_log() { # svc message
+  local svc=$1 pid
+  {
+    printf 'error: %s: %s\n' "$svc" "$2"
+    printf -- '--- last 20 lines of %s ---\n' "$LOG_DIR/$svc.log"
+    tail -n 20 "$LOG_DIR/$svc.log" 2>/dev/null || true
+    printf -- '---\n'
+  } >&2
+  if pid=$(our_pid "$svc"); then
+    step "$svc" "stopping the half-started process (pid $pid)" >&2
+    stop_pid "$svc" >&2
+  fi
+  exit 1
+}
+
+wait_for() { # svc timeout-seconds check-function pid
+  local svc=$1 timeout=$2 check=$3 pid=$4 start elapsed next_note=30
+  start=$(now_ms)
+  while :; do
+    if "$check"; then
+      step "$svc" "ready on 127.0.0.1:$(svc_port "$svc") in $(since "$start")"
+      return 0
+    fi
+    alive "$pid" || fail_with_log "$svc" "process $pid exited before the service answered"
+    elapsed=$((($(now_ms) - start) / 1000))
+    ((elapsed < timeout)) || fail_with_log "$svc" "not answering after ${timeout}s"
+    if ((elapsed >= next_note)); then
+      step "$svc" "still waiting (${elapsed}s of ${timeout}s)..."
+      next_note=$((next_note + 30))
+    fi
+    sleep 0.5
+  done
+}
+
+stop_pid() { # svc : stop the process from run/<svc>.pid, and only that one
+  local svc=$1 pid pidf start i
+  pidf=$(pid_file "$svc")
+  if ! pid=$(our_pid "$svc"); then
+    if [[ -f $pidf ]]; then
+      rm -f "$pidf"
+      step "$svc" "not running (removed stale pid file)"
+    elif port_open "$(svc_port "$svc")"; then
+      step "$svc" "not started by this script (external service on port $(svc_port "$svc")); left alone"
+    else
+      step "$svc" "not running"
+    fi
+    return 0
+  fi
+  step "$svc" "stopping (pid $pid)"
+  start=$(now_ms)
+  kill -TERM "$pid" 2>/dev/null || true
+  while alive "$pid" && (($(now_ms) - start < STOP_TIMEOUT * 1000)); do sleep 0.1; done
+  if alive "$pid"; then
+    step "$svc" "still running after ${STOP_TIMEOUT}s; sending SIGKILL"
+    kill -KILL "$pid" 2>/dev/null || true
+    for ((i = 0; i < 50; i++)); do
+      alive "$pid" || break
+      sleep 0.1
+    done
+  fi
+  rm -f "$pidf"
+  step "$svc" "stopped in $(since "$start")"
+}
+
+# ---------------------------------------------------------------------------
+# kafka
+
+kafka_java() { # runs a Kafka class with the cached classpath
+  java -cp "$KAFKA_HOME/lib/*" -Dlog4j2.configurationFile="$KAFKA_LOG4J" "$@"
+}
+
+kafka_fetch() {
+  local marker=$KAFKA_HOME/.complete want start mlog=$LOG_DIR/maven-kafka.log
+  # The marker records the pom's hash too, so editing the pom refreshes the jars.
+  want="kafka $KAFKA_VERSION pom-sha256 $(sha256sum <"$SCRIPT_DIR/kafka/pom.xml" | cut -d' ' -f1)"
+  if [[ -f $marker && $(<"$marker") == "$want" ]]; then return 0; fi
+  require_cmd mvn "apt-get install maven"
+  step kafka "downloading Kafka $KAFKA_VERSION jars from Maven Central (first run only, ~1 min; log: $mlog)"
+  start=$(now_ms)
+  rm -rf "$KAFKA_HOME"
+  mkdir -p "$KAFKA_HOME"
+  if ! mvn -B -f "$SCRIPT_DIR/kafka/pom.xml" -Dkafka.version="$KAFKA_VERSION" \
+    "$MAVEN_DEPENDENCY_PLUGIN:copy-dependencies" -DincludeScope=runtime \
+    -DoutputDirectory="$KAFKA_HOME/lib" >"$mlog" 2>&1; then
+    tail -n 20 "$mlog" >&2
+    die "Maven could not fetch Kafka $KAFKA_VERSION (full log: $mlog)"
+  fi
+  compgen -G "$KAFKA_HOME/lib/kafka_2.13-$KAFKA_VERSION.jar" >/dev/null ||
+    die "Maven finished but $KAFKA_HOME/lib has no kafka_2.13-$KAFKA_VERSION.jar (log: $mlog)"
+  echo "$want" >"$marker"
+  step kafka "downloaded $(find "$KAFKA_HOME/lib" -name '*.jar' | wc -l) jars in $(since "$start")"
+}
+
+kafka_write_config() { # regenerated on every start, so port changes take effect
+  mkdir -p "$KAFKA_DATA/logs"
+  cat >"$KAFKA_DATA/server.properties" <<EOF
+# Generated by tools/local-stack/stack.sh on every start; edits are overwritten.
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$KAFKA_DATA/logs
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+# Topics are created by the project's own tooling (Apicurio creates its own too).
+auto.create.topics.enable=false
+EOF
+}
+
+kafka_format() { # once per data dir; the cluster id is kept so a re-format reuses it
+  local id flog=$LOG_DIR/kafka-format.log start
+  [[ -f $KAFKA_DATA/logs/meta.properties ]] && return 0
+  start=$(now_ms)
+  if [[ -s $KAFKA_DATA/cluster.id ]]; then
+    id=$(<"$KAFKA_DATA/cluster.id")
+  else
+    id=$(kafka_java kafka.tools.StorageTool random-uuid 2>>"$flog" | tail -n 1)
+    [[ $id =~ ^[A-Za-z0-9_-]{22}$ ]] || die "could not generate a Kafka cluster id (got '$id'; log: $flog)"
+    echo "$id" >"$KAFKA_DATA/cluster.id"
+  fi
+  step kafka "formatting storage in $KAFKA_DATA/logs (cluster id $id)"
+  if ! kafka_java kafka.tools.StorageTool format -t "$id" -c "$KAFKA_DATA/server.properties" \
+    --ignore-formatted >>"$flog" 2>&1; then
+    tail -n 20 "$flog" >&2
+    die "formatting Kafka storage failed (log: $flog)"
+  fi
+  step kafka "formatted in $(since "$start")"
+}
+
+kafka_up() {
+  require_java17
+  kafka_fetch
+  kafka_write_config
+  kafka_format
+  if port_open "$KAFKA_PORT"; then
+    die "port $KAFKA_PORT is in use by something that is not a Kafka broker; free it or set KAFKA_PORT"
+  fi
+  if port_open "$KAFKA_CONTROLLER_PORT"; then
+    die "controller port $KAFKA_CONTROLLER_PORT is already in use; free it or set KAFKA_CONTROLLER_PORT"
+  fi
+  step kafka "starting Kafka $KAFKA_VERSION on 127.0.0.1:$KAFKA_PORT (controller :$KAFKA_CONTROLLER_PORT)"
+  launch kafka "$KAFKA_DATA" java -Xms512m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true \
+    -Dlog4j2.configurationFile="$KAFKA_LOG4J" -cp "$KAFKA_HOME/lib/*" \
+    kafka.Kafka "$KAFKA_DATA/server.properties"
+  wait_for kafka "$KAFKA_TIMEOUT" kafka_ready "$LAUNCHED_PID"
+}
+
+# ---------------------------------------------------------------------------
+# registry (Apicurio)
+
+registry_fetch() {
+  local marker=$APICURIO_HOME/.complete start mlog=$LOG_DIR/maven-apicurio.log
+  local tarball=$APICURIO_HOME/apicurio-registry-app-$APICURIO_VERSION-all.tar.gz
+  if [[ -f $marker && -f $APICURIO_HOME/quarkus-run.jar ]]; then return 0; fi
+  require_cmd mvn "apt-get install maven"
+  step registry "downloading Apicurio Registry $APICURIO_VERSION from Maven Central (first run only, ~160 MB; log: $mlog)"
+  start=$(now_ms)
+  rm -rf "$APICURIO_HOME"
+  mkdir -p "$APICURIO_HOME"
+  # Run from the (pom-less) target dir so Maven doesn't pick up some project pom.
+  if ! (cd "$APICURIO_HOME" && mvn -B "$MAVEN_DEPENDENCY_PLUGIN:copy" \
+    -Dartifact="io.apicurio:apicurio-registry-app:$APICURIO_VERSION:tar.gz:all" \
+    -DoutputDirectory="$APICURIO_HOME") >"$mlog" 2>&1; then
+    tail -n 20 "$mlog" >&2
+    die "Maven could not fetch Apicurio Registry $APICURIO_VERSION (full log: $mlog)"
+  fi
+  step registry "downloaded in $(since "$start"); unpacking"
+  tar xzf "$tarball" -C "$APICURIO_HOME"
+  rm -f "$tarball" # ~/.m2 keeps a copy
+  [[ -f $APICURIO_HOME/quarkus-run.jar ]] || die "unpacked Apicurio has no quarkus-run.jar in $APICURIO_HOME"
+  echo "apicurio $APICURIO_VERSION" >"$marker"
+}
+
+registry_up() {
+  local java
+  java=$(registry_java)
+  registry_fetch
+  # KafkaSQL storage: schemas live in Kafka topics (kafkasql-journal, created by the
+  # registry itself), so ids survive registry restarts. Hence Kafka must run first.
+  if ! kafka_answers; then
+    step registry "needs Kafka on port $KAFKA_PORT; bringing it up first"
+    service_up kafka
+  fi
+  if port_open "$SCHEMA_REGISTRY_PORT"; then
+    die "port $SCHEMA_REGISTRY_PORT is in use by something that is not a schema registry; free it or set SCHEMA_REGISTRY_PORT"
+  fi
+  if port_open "$SCHEMA_REGISTRY_MANAGEMENT_PORT"; then
+    die "management port $SCHEMA_REGISTRY_MANAGEMENT_PORT is already in use; free it or set SCHEMA_REGISTRY_MANAGEMENT_PORT"
+  fi
+  step registry "starting Apicurio Registry $APICURIO_VERSION on 127.0.0.1:$SCHEMA_REGISTRY_PORT (Java $(java_major "$java"), usually 20-30s)"
+  # quarkus.management.* : otherwise the management interface listens on 0.0.0.0:9000.
+  launch registry "$REGISTRY_DATA" "$java" -Xmx512m \
+    -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$SCHEMA_REGISTRY_PORT" \
+    -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$SCHEMA_REGISTRY_MANAGEMENT_PORT" \
+    -Dapicurio.storage.kind=kafkasql -Dapicurio.kafkasql.bootstrap.servers="127.0.0.1:$KAFKA_PORT" \
+    -jar "$APICURIO_HOME/quarkus-run.jar"
+  wait_for registry "$REGISTRY_TIMEOUT" registry_answers "$LAUNCHED_PID"
+}
+
+# ---------------------------------------------------------------------------
+# redis
+
+redis_install() {
+  local alog=$LOG_DIR/apt-redis.log start
+  if ! command -v apt-get >/dev/null 2>&1 || [[ $(id -u) != 0 ]]; then
+    die "redis-server not found; install redis-server, e.g. apt-get install redis-server"
+  fi
+  step redis "redis-server not found; installing it with apt-get (can take a few minutes; log: $alog)"
+  start=$(now_ms)
+  export DEBIAN_FRONTEND=noninteractive
+  if ! apt-get install -y -qq redis-server >"$alog" 2>&1; then
+    step redis "install failed; running apt-get update and retrying"
+    if ! { apt-get update -qq && apt-get install -y -qq redis-server; } >>"$alog" 2>&1; then
+      tail -n 20 "$alog" >&2
+      die "apt-get install redis-server failed (log: $alog)"
+    fi
+  fi
+  step redis "installed redis-server in $(since "$start")"
+}
+
+redis_up() {
+  command -v redis-server >/dev/null 2>&1 || redis_install
+  # Debian's package may have just auto-started the system redis on our port.
+  if redis_answers; then
+    step redis "reusing external service on port $REDIS_PORT"
+    return 0
+  fi
+  if port_open "$REDIS_PORT"; then
+    die "port $REDIS_PORT is in use by something that does not answer Redis PING; free it or set REDIS_PORT"
+  fi
+  step redis "starting $(redis-server --version | cut -d' ' -f1-3) on 127.0.0.1:$REDIS_PORT"
+  launch redis "$REDIS_DATA" redis-server --bind 127.0.0.1 --port "$REDIS_PORT" \
+    --dir "$REDIS_DATA" --daemonize no --appendonly yes --save ''
+  wait_for redis "$REDIS_TIMEOUT" redis_answers "$LAUNCHED_PID"
+}
+
+# ---------------------------------------------------------------------------
+# commands
+
+service_up() { # svc : idempotent
+  local svc=$1 pid port
+  port=$(svc_port "$svc")
+  if pid=$(our_pid "$svc"); then
+    if svc_answers "$svc"; then
+      step "$svc" "running (pid $pid, 127.0.0.1:$port)"
+      return 0
+    fi
+    # e.g. a previous `up` was interrupted while it was still starting
+    step "$svc" "already starting (pid $pid); waiting for it"
+    case $svc in
+      kafka) wait_for kafka "$KAFKA_TIMEOUT" kafka_ready "$pid" ;;
+      registry) wait_for registry "$REGISTRY_TIMEOUT" registry_answers "$pid" ;;
+      redis) wait_for redis "$REDIS_TIMEOUT" redis_answers "$pid" ;;
+    esac
+    return 0
+  fi
+  if svc_answers "$svc"; then
+    step "$svc" "reusing external service on port $port"
+    return 0
+  fi
+  rm -f "$(pid_file "$svc")"
+  "${svc}_up"
+}
+
+# Serialises concurrent up/down runs (e.g. parallel test jobs).
+take_lock() {
+  command -v flock >/dev/null 2>&1 || return 0
+  exec 9>"$RUN_DIR/stack.lock"
+  if flock -n 9; then return 0; fi
+  step stack "another stack.sh up/down is running; waiting for it to finish"
+  flock -w 600 9 || die "another stack.sh up/down is still running (lock: $RUN_DIR/stack.lock)"
+}
+
+select_services() { # names... -> SELECTED (in start order); no names = all
+  local s a ok
+  SELECTED=()
+  for a in "$@"; do
+    ok=
+    for s in "${ALL_SERVICES[@]}"; do [[ $a == "$s" ]] && ok=1; done
+    [[ -n $ok ]] || die "unknown service '$a' (expected: ${ALL_SERVICES[*]})"
+  done
+  for s in "${ALL_SERVICES[@]}"; do
+    if (($# == 0)); then SELECTED+=("$s"); continue; fi
+    for a in "$@"; do
+      if [[ $a == "$s" ]]; then
+        SELECTED+=("$s")
+        break
+      fi
+    done
+  done
+}
+
+cmd_up() {
+  local start s
+  select_services "$@"
+  if [[ " ${SELECTED[*]} " == *" registry "* ]]; then require_cmd curl "apt-get install curl"; fi
+  take_lock
+  start=$(now_ms)
+  for s in "${SELECTED[@]}"; do service_up "$s"; done
+  step stack "up in $(since "$start"); for the env vars: eval \"\$(${0} env)\""
+}
+
+cmd_down() {
+  local i s
+  select_services "$@"
+  take_lock
+  for ((i = ${#SELECTED[@]} - 1; i >= 0; i--)); do
+    s=${SELECTED[i]}
+    if [[ $s == kafka ]] && [[ " ${SELECTED[*]} " != *" registry "* ]] && our_pid registry >/dev/null; then
+      step kafka "note: the registry keeps running and reconnects once Kafka is back"
+    fi
+    stop_pid "$s"
+  done
+}
+
+cmd_status() {
+  local s pid port
+  echo "state dir: $STACK_DIR"
+  for s in "${ALL_SERVICES[@]}"; do
+    port=$(svc_port "$s")
+    if pid=$(our_pid "$s"); then
+      if svc_answers "$s"; then
+        step "$s" "running (pid $pid, 127.0.0.1:$port)"
+      else
+        step "$s" "started (pid $pid) but not answering on port $port yet"
+      fi
+    elif svc_answers "$s"; then
+      step "$s" "external service on port $port (not managed by this script)"
+    elif [[ -f $(pid_file "$s") ]]; then
+      step "$s" "stopped (stale pid file)"
+    else
+      step "$s" "stopped"
+    fi
+  done
+}
+
+cmd_logs() {
+  local svc=${1:-} log
+  [[ -n $svc ]] || die "usage: stack.sh logs <service> [-f]"
+  select_services "$svc"
+  log=$LOG_DIR/$svc.log
+  [[ -f $log ]] || die "no log for $svc yet ($log)"
+  if [[ ${2:-} == -f ]]; then
+    exec tail -n 50 -F "$log"
+  fi
+  cat "$log"
+}
+
+cmd_env() {
+  cat <<EOF
+export KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT
+export SCHEMA_REGISTRY_URL=http://127.0.0.1:$SCHEMA_REGISTRY_PORT/apis/ccompat/v7
+export REDIS_HOST=127.0.0.1
+export REDIS_PORT=$REDIS_PORT
+EOF
+}
+
+usage() {
+  cat <<EOF
+Usage: ${0##*/} <command> [args]
+
+Local Kafka $KAFKA_VERSION (KRaft) + Apicurio Registry $APICURIO_VERSION + Redis on 127.0.0.1, no Docker.
+
+  up [service...]     start services (default: all; order redis, kafka, registry); idempotent
+  down [service...]   stop services this script started (default: all)
+  status              show what is running
+  logs <service> [-f] print (or follow) a service's log
+  env                 print export lines for KAFKA_BROKERS, SCHEMA_REGISTRY_URL, REDIS_HOST, REDIS_PORT
+  help                this text
+
+Services: ${ALL_SERVICES[*]}
+Ports:    KAFKA_PORT=$KAFKA_PORT KAFKA_CONTROLLER_PORT=$KAFKA_CONTROLLER_PORT
+          SCHEMA_REGISTRY_PORT=$SCHEMA_REGISTRY_PORT SCHEMA_REGISTRY_MANAGEMENT_PORT=$SCHEMA_REGISTRY_MANAGEMENT_PORT
+          REDIS_PORT=$REDIS_PORT
+State:    $STACK_DIR (override with OPAL_STACK_DIR)
+EOF
+}
+
+main() {
+  local cmd=${1:-help}
+  (($# > 0)) && shift
+  case $cmd in
+    up | down) mkdir -p "$CACHE_DIR" "$DATA_DIR" "$RUN_DIR" "$LOG_DIR" ;;
+  esac
+  case $cmd in
+    up) cmd_up "$@" ;;
+    down) cmd_down "$@" ;;
+    status) cmd_status ;;
+    logs) cmd_logs "$@" ;;
+    env) cmd_env ;;
+    help | -h | --help) usage ;;
+    *)
+      usage >&2
+      exit 2
+      ;;
+  esac
+}
+
+main "$@"

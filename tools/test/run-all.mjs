@@ -1,0 +1,100 @@
+// `npm test`: installs what is missing, starts the local stack if it is not running, then runs
+// every project's checks and tests through Nx and ends with one line: "N passed, N failed".
+//
+// Counting: each Jest test counts once (from tools/test/jest-summary-reporter.js); each lint or
+// typecheck task counts as one check; a task that failed without reporting a failed test (a crash,
+// a suite that would not load) counts as one failure, so nothing can fail silently.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT, elapsed, ensureDependencies, stack, step } from '../dev/workspace.mjs';
+
+const REPORT_DIR = path.join(ROOT, '.reports', 'jest');
+const SUMMARY_FILE = path.join(ROOT, '.reports', 'summary.txt');
+const JEST_TARGETS = new Set(['test', 'int-test']);
+
+/** Runs Nx, streaming its output, and returns the tasks it ran and the ones that failed. */
+function runNx(args) {
+  return new Promise((resolve) => {
+    const child = spawn('npx', ['nx', ...args, '--outputStyle=static'], {
+      cwd: ROOT,
+      env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const tee = (stream) => (chunk) => {
+      output += chunk;
+      stream.write(chunk);
+    };
+    child.stdout.on('data', tee(process.stdout));
+    child.stderr.on('data', tee(process.stderr));
+    child.once('exit', (code) => {
+      const ran = new Set([...output.matchAll(/^> nx run (\S+:\S+)/gm)].map((match) => match[1]));
+      const failedBlock = output.split(/Failed tasks:/)[1] ?? '';
+      const failed = new Set([...failedBlock.matchAll(/^\s*- (\S+:\S+)\s*$/gm)].map((match) => match[1]));
+      resolve({ code: code ?? 1, ran, failed });
+    });
+  });
+}
+
+function readJestReports() {
+  if (!existsSync(REPORT_DIR)) return [];
+  return readdirSync(REPORT_DIR)
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => JSON.parse(readFileSync(path.join(REPORT_DIR, file), 'utf8')));
+}
+
+const rows = [];
+const record = (name, passed, failed, note = '') => rows.push({ name, passed, failed, note });
+
+function recordNxRun({ code, ran, failed }, label) {
+  const checks = [...ran].filter((task) => !JEST_TARGETS.has(task.split(':')[1]));
+  for (const task of checks) record(task, failed.has(task) ? 0 : 1, failed.has(task) ? 1 : 0);
+  if (code !== 0 && ran.size === 0) record(label, 0, 1, 'nx failed before running any task');
+  return [...ran].filter((task) => JEST_TARGETS.has(task.split(':')[1]) && failed.has(task));
+}
+
+function finish() {
+  const crashed = new Set(pendingJestFailures);
+  for (const report of readJestReports()) {
+    const task = [...crashed].find((name) => name.startsWith(`${report.project}:`) && name.endsWith(`:${report.kind}`));
+    if (task && report.failed > 0) crashed.delete(task);
+    record(`${report.project}:${report.kind}`, report.passed, report.failed, report.failedTests.join('\n      '));
+  }
+  for (const task of crashed) record(task, 0, 1, 'task failed without a failing test (see its output above)');
+
+  const passed = rows.reduce((sum, row) => sum + row.passed, 0);
+  const failed = rows.reduce((sum, row) => sum + row.failed, 0);
+  console.log(`\n==> Summary [${elapsed()}]`);
+  for (const row of rows.sort((a, b) => a.name.localeCompare(b.name))) {
+    console.log(`  ${row.failed ? 'FAIL' : 'ok  '}  ${row.name.padEnd(40)} ${String(row.passed).padStart(4)} passed ${String(row.failed).padStart(3)} failed`);
+    if (row.failed && row.note) console.log(`      ${row.note}`);
+  }
+  const line = `${passed} passed, ${failed} failed`;
+  mkdirSync(path.dirname(SUMMARY_FILE), { recursive: true });
+  writeFileSync(SUMMARY_FILE, `${line}\n`);
+  console.log(line);
+  process.exit(failed > 0 || passed === 0 ? 1 : 0);
+}
+
+const pendingJestFailures = [];
+
+ensureDependencies();
+rmSync(path.join(ROOT, '.reports'), { recursive: true, force: true });
+
+step('Local stack: Kafka, Schema Registry, Redis (reused when already running)');
+if ((await stack('up')) !== 0) {
+  record('local-stack:up', 0, 1, 'the stack did not start; see tools/local-stack/stack.sh logs <service>');
+  finish();
+}
+
+step('Static checks: lint and typecheck for every project');
+recordNxRun(await runNx(['run-many', '-t', 'lint', 'typecheck', '--parallel=2']), 'static checks');
+
+step('Unit tests (every project)');
+pendingJestFailures.push(...recordNxRun(await runNx(['run-many', '-t', 'test', '--parallel=2', '--skip-nx-cache']), 'unit tests'));
+
+step('Integration tests against the real stack');
+pendingJestFailures.push(...recordNxRun(await runNx(['run-many', '-t', 'int-test', '--parallel=1', '--skip-nx-cache']), 'integration tests'));
+
+finish();

@@ -1,4 +1,4 @@
-// One webpack build for every Nest app: bundles the app with the workspace libs it imports
+// One webpack build for every Nest app and Node CLI tool: bundles the app with the workspace libs it imports
 // (resolved through tsconfig paths) and leaves node_modules external, so the output runs with the
 // repo's installed dependencies (or a production `npm ci --omit=dev` in an image).
 // ts-loader runs tsc, which keeps the decorator metadata Nest's dependency injection reads;
@@ -16,7 +16,7 @@ module.exports = function appWebpackConfig(appDir) {
     target: 'node20',
     context: appDir,
     entry: './src/main.ts',
-    output: { path: path.join(workspaceRoot, 'dist/apps', path.basename(appDir)), filename: 'main.js', clean: true },
+    output: { path: path.join(workspaceRoot, 'dist', path.relative(workspaceRoot, appDir)), filename: 'main.js', clean: true },
     devtool: 'source-map',
     resolve: { extensions: ['.ts', '.js'], plugins: [new TsconfigPathsPlugin({ configFile: tsConfig })] },
     module: { rules: [{ test: /\.ts$/, loader: 'ts-loader', options: { configFile: tsConfig, transpileOnly: true } }] },

@@ -1,5 +1,5 @@
 // `npm run up`: one command from a fresh clone to a running system — dependencies, the local
-// stack (Kafka, Schema Registry, Redis), the three apps built and started in the background.
+// stack (Kafka, Schema Registry, Redis), topics and schemas, the three apps built and started.
 import { openSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -38,8 +38,11 @@ ensureDependencies();
 step('Starting the local stack');
 if ((await stack('up')) !== 0) process.exit(1);
 
-step('Building the apps');
-if ((await nx('run-many', '-t', 'build', '-p', ...APPS.map((app) => app.name), '--outputStyle=static')) !== 0) process.exit(1);
+step('Building the apps and tools');
+if ((await nx('run-many', '-t', 'build', '-p', ...APPS.map((app) => app.name), 'kafka-init', '--outputStyle=static')) !== 0) process.exit(1);
+
+step('Topics and schemas (kafka-init; idempotent)');
+if ((await nx('run', 'kafka-init:init', '--outputStyle=static')) !== 0) process.exit(1);
 
 step('Starting the apps');
 try {

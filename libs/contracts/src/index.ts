@@ -1,2 +1,42 @@
-export { CONSUMER_GROUPS, EVENT_TYPES, TOPIC_CATALOGUE, dlqTopicOf, topicOf } from './lib/topic-catalogue';
+export {
+  CONSUMER_GROUPS,
+  EVENT_TYPES,
+  TOPIC_CATALOGUE,
+  dlqTopicOf,
+  isEventType,
+  subjectOf,
+  topicOf,
+} from './lib/topic-catalogue';
 export type { ConsumerGroup, EventType, TopicDefinition } from './lib/topic-catalogue';
+export { AVRO_SCHEMAS } from './lib/generated/contracts.generated';
+export type {
+  AgentCompletedEvent,
+  AgentData,
+  DecisionDegradedEvent,
+  DecisionGeneratedEvent,
+  Environment,
+  EventEnvelope,
+  EventPayloadByType,
+  ExecutionStatus,
+  KnowledgeUpsertedEvent,
+  OpalEvent,
+  Recommendation,
+  Severity,
+  UserPreferences,
+  UserPreferencesUpdatedEvent,
+  WorkflowCompletedEvent,
+  WorkflowStartedEvent,
+  WorkflowStatus,
+} from './lib/generated/contracts.generated';
+export type {
+  AvroArraySchema,
+  AvroEnumSchema,
+  AvroFieldSchema,
+  AvroJsonValue,
+  AvroLogicalSchema,
+  AvroMapSchema,
+  AvroNonUnionSchema,
+  AvroPrimitiveType,
+  AvroRecordSchema,
+  AvroSchema,
+} from './lib/avro-schema.types';

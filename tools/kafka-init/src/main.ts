@@ -1,0 +1,58 @@
+// `npm run kafka:init` (init) and `npm run schemas:check` (check-schemas): the seed's
+// scripts/kafka-init.sh as a typed CLI. Prints a table of what it created, verified or found
+// drifting; exits non-zero with one clear line on any failure.
+import { Kafka } from 'kafkajs';
+import { parseEnvOrExit } from '@opal/platform-config';
+import { buildKafkaClientConfig } from '@opal/platform-kafka';
+import { SchemaRegistryClient } from '@opal/platform-schema-registry';
+import { runSchemaCheck } from './check-schemas.command';
+import { KAFKA_INIT, loadKafkaInitConfig, type KafkaInitConfig } from './config/kafka-init.env';
+import { EVENT_SUBJECT_SCHEMAS } from './event-schemas';
+import { runInit } from './init.command';
+import { formatTable } from './report-table';
+
+async function init(config: KafkaInitConfig): Promise<number> {
+  const admin = new Kafka(buildKafkaClientConfig(config.kafka, KAFKA_INIT)).admin();
+  await admin.connect();
+  try {
+    const registry = new SchemaRegistryClient(config.schemaRegistry);
+    const rows = await runInit({ admin, registry }, config.runtime.environment, EVENT_SUBJECT_SCHEMAS);
+    console.log(`kafka-init (${config.runtime.environment} profile, brokers ${config.kafka.brokers.join(',')})\n`);
+    console.log(formatTable(['kind', 'name', 'action', 'details'], rows.map((row) => [row.kind, row.name, row.action, row.details])));
+    const drift = rows.filter((row) => row.action === 'drift').length;
+    console.log(`\n${rows.length} items; ${drift ? `${drift} drifting (reported, not changed)` : 'no drift'}`);
+    return 0;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function checkSchemas(config: KafkaInitConfig): Promise<number> {
+  const rows = await runSchemaCheck(new SchemaRegistryClient(config.schemaRegistry), EVENT_SUBJECT_SCHEMAS);
+  console.log(formatTable(['subject', 'result', 'details'], rows.map((row) => [row.subject, row.result, row.details])));
+  const incompatible = rows.filter((row) => row.result === 'INCOMPATIBLE');
+  if (incompatible.length === 0) return 0;
+  console.error(`\nschemas:check: ${incompatible.map((row) => row.subject).join(', ')} not BACKWARD compatible; see libs/contracts/README.md`);
+  return 1;
+}
+
+const COMMANDS = { init, 'check-schemas': checkSchemas } as const;
+
+async function main() {
+  const name = process.argv[2] ?? 'init';
+  const command = name in COMMANDS ? COMMANDS[name as keyof typeof COMMANDS] : undefined;
+  if (!command) {
+    console.error(`${KAFKA_INIT}: unknown command "${name}"; expected one of: ${Object.keys(COMMANDS).join(', ')}`);
+    return 2;
+  }
+  return command(parseEnvOrExit(() => loadKafkaInitConfig(process.env)));
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const code = error instanceof Error && 'code' in error ? ` [${String(error.code)}]` : '';
+    console.error(`${KAFKA_INIT}: ${error instanceof Error ? error.message : String(error)}${code}`);
+    process.exit(1);
+  },
+);

@@ -3,7 +3,7 @@
 import { openSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { APPS, ROOT, STACK_DIR, elapsed, ensureDependencies, isLive, nx, stack, step } from './workspace.mjs';
+import { APPS, ROOT, STACK_DIR, devWebhookSecrets, elapsed, ensureDependencies, isLive, nx, stack, step } from './workspace.mjs';
 
 const READY_TIMEOUT_MS = 60_000;
 
@@ -14,7 +14,7 @@ function startApp({ name, port }) {
   const log = openSync(logFile, 'a');
   const child = spawn('node', [path.join(ROOT, 'dist/apps', name, 'main.js')], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port) },
+    env: { ...process.env, PORT: String(port), WEBHOOK_SECRETS: devWebhookSecrets() },
     detached: true,
     stdio: ['ignore', log, log],
   });

@@ -1,7 +1,8 @@
 // Plumbing shared by `npm run up`, `npm run down` and `npm test`. Node built-ins only: it must run
 // before node_modules exists.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -52,4 +53,18 @@ export async function isLive(port) {
   } catch {
     return false;
   }
+}
+
+/**
+ * The webhook secret of this machine's development setup: $WEBHOOK_SECRETS when set, otherwise a
+ * random `whsec_` secret generated once into .stack/ (git-ignored), never a value in the repo.
+ */
+export function devWebhookSecrets() {
+  if (process.env.WEBHOOK_SECRETS) return process.env.WEBHOOK_SECRETS;
+  const file = path.join(STACK_DIR, 'dev-webhook-secret');
+  if (!existsSync(file)) {
+    mkdirSync(STACK_DIR, { recursive: true });
+    writeFileSync(file, `whsec_${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
 }

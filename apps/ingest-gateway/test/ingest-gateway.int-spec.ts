@@ -8,13 +8,15 @@ const refusesConnections = (port: number) =>
     socket.once('error', () => resolve(true));
   });
 
+const TEST_SECRET = 'whsec_' + Buffer.from('integration-test-secret-0123456').toString('base64');
+
 describe('ingest-gateway (started by Nx)', () => {
   let app: RunningApp | undefined;
   let port: number;
 
   beforeAll(async () => {
     port = await freePort();
-    app = await startNxApp('ingest-gateway', { PORT: String(port) });
+    app = await startNxApp('ingest-gateway', { PORT: String(port), WEBHOOK_SECRETS: TEST_SECRET });
   });
 
   afterAll(async () => {
@@ -38,11 +40,11 @@ describe('ingest-gateway (started by Nx)', () => {
 
 describe('ingest-gateway start-up validation', () => {
   it('should exit 1 with one line naming the bad variable', async () => {
-    const run = spawnInWorkspace('node', ['dist/apps/ingest-gateway/main.js'], { PORT: 'abc', MAX_BODY_BYTES: '-5' });
+    const run = spawnInWorkspace('node', ['dist/apps/ingest-gateway/main.js'], { PORT: 'abc', MAX_BODY_BYTES: '-5', WEBHOOK_SECRETS: '' });
 
     expect(await run.exited()).toBe(1);
     expect(run.output()).toBe(
-      'ingest-gateway: invalid environment: PORT="abc": expected a TCP port (integer 1-65535); MAX_BODY_BYTES="-5": expected a positive integer\n',
+      'ingest-gateway: invalid environment: PORT="abc": expected a TCP port (integer 1-65535); WEBHOOK_SECRETS is required: expected whsec_<base64> secrets, comma-separated; MAX_BODY_BYTES="-5": expected a positive integer\n',
     );
   });
 });

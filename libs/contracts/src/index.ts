@@ -1,3 +1,6 @@
+export { ENVIRONMENTS, SCHEMA_VERSION } from './lib/envelope';
+export { signWebhook } from './lib/webhook-signing';
+export type { SignedWebhookHeaders } from './lib/webhook-signing';
 export {
   CONSUMER_GROUPS,
   EVENT_TYPES,

@@ -80,7 +80,8 @@ describe('every OPAL event through the real registry and broker', () => {
 
   it('should refuse a payload with a wrong type or a missing field before anything is produced, naming the field', async () => {
     const wrongType = { ...loadFixture('agent.completed'), processing_time_ms: 'fast' };
-    const { workflow_id: _omitted, ...missingField } = loadFixture('workflow.completed');
+    const missingField: Record<string, unknown> = { ...loadFixture('workflow.completed') };
+    delete missingField['workflow_id'];
 
     await expect(registry.encode('opal.agent.completed-value', wrongType)).rejects.toThrow(PayloadValidationError);
     await expect(registry.encode('opal.agent.completed-value', wrongType)).rejects.toThrow(/processing_time_ms/);

@@ -1,14 +1,51 @@
-import { parseEnv, platformSchema, positiveIntVar, toPlatformConfig, type EnvSource } from '@opal/platform-config';
+import { z } from 'zod';
+import {
+  enumVar,
+  parseEnv,
+  platformSchema,
+  positiveIntVar,
+  stringVar,
+  toPlatformConfig,
+  type EnvSource,
+} from '@opal/platform-config';
 
 export const INGEST_GATEWAY = 'ingest-gateway';
 
+const WEBHOOK_SECRET = /^whsec_[A-Za-z0-9+/]{16,}={0,2}$/;
+
+/** Standard Webhooks secrets, comma-separated: every one verifies, so a rotation has no gap. */
+const webhookSecretsVar = z
+  .string({ error: 'expected whsec_<base64> secrets, comma-separated' })
+  .transform((value) => value.split(',').map((secret) => secret.trim()).filter(Boolean))
+  .refine((secrets) => secrets.length > 0 && secrets.every((secret) => WEBHOOK_SECRET.test(secret)), {
+    error: 'expected whsec_<base64> secrets (at least 16 base64 characters each), comma-separated',
+  });
+
 const ingestGatewayEnv = platformSchema(3000, {
+  WEBHOOK_SECRETS: webhookSecretsVar,
   MAX_BODY_BYTES: positiveIntVar(1_048_576),
+  SOURCE_SYSTEM: stringVar('opal'),
+  RATE_LIMIT_PER_SECOND: positiveIntVar(1000),
+  IDEMPOTENCY_FAIL_MODE: enumVar(['open', 'closed'] as const, 'open'),
+  IDEMPOTENCY_TTL_SECONDS: positiveIntVar(86_400),
+  IDEMPOTENCY_LEASE_MS: positiveIntVar(30_000),
+  PRODUCER_MAX_BATCH_SIZE: positiveIntVar(500),
+  PRODUCER_LINGER_MS: positiveIntVar(5),
 });
 
 export type IngestGatewayConfig = ReturnType<typeof loadIngestGatewayConfig>;
 
 export function loadIngestGatewayConfig(env: EnvSource) {
   const parsed = parseEnv(INGEST_GATEWAY, ingestGatewayEnv, env);
-  return { ...toPlatformConfig(parsed), maxBodyBytes: parsed.MAX_BODY_BYTES };
+  return {
+    ...toPlatformConfig(parsed),
+    maxBodyBytes: parsed.MAX_BODY_BYTES,
+    webhooks: { secrets: parsed.WEBHOOK_SECRETS, sourceSystem: parsed.SOURCE_SYSTEM, rateLimitPerSecond: parsed.RATE_LIMIT_PER_SECOND },
+    idempotency: {
+      failMode: parsed.IDEMPOTENCY_FAIL_MODE,
+      ttlSeconds: parsed.IDEMPOTENCY_TTL_SECONDS,
+      leaseMs: parsed.IDEMPOTENCY_LEASE_MS,
+    },
+    producer: { maxBatchSize: parsed.PRODUCER_MAX_BATCH_SIZE, lingerMs: parsed.PRODUCER_LINGER_MS },
+  };
 }

@@ -2,6 +2,8 @@ import { Logger, type DynamicModule, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { HttpConfig } from '@opal/platform-config';
+import { installFastifyProblemHandlers } from './problem/problem-details.fastify';
+import { ProblemDetailsFilter } from './problem/problem-details.filter';
 
 /**
  * Every app serves HTTP through Fastify (health, metrics and its own API). Shutdown hooks are on so
@@ -13,6 +15,8 @@ export async function createHttpApp(rootModule: Type | DynamicModule, options: {
     new FastifyAdapter({ bodyLimit: options.bodyLimit }),
   );
   app.enableShutdownHooks();
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  installFastifyProblemHandlers(app);
   return app;
 }
 

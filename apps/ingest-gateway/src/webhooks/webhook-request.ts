@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { EVENT_TYPES, type EventType } from '@opal/contracts';
+
+/** One field-level problem, as it appears in problem+json `errors`. */
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+export type ParsedWebhook =
+  | { ok: true; type: EventType; occurredAt: number; data: Record<string, unknown> }
+  | { ok: false; kind: 'malformed-json' | 'unknown-event-type' | 'invalid-request'; errors: FieldProblem[] };
+
+const webhookBody = z.object({
+  type: z.string({ error: 'expected a string' }),
+  timestamp: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time, e.g. 2026-11-26T12:00:00Z' }),
+  data: z.record(z.string(), z.unknown(), { error: 'expected an object with the event fields' }),
+});
+
+/** Envelope fields are the gateway's to fill; accepting them from a caller would let it forge ids. */
+const RESERVED_FIELDS = ['schema_version', 'event_id', 'correlation_id', 'timestamp', 'source_system', 'environment'];
+
+/** `{"type", "timestamp", "data"}` from raw bytes, with every problem named by its path. */
+export function parseWebhookBody(rawBody: Buffer): ParsedWebhook {
+  let json: unknown;
+  try {
+    json = JSON.parse(rawBody.toString('utf8'));
+  } catch (error) {
+    return { ok: false, kind: 'malformed-json', errors: [{ path: '', message: (error as Error).message }] };
+  }
+  const result = webhookBody.safeParse(json);
+  if (!result.success) {
+    const errors = result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+    return { ok: false, kind: 'invalid-request', errors };
+  }
+  const { type, timestamp, data } = result.data;
+  if (!(EVENT_TYPES as readonly string[]).includes(type)) {
+    return { ok: false, kind: 'unknown-event-type', errors: [{ path: 'type', message: `expected one of ${EVENT_TYPES.join(', ')}` }] };
+  }
+  const reserved = RESERVED_FIELDS.filter((field) => field in data);
+  if (reserved.length > 0) {
+    const errors = reserved.map((field) => ({ path: `data.${field}`, message: 'is set by the gateway and must not be sent' }));
+    return { ok: false, kind: 'invalid-request', errors };
+  }
+  return { ok: true, type: type as EventType, occurredAt: Date.parse(timestamp), data };
+}

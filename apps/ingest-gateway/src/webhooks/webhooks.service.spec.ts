@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto';
+import { loadFixture } from '@opal/contracts/testing';
+import { signWebhook } from '@opal/contracts';
+import type { ProblemException } from '@opal/platform-runtime';
+import { WebhooksService } from './webhooks.service';
+import {
+  DependencyUnavailableError,
+  EventValidationError,
+  type AcceptedEvent,
+  type DeliveryClaim,
+  type DeliveryLedger,
+  type EventEncoder,
+  type EventPublisher,
+} from './webhook.ports';
+
+const SECRET = 'whsec_' + Buffer.from('unit-test-secret-0123456789').toString('base64');
+
+/** An in-memory ledger with the store's semantics: claim, done with result, release. */
+class FakeLedger implements DeliveryLedger {
+  readonly entries = new Map<string, { fingerprint: string; token: string; result?: AcceptedEvent }>();
+  async claim(deliveryId: string, fingerprint: string): Promise<DeliveryClaim> {
+    const entry = this.entries.get(deliveryId);
+    if (!entry) {
+      this.entries.set(deliveryId, { fingerprint, token: `t-${deliveryId}` });
+      return { state: 'claimed', token: `t-${deliveryId}` };
+    }
+    const sameFingerprint = entry.fingerprint === fingerprint;
+    return entry.result ? { state: 'done', sameFingerprint, result: entry.result } : { state: 'in-flight', sameFingerprint };
+  }
+  async complete(deliveryId: string, _token: string, result: AcceptedEvent) {
+    const entry = this.entries.get(deliveryId);
+    if (entry) entry.result = result;
+  }
+  async release(deliveryId: string) {
+    this.entries.delete(deliveryId);
+  }
+}
+
+function setup(overrides: { encoder?: EventEncoder; publisher?: EventPublisher; allowed?: boolean } = {}) {
+  const ledger = new FakeLedger();
+  const published: Array<{ topic: string; key: string; headers: Record<string, string> }> = [];
+  const publisher: EventPublisher = overrides.publisher ?? {
+    publish: async (record) => (published.push(record), { partition: 1, offset: String(published.length - 1) }),
+  };
+  const encoder: EventEncoder = overrides.encoder ?? { encode: async () => Buffer.from([0, 0, 0, 0, 1]) };
+  const limiter = { consume: async () => ({ allowed: overrides.allowed ?? true, retryAfterSeconds: 1 }) };
+  const service = new WebhooksService({ secrets: [SECRET], sourceSystem: 'opal', environment: 'development' }, ledger, encoder, publisher, limiter);
+  return { service, ledger, published };
+}
+
+function delivery(id: string, data: Record<string, unknown>, type = 'agent.completed') {
+  const rawBody = JSON.stringify({ type, timestamp: '2026-11-26T12:00:00Z', data });
+  return { rawBody: Buffer.from(rawBody), headers: signWebhook({ secrets: SECRET, deliveryId: id, body: rawBody }), correlationId: 'corr-1' };
+}
+
+const ENVELOPE = ['schema_version', 'event_id', 'correlation_id', 'timestamp', 'source_system', 'environment'];
+/** The fixture's type-specific fields: what a sender puts under `data`. */
+const agentData = Object.fromEntries(Object.entries(loadFixture('agent.completed')).filter(([field]) => !ENVELOPE.includes(field)));
+
+const problemOf = async (promise: Promise<unknown>) => {
+  try {
+    await promise;
+  } catch (error) {
+    return error as ProblemException;
+  }
+  throw new Error('expected a problem');
+};
+
+describe(WebhooksService.name, () => {
+  describe('accept', () => {
+    it('should publish once, keyed and headed per the contract, and answer 202 with the ack', async () => {
+      const { service, published } = setup();
+      const outcome = await service.accept(delivery('msg_1', agentData));
+
+      expect(outcome.status).toBe(202);
+      expect(outcome.body).toMatchObject({ topic: 'opal.agent.completed', partition: 1, offset: '0', duplicate: false });
+      expect(published).toHaveLength(1);
+      expect(published[0]).toMatchObject({ topic: 'opal.agent.completed', key: agentData.workflow_id });
+      expect(published[0]?.headers).toMatchObject({ event_type: 'agent.completed', event_id: outcome.body.event_id, correlation_id: 'corr-1' });
+    });
+
+    it('should answer a redelivery with 200, the original result and duplicate: true, publishing nothing', async () => {
+      const { service, published } = setup();
+      const first = await service.accept(delivery('msg_1', agentData));
+      const again = await service.accept(delivery('msg_1', agentData));
+
+      expect(again).toEqual({ status: 200, body: { ...first.body, duplicate: true } });
+      expect(published).toHaveLength(1);
+    });
+
+    it('should refuse the same delivery id with a different body (422) and while in flight (409)', async () => {
+      const { service, ledger } = setup();
+      await service.accept(delivery('msg_1', agentData));
+      expect((await problemOf(service.accept(delivery('msg_1', { ...agentData, offset: 2 })))).status).toBe(422);
+
+      ledger.entries.set('msg_2', { fingerprint: 'someone else', token: 't' });
+      expect((await problemOf(service.accept(delivery('msg_2', agentData)))).status).toBe(422);
+      const inFlight = delivery('msg_3', agentData);
+      await ledger.claim('msg_3', createHash('sha256').update(inFlight.rawBody).digest('hex'));
+      expect((await problemOf(service.accept(inFlight))).status).toBe(409);
+    });
+
+    it('should refuse a bad signature with 401 before anything else', async () => {
+      const { service, published } = setup();
+      const forged = { ...delivery('msg_1', agentData), rawBody: Buffer.from('{"type":"agent.completed"}') };
+      expect(await problemOf(service.accept(forged))).toMatchObject({ status: 401, code: 'invalid-signature' });
+      expect(published).toHaveLength(0);
+    });
+
+    it('should name the schema violation under data.<path> with 400', async () => {
+      const encoder = { encode: async () => Promise.reject(new EventValidationError([{ path: 'processing_time_ms', message: 'expected long, got "fast"' }])) };
+      const { service, published } = setup({ encoder });
+      const problem = await problemOf(service.accept(delivery('msg_1', { ...agentData, processing_time_ms: 'fast' })));
+
+      expect(problem).toMatchObject({ status: 400, code: 'validation-failed' });
+      expect(problem.options.errors).toEqual([{ path: 'data.processing_time_ms', message: 'expected long, got "fast"' }]);
+      expect(published).toHaveLength(0);
+    });
+
+    it('should answer 503 with Retry-After when Kafka is down, and let the retry through once it is back', async () => {
+      let down = true;
+      const publisher: EventPublisher = {
+        publish: async () => {
+          if (down) throw new DependencyUnavailableError('kafka');
+          return { partition: 0, offset: '7' };
+        },
+      };
+      const { service } = setup({ publisher });
+      const problem = await problemOf(service.accept(delivery('msg_1', agentData)));
+      expect(problem).toMatchObject({ status: 503, code: 'dependency-unavailable' });
+      expect(problem.options.headers?.['retry-after']).toBeDefined();
+
+      down = false;
+      expect((await service.accept(delivery('msg_1', agentData))).status).toBe(202);
+    });
+
+    it('should answer 429 when the source is over its rate', async () => {
+      const { service } = setup({ allowed: false });
+      expect(await problemOf(service.accept(delivery('msg_1', agentData)))).toMatchObject({ status: 429, code: 'rate-limited' });
+    });
+
+    it('should tell malformed JSON, unknown types and invalid requests apart', async () => {
+      const { service } = setup();
+      const signed = (id: string, rawBody: string) => ({ rawBody: Buffer.from(rawBody), headers: signWebhook({ secrets: SECRET, deliveryId: id, body: rawBody }), correlationId: 'c' });
+
+      expect((await problemOf(service.accept(signed('a', '{"type":')))).code).toBe('malformed-json');
+      expect((await problemOf(service.accept(delivery('b', agentData, 'agent.vanished')))).code).toBe('unknown-event-type');
+      expect((await problemOf(service.accept(signed('c', '{"type":"agent.completed","timestamp":"soon","data":{}}')))).code).toBe('validation-failed');
+    });
+  });
+});

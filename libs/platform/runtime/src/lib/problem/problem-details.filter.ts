@@ -1,0 +1,16 @@
+import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { sendProblem } from './problem-details';
+
+/** Every HTTP error a route throws leaves as problem+json; 5xx are logged with their cause. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger(ProblemDetailsFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const http = host.switchToHttp();
+    const problem = sendProblem(exception, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>());
+    if (problem.status >= 500) this.logger.error({ err: exception, status: problem.status }, 'request failed');
+  }
+}

@@ -1,0 +1,59 @@
+import { HttpException } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ProblemException, type ProblemFieldError } from './problem.exception';
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance: string;
+  correlation_id?: string;
+  errors?: ProblemFieldError[];
+}
+
+/** Fastify's own errors (raised before a route runs) carry a status and an FST_ code. */
+const FASTIFY_PROBLEMS: Record<number, { code: string; title: string }> = {
+  400: { code: 'bad-request', title: 'Bad request' },
+  404: { code: 'not-found', title: 'Not found' },
+  405: { code: 'method-not-allowed', title: 'Method not allowed' },
+  413: { code: 'payload-too-large', title: 'Payload too large' },
+  415: { code: 'unsupported-media-type', title: 'Unsupported media type' },
+};
+
+function toProblem(error: unknown): ProblemException {
+  if (error instanceof ProblemException) return error;
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const known = FASTIFY_PROBLEMS[status];
+    return new ProblemException(status, known?.code ?? `http-${status}`, known?.title ?? error.message, { detail: error.message });
+  }
+  const status = (error as { statusCode?: unknown })?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const known = FASTIFY_PROBLEMS[status] ?? { code: `http-${status}`, title: 'Request rejected' };
+    return new ProblemException(status, known.code, known.title, { detail: (error as Error).message });
+  }
+  // Anything else is our bug: no message, no stack to the caller (the log has them).
+  return new ProblemException(500, 'internal-error', 'Internal server error');
+}
+
+/** Sends `error` as `application/problem+json`, echoing the request's correlation id. */
+export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): ProblemException {
+  const problem = toProblem(error);
+  const correlationId = reply.getHeader('x-correlation-id') ?? request.headers['x-correlation-id'];
+  const body: ProblemBody = {
+    type: `/problems/${problem.code}`,
+    title: problem.title,
+    status: problem.status,
+    ...(problem.options.detail ? { detail: problem.options.detail } : {}),
+    instance: request.url,
+    ...(typeof correlationId === 'string' ? { correlation_id: correlationId } : {}),
+    ...(problem.options.errors ? { errors: problem.options.errors } : {}),
+  };
+  void reply
+    .status(problem.status)
+    .headers(problem.options.headers ?? {})
+    .type('application/problem+json')
+    .send(body);
+  return problem;
+}

@@ -39,7 +39,7 @@ step('Starting the local stack');
 if ((await stack('up')) !== 0) process.exit(1);
 
 step('Building the apps and tools');
-if ((await nx('run-many', '-t', 'build', '-p', ...APPS.map((app) => app.name), 'kafka-init', '--outputStyle=static')) !== 0) process.exit(1);
+if ((await nx('run-many', '-t', 'build', '-p', ...APPS.map((app) => app.name), 'kafka-init', 'test-producer', '--outputStyle=static')) !== 0) process.exit(1);
 
 step('Topics and schemas (kafka-init; idempotent)');
 if ((await nx('run', 'kafka-init:init', '--outputStyle=static')) !== 0) process.exit(1);
@@ -65,4 +65,8 @@ for (const app of APPS) console.log(`  ${app.name.padEnd(24)} http://127.0.0.1:$
 console.log(`  ${'kafka'.padEnd(24)} 127.0.0.1:${process.env.KAFKA_PORT ?? 9092}`);
 console.log(`  ${'schema registry'.padEnd(24)} http://127.0.0.1:${process.env.SCHEMA_REGISTRY_PORT ?? 8081}/apis/ccompat/v7`);
 console.log(`  ${'redis'.padEnd(24)} 127.0.0.1:${process.env.REDIS_PORT ?? 6379}`);
-console.log('\nStop everything with: npm run down');
+step('Sample flow: the producer test suite through the gateway (kafka:test-producer)');
+const sample = await nx('run', 'test-producer:run', '--outputStyle=static');
+console.log(sample === 0 ? '\nSample flow passed.' : '\nSample flow FAILED: see above.');
+console.log('Stop everything with: npm run down');
+if (sample !== 0) process.exit(1);

@@ -5,3 +5,34 @@ export { TopicProfileError } from './lib/topics/topic-profile.error';
 export { MANAGED_TOPIC_CONFIGS, TOPIC_PROFILES, topicSpecsFor } from './lib/topics/topic-profiles';
 export type { ManagedTopicConfig, TopicProfile, TopicSpec } from './lib/topics/topic-profiles';
 export type { TopicAction, TopicReportRow } from './lib/topics/topic-plan';
+export { KAFKA_ERROR_CODES } from './lib/kafka.error-codes';
+export type { KafkaErrorCode } from './lib/kafka.error-codes';
+export { EventProducer } from './lib/producer/event.producer';
+export { EventProducerModule } from './lib/producer/event-producer.module';
+export {
+  DEFAULT_DELIVERY_TIMEOUT_MS,
+  DEFAULT_LINGER_MS,
+  DEFAULT_MAX_BATCH_BYTES,
+  DEFAULT_MAX_BATCH_SIZE,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  EVENT_PRODUCER_OPTIONS,
+} from './lib/producer/event-producer.constants';
+export {
+  EventProducerError,
+  KafkaProduceError,
+  KafkaUnavailableError,
+  KafkaUnknownTopicError,
+} from './lib/producer/event-producer.errors';
+export { toEventProducerError } from './lib/producer/kafka-error.classifier';
+export type {
+  EventProducerOptions,
+  EventProducerStats,
+  EventRecord,
+  KafkaClientLike,
+  MetadataAdmin,
+  ProducedHook,
+  ProduceResult,
+  ProducerClient,
+  ProducerRetryOptions,
+  RecordPosition,
+} from './lib/producer/event-producer.types';

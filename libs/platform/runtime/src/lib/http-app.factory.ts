@@ -9,10 +9,12 @@ import { ProblemDetailsFilter } from './problem/problem-details.filter';
  * Every app serves HTTP through Fastify (health, metrics and its own API). Shutdown hooks are on so
  * SIGTERM closes Kafka and Redis clients through Nest's lifecycle instead of dropping them.
  */
-export async function createHttpApp(rootModule: Type | DynamicModule, options: { bodyLimit?: number } = {}) {
+/** `bodyParser: false` leaves request bodies to the app (e.g. raw bytes for signature checks). */
+export async function createHttpApp(rootModule: Type | DynamicModule, options: { bodyLimit?: number; bodyParser?: boolean } = {}) {
   const app = await NestFactory.create<NestFastifyApplication>(
     rootModule,
     new FastifyAdapter({ bodyLimit: options.bodyLimit }),
+    { bodyParser: options.bodyParser ?? true },
   );
   app.enableShutdownHooks();
   app.useGlobalFilters(new ProblemDetailsFilter());

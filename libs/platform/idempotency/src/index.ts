@@ -1,0 +1,42 @@
+export { IdempotencyStore } from './lib/idempotency.store';
+export { IdempotencyModule } from './lib/idempotency.module';
+export type { IdempotencyModuleOptions } from './lib/idempotency.module-options';
+export { IdempotencyInterceptor } from './lib/interceptor/idempotency.interceptor';
+export { Idempotent } from './lib/interceptor/idempotent.decorator';
+export { defaultIdempotencyKey, payloadFingerprint } from './lib/interceptor/idempotency.extractors';
+export type {
+  IdempotencyDuplicateResponse,
+  IdempotencyExtractor,
+  IdempotencyInterceptorOptions,
+} from './lib/interceptor/idempotency-interceptor.options';
+export { createIdempotencyRedisClient, idempotencyRedisOptions } from './lib/redis/idempotency-redis.options';
+export type { IdempotencyRedisConnection, IdempotencyRedisTimeouts } from './lib/redis/idempotency-redis.options';
+export { toCheckResult } from './lib/idempotency.check';
+export { idempotencyKey } from './lib/idempotency.key';
+export {
+  DEFAULT_DUPLICATE_RESPONSE,
+  DEFAULT_LEASE_MS,
+  DEFAULT_TIMEOUT_MS,
+  DEFAULT_TTL_SECONDS,
+  IDEMPOTENCY_INTERCEPTOR_OPTIONS,
+  IDEMPOTENCY_KEY_PREFIX,
+  IDEMPOTENCY_OPTIONS,
+} from './lib/idempotency.constants';
+export { IDEMPOTENCY_ERROR_CODES } from './lib/idempotency.error-codes';
+export type { IdempotencyErrorCode } from './lib/idempotency.error-codes';
+export {
+  IdempotencyError,
+  IdempotencyFingerprintMismatchError,
+  IdempotencyInFlightError,
+  IdempotencyKeyMissingError,
+  IdempotencyStoreUnavailableError,
+} from './lib/idempotency.errors';
+export type { IdempotencyOperation, IdempotencyUnavailableReason } from './lib/idempotency.errors';
+export type {
+  IdempotencyCheckHook,
+  IdempotencyCheckResult,
+  IdempotencyClaim,
+  IdempotencyClaimOptions,
+  IdempotencyStoreOptions,
+  IdempotencyStorePort,
+} from './lib/idempotency.types';

@@ -1,0 +1,15 @@
+import { IDEMPOTENCY_KEY_PREFIX } from './idempotency.constants';
+
+/**
+ * The Redis key of a record: `opal:idempotency:<scope>:<key>`. A scope may not contain `:`, so
+ * two (scope, key) pairs never share a record.
+ */
+export function idempotencyKey(scope: string, key: string): string {
+  if (typeof scope !== 'string' || scope.length === 0 || scope.includes(':')) {
+    throw new TypeError(`idempotency scope must be a non-empty string without ":", got ${JSON.stringify(scope)}`);
+  }
+  if (typeof key !== 'string' || key.length === 0) {
+    throw new TypeError(`idempotency key must be a non-empty string, got ${JSON.stringify(key)}`);
+  }
+  return `${IDEMPOTENCY_KEY_PREFIX}:${scope}:${key}`;
+}

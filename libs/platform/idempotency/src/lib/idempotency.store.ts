@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import { ReplyError, type Redis } from 'ioredis';
+import { DEFAULT_LEASE_MS, DEFAULT_TIMEOUT_MS, DEFAULT_TTL_SECONDS } from './idempotency.constants';
+import { toCheckResult } from './idempotency.check';
+import {
+  IdempotencyStoreUnavailableError,
+  type IdempotencyOperation,
+  type IdempotencyUnavailableReason,
+} from './idempotency.errors';
+import { idempotencyKey } from './idempotency.key';
+import { CLAIM_SCRIPT, COMPLETE_SCRIPT, RELEASE_SCRIPT, SCRIPT_COMMANDS } from './idempotency.scripts';
+import type {
+  IdempotencyCheckResult,
+  IdempotencyClaim,
+  IdempotencyClaimOptions,
+  IdempotencyStoreOptions,
+  IdempotencyStorePort,
+} from './idempotency.types';
+
+type ScriptCall = (key: string, ...args: Array<string | number>) => Promise<unknown>;
+type ScriptedRedis = Redis & Record<(typeof SCRIPT_COMMANDS)[keyof typeof SCRIPT_COMMANDS], ScriptCall>;
+
+/**
+ * Idempotency records in Redis (`opal:idempotency:<scope>:<key>`). Every state change is one Lua
+ * script, so one round trip and atomic. Every failure of Redis surfaces as
+ * `IdempotencyStoreUnavailableError` within `timeoutMs`.
+ *
+ * ```ts
+ * const claim = await store.claim('webhook', deliveryId, { fingerprint, leaseMs: 30_000 });
+ * if (claim.state === 'claimed') {
+ *   try { await store.complete('webhook', deliveryId, claim.token, await work()); }
+ *   catch (error) { await store.release('webhook', deliveryId, claim.token); throw error; }
+ * }
+ * ```
+ */
+export class IdempotencyStore implements IdempotencyStorePort {
+  private readonly redis: ScriptedRedis;
+  private readonly ttlSeconds: number;
+  private readonly leaseMs: number;
+  private readonly timeoutMs: number;
+  private connecting: Promise<void> | undefined;
+
+  /**
+   * @param client an ioredis client; the store defines three script commands on it and never
+   *   closes it. Give it `idempotencyRedisOptions()` (no offline queue, no resends) so a command
+   *   never runs late, after its caller gave up.
+   */
+  constructor(
+    client: Redis,
+    private readonly options: IdempotencyStoreOptions = {},
+  ) {
+    this.ttlSeconds = positiveInteger('ttlSeconds', options.ttlSeconds ?? DEFAULT_TTL_SECONDS);
+    this.leaseMs = positiveInteger('leaseMs', options.leaseMs ?? DEFAULT_LEASE_MS);
+    this.timeoutMs = positiveInteger('timeoutMs', options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    client.defineCommand(SCRIPT_COMMANDS.claim, { numberOfKeys: 1, lua: CLAIM_SCRIPT });
+    client.defineCommand(SCRIPT_COMMANDS.complete, { numberOfKeys: 1, lua: COMPLETE_SCRIPT });
+    client.defineCommand(SCRIPT_COMMANDS.release, { numberOfKeys: 1, lua: RELEASE_SCRIPT });
+    this.redis = client as ScriptedRedis;
+  }
+
+  /**
+   * Takes `key` in `scope` for `leaseMs`, or says why not: `in-flight` (an unexpired lease) or
+   * `done` (with the stored result). `sameFingerprint` tells a redelivery from a different payload
+   * under the same key. An expired lease is claimed again.
+   */
+  async claim<TResult = unknown>(
+    scope: string,
+    key: string,
+    options: IdempotencyClaimOptions = {},
+  ): Promise<IdempotencyClaim<TResult>> {
+    const redisKey = idempotencyKey(scope, key);
+    const fingerprint = options.fingerprint ?? '';
+    const leaseMs = positiveInteger('leaseMs', options.leaseMs ?? this.leaseMs);
+    const token = randomUUID();
+    let claim: IdempotencyClaim<TResult>;
+    try {
+      const reply = await this.run('claim', () =>
+        this.redis[SCRIPT_COMMANDS.claim](redisKey, fingerprint, token, leaseMs),
+      );
+      claim = parseClaimReply<TResult>(reply, token);
+    } catch (error) {
+      this.report(scope, 'error');
+      throw error;
+    }
+    this.report(scope, toCheckResult(claim));
+    return claim;
+  }
+
+  /**
+   * Stores `result` (as JSON; `undefined` becomes `null`) and marks the record done, expiring
+   * after `ttlSeconds` (default: the store's). Returns false, changing nothing, when `token` no
+   * longer owns the claim (its lease expired, perhaps taken over by another caller).
+   */
+  async complete(scope: string, key: string, token: string, result: unknown, ttlSeconds?: number): Promise<boolean> {
+    const redisKey = idempotencyKey(scope, key);
+    const ttl = positiveInteger('ttlSeconds', ttlSeconds ?? this.ttlSeconds);
+    const json = JSON.stringify(result) ?? 'null';
+    const reply = await this.run('complete', () => this.redis[SCRIPT_COMMANDS.complete](redisKey, token, json, ttl));
+    return reply === 1;
+  }
+
+  /** Drops the claim (the work failed) so the next attempt can claim at once; false when `token` no longer owns it. */
+  async release(scope: string, key: string, token: string): Promise<boolean> {
+    const redisKey = idempotencyKey(scope, key);
+    const reply = await this.run('release', () => this.redis[SCRIPT_COMMANDS.release](redisKey, token));
+    return reply === 1;
+  }
+
+  private async run(operation: IdempotencyOperation, call: () => Promise<unknown>): Promise<unknown> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new IdempotencyStoreUnavailableError(operation, 'timeout')), this.timeoutMs);
+    });
+    try {
+      return await Promise.race([this.whenConnected().then(call), timeout]);
+    } catch (error) {
+      if (error instanceof IdempotencyStoreUnavailableError) throw error;
+      throw new IdempotencyStoreUnavailableError(operation, unavailableReason(error), { cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * While the client is (re)connecting, waits for it — within the call's timeout — instead of
+   * failing at once: a client without an offline queue would refuse every command sent before
+   * its first `ready`. A client waiting for its next reconnect attempt fails at once.
+   */
+  private async whenConnected(): Promise<void> {
+    const client = this.redis;
+    if (client.status !== 'wait' && client.status !== 'connecting' && client.status !== 'connect') return;
+    this.connecting ??= new Promise<void>((resolve, reject) => {
+      const settle = (error?: Error) => {
+        client.off('ready', onReady).off('error', onError).off('close', onClose);
+        this.connecting = undefined;
+        if (error) reject(error);
+        else resolve();
+      };
+      const onReady = () => settle();
+      const onError = (error: Error) => settle(error);
+      const onClose = () => settle(new Error('Connection is closed.'));
+      client.once('ready', onReady).once('error', onError).once('close', onClose);
+      if (client.status === 'wait') client.connect().catch(() => undefined);
+    });
+    return this.connecting;
+  }
+
+  private report(scope: string, result: IdempotencyCheckResult): void {
+    try {
+      this.options.onCheck?.(scope, result);
+    } catch {
+      // A metrics hook never decides the outcome of a check.
+    }
+  }
+}
+
+function parseClaimReply<TResult>(reply: unknown, token: string): IdempotencyClaim<TResult> {
+  if (Array.isArray(reply)) {
+    const [state, same, result] = reply as unknown[];
+    if (state === 'claimed') return { state: 'claimed', token };
+    if (state === 'in-flight') return { state: 'in-flight', sameFingerprint: same === 1 };
+    if (state === 'done' && typeof result === 'string') {
+      try {
+        return { state: 'done', sameFingerprint: same === 1, result: JSON.parse(result) as TResult };
+      } catch (error) {
+        throw new IdempotencyStoreUnavailableError('claim', 'reply', { cause: error });
+      }
+    }
+  }
+  throw new IdempotencyStoreUnavailableError('claim', 'reply', {
+    cause: new Error(`unexpected claim reply ${JSON.stringify(reply)}`),
+  });
+}
+
+function unavailableReason(error: unknown): IdempotencyUnavailableReason {
+  if (error instanceof ReplyError) return 'reply';
+  if (error instanceof Error && /timed? ?out/i.test(error.message)) return 'timeout';
+  return 'connection';
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new RangeError(`${name} must be a positive integer, got ${String(value)}`);
+  }
+  return value;
+}

@@ -1,0 +1,31 @@
+import type { RedisConnectionConfig } from '@opal/platform-config';
+import { idempotencyRedisOptions, type IdempotencyRedisConnection } from './idempotency-redis.options';
+
+describe(idempotencyRedisOptions.name, () => {
+  it('should fail fast: no offline queue, no resends, bounded commands and connects', () => {
+    expect(idempotencyRedisOptions({ host: 'redis', port: 6380 })).toEqual({
+      host: 'redis',
+      port: 6380,
+      connectionName: 'opal-idempotency',
+      commandTimeout: 1_000,
+      connectTimeout: 2_000,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      autoResendUnfulfilledCommands: false,
+      disconnectTimeout: 200,
+    });
+  });
+
+  it('should take the platform Redis config as it is, turning tls: true into default TLS options', () => {
+    const config: RedisConnectionConfig = { host: 'redis', port: 6380, password: 's3cret', tls: true };
+    const connection: IdempotencyRedisConnection = config;
+
+    expect(idempotencyRedisOptions(connection, { timeoutMs: 250, connectTimeoutMs: 500 })).toMatchObject({
+      password: 's3cret',
+      tls: {},
+      commandTimeout: 250,
+      connectTimeout: 500,
+    });
+    expect(idempotencyRedisOptions({ ...config, tls: false })).not.toHaveProperty('tls');
+  });
+});

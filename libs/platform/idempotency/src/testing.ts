@@ -1,0 +1,1 @@
+export { InMemoryIdempotencyStore } from './lib/testing/in-memory-idempotency.store';

@@ -1,0 +1,97 @@
+import { Redis } from 'ioredis';
+import {
+  IdempotencyStore,
+  createIdempotencyRedisClient,
+  idempotencyKey,
+  idempotencyRedisOptions,
+  type IdempotencyCheckResult,
+} from '../src';
+import { describeIdempotencyStoreContract } from './support/idempotency-store.contract';
+import { deleteScope, redisConnection, uniqueScope } from './support/redis-stack';
+
+describe(`${IdempotencyStore.name} (real Redis)`, () => {
+  const scope = uniqueScope('store');
+  const checks: Array<[string, IdempotencyCheckResult]> = [];
+  const redis = new Redis(idempotencyRedisOptions(redisConnection));
+  const store = new IdempotencyStore(redis, { onCheck: (s, result) => checks.push([s, result]) });
+  const clients: Redis[] = [];
+
+  beforeAll(async () => {
+    await new Promise<void>((resolve, reject) => {
+      redis.once('ready', () => resolve());
+      redis.once('error', reject);
+    });
+  });
+
+  afterAll(async () => {
+    await deleteScope(redis, scope);
+    await Promise.all([redis, ...clients].map((client) => client.quit()));
+  });
+
+  describeIdempotencyStoreContract(IdempotencyStore.name, () => ({ store, scope }));
+
+  describe('claim', () => {
+    it('should give exactly one of 50 concurrent claims of a key, over 10 fresh connections', async () => {
+      for (let i = 0; i < 10; i++) clients.push(createIdempotencyRedisClient(redisConnection));
+      const stores = clients.map((client) => new IdempotencyStore(client));
+
+      const claims = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => stores[i % stores.length]?.claim(scope, 'race', { fingerprint: 'same' })),
+      );
+
+      expect(claims.filter((claim) => claim?.state === 'claimed')).toHaveLength(1);
+      expect(claims.filter((claim) => claim?.state === 'in-flight' && claim.sameFingerprint)).toHaveLength(49);
+    });
+
+    it('should keep the in-flight record only for the lease', async () => {
+      await store.claim(scope, 'lease-ttl', { leaseMs: 5_000 });
+      const pttl = await redis.pttl(idempotencyKey(scope, 'lease-ttl'));
+
+      expect(pttl).toBeGreaterThan(0);
+      expect(pttl).toBeLessThanOrEqual(5_000);
+    });
+
+    it('should report each outcome to onCheck', async () => {
+      checks.length = 0;
+      const claim = await store.claim(scope, 'hooked', { fingerprint: 'a' });
+      await store.claim(scope, 'hooked', { fingerprint: 'a' });
+      await store.claim(scope, 'hooked', { fingerprint: 'b' });
+      if (claim.state !== 'claimed') throw new Error('expected a claim');
+      await store.complete(scope, 'hooked', claim.token, 1);
+      await store.claim(scope, 'hooked', { fingerprint: 'a' });
+      await store.claim(scope, 'hooked', { fingerprint: 'b' });
+
+      expect(checks).toEqual([
+        [scope, 'claimed'],
+        [scope, 'in_flight'],
+        [scope, 'mismatch'],
+        [scope, 'duplicate'],
+        [scope, 'mismatch'],
+      ]);
+    });
+  });
+
+  describe('complete', () => {
+    it('should set the TTL on the done record and drop the token', async () => {
+      const claim = await store.claim(scope, 'ttl', { fingerprint: 'f', leaseMs: 60_000 });
+      if (claim.state !== 'claimed') throw new Error('expected a claim');
+      await store.complete(scope, 'ttl', claim.token, { offset: '1' }, 120);
+      const key = idempotencyKey(scope, 'ttl');
+
+      const pttl = await redis.pttl(key);
+      expect(pttl).toBeGreaterThan(60_000);
+      expect(pttl).toBeLessThanOrEqual(120_000);
+      expect(await redis.hgetall(key)).toEqual({ state: 'done', fingerprint: 'f', result: '{"offset":"1"}' });
+    });
+
+    it('should use the store TTL (86400 s) by default', async () => {
+      const claim = await store.claim(scope, 'default-ttl');
+      if (claim.state !== 'claimed') throw new Error('expected a claim');
+      await store.complete(scope, 'default-ttl', claim.token, null);
+
+      const ttl = await redis.ttl(idempotencyKey(scope, 'default-ttl'));
+      expect(ttl).toBeGreaterThan(86_390);
+      expect(ttl).toBeLessThanOrEqual(86_400);
+    });
+  });
+});

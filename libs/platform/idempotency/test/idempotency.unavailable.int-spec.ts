@@ -1,0 +1,62 @@
+import { Redis } from 'ioredis';
+import {
+  IdempotencyStore,
+  IdempotencyStoreUnavailableError,
+  createIdempotencyRedisClient,
+  type IdempotencyCheckResult,
+} from '../src';
+import { unusedPort } from './support/redis-stack';
+
+describe(`${IdempotencyStore.name} (Redis unreachable)`, () => {
+  const clients: Redis[] = [];
+
+  afterAll(() => clients.forEach((client) => client.disconnect()));
+
+  it('should fail fast with IDEMPOTENCY_STORE_UNAVAILABLE on a closed port, and report an error check', async () => {
+    const client = createIdempotencyRedisClient({ host: '127.0.0.1', port: await unusedPort() });
+    clients.push(client);
+    client.on('error', () => undefined);
+    const checks: IdempotencyCheckResult[] = [];
+    const store = new IdempotencyStore(client, { onCheck: (_, result) => checks.push(result) });
+    const started = Date.now();
+
+    const error = await store.claim('webhook', 'msg_unreachable', { fingerprint: 'f' }).catch((e: unknown) => e);
+
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(error).toBeInstanceOf(IdempotencyStoreUnavailableError);
+    expect(error).toMatchObject({ code: 'IDEMPOTENCY_STORE_UNAVAILABLE', operation: 'claim', reason: 'connection' });
+    expect(checks).toEqual(['error']);
+  });
+
+  it('should fail complete and release as fast', async () => {
+    const client = createIdempotencyRedisClient({ host: '127.0.0.1', port: await unusedPort() });
+    clients.push(client);
+    client.on('error', () => undefined);
+    const store = new IdempotencyStore(client);
+    const started = Date.now();
+
+    await expect(store.complete('webhook', 'k', 'token', {})).rejects.toMatchObject({ operation: 'complete' });
+    await expect(store.release('webhook', 'k', 'token')).rejects.toMatchObject({ operation: 'release' });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('should bound a client that queues commands while offline by the store timeout', async () => {
+    const client = new Redis({
+      host: '127.0.0.1',
+      port: await unusedPort(),
+      retryStrategy: () => 10_000,
+      disconnectTimeout: 50,
+    });
+    clients.push(client);
+    client.on('error', () => undefined);
+    await new Promise((resolve) => client.once('reconnecting', resolve));
+    const store = new IdempotencyStore(client, { timeoutMs: 300 });
+    const started = Date.now();
+
+    await expect(store.claim('webhook', 'msg_queued')).rejects.toMatchObject({
+      code: 'IDEMPOTENCY_STORE_UNAVAILABLE',
+      reason: 'timeout',
+    });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+});

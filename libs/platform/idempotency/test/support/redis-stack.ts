@@ -1,0 +1,37 @@
+import { createServer } from 'node:net';
+import { LOCAL_STACK_DEFAULTS } from '@opal/platform-config';
+import { Redis } from 'ioredis';
+import { IDEMPOTENCY_KEY_PREFIX } from '../../src';
+
+/** The Redis of tools/local-stack, or the one `REDIS_HOST`/`REDIS_PORT` name. */
+export const redisConnection = {
+  host: process.env['REDIS_HOST'] ?? LOCAL_STACK_DEFAULTS.redisHost,
+  port: Number(process.env['REDIS_PORT'] ?? LOCAL_STACK_DEFAULTS.redisPort),
+};
+
+/** A scope unique to this run: the Redis is shared, so tests only ever touch their own keys. */
+export const uniqueScope = (name: string) => `it-${name}-${Date.now().toString(36)}-${process.pid}`;
+
+/** Deletes every record of `scope` (and of scopes that start with it), nothing else. */
+export async function deleteScope(redis: Redis, scope: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${IDEMPOTENCY_KEY_PREFIX}:${scope}*`, 'COUNT', 500);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
+
+/** A loopback port nobody listens on (bound, then released). */
+export function unusedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}

@@ -1,0 +1,12 @@
+/**
+ * Every code an error of this library can carry. Codes are stable strings: they travel in logs,
+ * problem+json bodies and DLQ headers, so callers switch on them, not on class names.
+ */
+export const KAFKA_ERROR_CODES = [
+  'KAFKA_UNAVAILABLE',
+  'KAFKA_PRODUCE_FAILED',
+  'KAFKA_TOPIC_PROFILE_UNSATISFIABLE',
+] as const;
+
+/** One of `KAFKA_ERROR_CODES`. */
+export type KafkaErrorCode = (typeof KAFKA_ERROR_CODES)[number];

@@ -1,0 +1,14 @@
+/** DI token under which `EventProducerModule` provides the producer options. */
+export const EVENT_PRODUCER_OPTIONS = 'KAFKA:EVENT_PRODUCER_OPTIONS';
+
+export const DEFAULT_MAX_BATCH_SIZE = 500;
+/** Uncompressed bytes per flush; stays under the broker's default `max.message.bytes` (1 MiB) before GZIP. */
+export const DEFAULT_MAX_BATCH_BYTES = 1_000_000;
+export const DEFAULT_LINGER_MS = 5;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 3_000;
+export const DEFAULT_DELIVERY_TIMEOUT_MS = 5_000;
+export const DEFAULT_RETRY = { retries: 3, initialRetryTime: 100, maxRetryTime: 1_000 } as const;
+/** The idempotent producer's ceiling: Kafka only guarantees ordering with at most 5 requests in flight. */
+export const MAX_IN_FLIGHT_REQUESTS_LIMIT = 5;
+export const DEFAULT_METADATA_MAX_AGE_MS = 300_000;
+export const DEFAULT_UNKNOWN_TOPIC_MAX_AGE_MS = 1_000;

@@ -4,7 +4,7 @@
 // Counting: each Jest test counts once (from tools/test/jest-summary-reporter.js); each lint or
 // typecheck task counts as one check; a task that failed without reporting a failed test (a crash,
 // a suite that would not load) counts as one failure, so nothing can fail silently.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, elapsed, ensureDependencies, stack, step } from '../dev/workspace.mjs';
@@ -79,7 +79,16 @@ function finish() {
 
 const pendingJestFailures = [];
 
+/** promtool (Debian's prometheus package) checks the /metrics exposition format in the tests. */
+function ensurePromtool() {
+  if (spawnSync('promtool', ['--version']).status === 0) return;
+  step('Installing promtool (apt-get install prometheus)');
+  const install = spawnSync('bash', ['-c', 'apt-get install -y -qq --no-install-recommends prometheus || (apt-get update -qq && apt-get install -y -qq --no-install-recommends prometheus)'], { stdio: 'inherit' });
+  if (install.status !== 0) console.error('could not install promtool: the metrics-format test will fail; install Debian\'s prometheus package');
+}
+
 ensureDependencies();
+ensurePromtool();
 rmSync(path.join(ROOT, '.reports'), { recursive: true, force: true });
 
 step('Local stack: Kafka, Schema Registry, Redis (reused when already running)');

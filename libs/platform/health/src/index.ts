@@ -1,2 +1,17 @@
 export { HealthModule } from './lib/health.module';
+export { DEFAULT_CHECK_TIMEOUT_MS, HEALTH_KEYS, HEALTH_OPTIONS, HEALTH_READINESS_INDICATORS } from './lib/health.constants';
+export type { HealthModuleExtras, HealthModuleOptions } from './lib/health.types';
 export { ProcessHealthIndicator } from './lib/process.health-indicator';
+export { DependencyHealthIndicator } from './lib/indicators/dependency.health-indicator';
+export type { ProbeDetails } from './lib/indicators/dependency.health-indicator';
+export { KafkaHealthIndicator } from './lib/indicators/kafka.health-indicator';
+export type { KafkaHealthAdmin, KafkaHealthIndicatorOptions } from './lib/indicators/kafka.health-indicator';
+export { RedisHealthIndicator } from './lib/indicators/redis.health-indicator';
+export type { RedisHealthIndicatorOptions, RedisPingClient } from './lib/indicators/redis.health-indicator';
+export { SchemaRegistryHealthIndicator } from './lib/indicators/schema-registry.health-indicator';
+export type { SchemaRegistryHealthIndicatorOptions } from './lib/indicators/schema-registry.health-indicator';
+export type { ReadinessIndicator } from './lib/readiness/readiness-indicator';
+export { kafkaReadiness, redisReadiness, schemaRegistryReadiness } from './lib/readiness/readiness.checks';
+export type { ReadinessCheck, ReadinessIndicatorFactory } from './lib/readiness/readiness.checks';
+export { ReadinessChecker } from './lib/readiness/readiness.checker';
+export type { ReadinessReport } from './lib/readiness/readiness.checker';

@@ -1,13 +1,23 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthHttpController } from './health.http.controller';
+import { ConfigurableModuleClass } from './health.module-definition';
 import { ProcessHealthIndicator } from './process.health-indicator';
+import { GracefulDrain } from './readiness/graceful-drain.service';
+import { ReadinessChecker } from './readiness/readiness.checker';
 
-/** `GET /health/live` for every app; readiness indicators for Kafka, Redis and the registry join here. */
+/**
+ * `GET /health/live` (the process) and `GET /health/ready` (the app's dependencies) for every app.
+ *
+ * Imported as is, readiness has no dependency to check. `HealthModule.forRoot({ readiness, imports,
+ * seedAliases, checkTimeoutMs, gracefulShutdownTimeoutMs })` chooses the checks: `kafkaReadiness`,
+ * `redisReadiness`, `schemaRegistryReadiness`, or any `ReadinessIndicator`. Readiness answers 503
+ * with Terminus's body when a check is down, and from the moment the app starts closing.
+ */
 @Module({
   imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })],
   controllers: [HealthHttpController],
-  providers: [ProcessHealthIndicator],
-  exports: [ProcessHealthIndicator],
+  providers: [ProcessHealthIndicator, ReadinessChecker, GracefulDrain],
+  exports: [ProcessHealthIndicator, ReadinessChecker],
 })
-export class HealthModule {}
+export class HealthModule extends ConfigurableModuleClass {}

@@ -1,0 +1,69 @@
+import { Inject, Injectable, Optional, ServiceUnavailableException } from '@nestjs/common';
+import {
+  HealthCheckService,
+  HealthIndicatorService,
+  type HealthCheckResult,
+  type HealthIndicatorFunction,
+  type HealthIndicatorResult,
+} from '@nestjs/terminus';
+import { messageOf, withinDeadline } from '../deadline';
+import { DEFAULT_CHECK_TIMEOUT_MS, HEALTH_OPTIONS, HEALTH_READINESS_INDICATORS } from '../health.constants';
+import type { HealthModuleOptions } from '../health.types';
+import { GracefulDrain } from './graceful-drain.service';
+import type { ReadinessIndicator } from './readiness-indicator';
+
+export interface ReadinessReport {
+  statusCode: 200 | 503;
+  /** Terminus's body: `status`, and `info` / `error` / `details` keyed by indicator. */
+  body: HealthCheckResult;
+}
+
+const SHUTTING_DOWN: HealthCheckResult = { status: 'shutting_down', info: {}, error: {}, details: {} };
+
+/** Runs the readiness indicators through Terminus and answers with a status code instead of throwing. */
+@Injectable()
+export class ReadinessChecker {
+  private readonly indicators: readonly ReadinessIndicator[];
+  private readonly timeoutMs: number;
+  private readonly results = new HealthIndicatorService();
+
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly drain: GracefulDrain,
+    @Optional() @Inject(HEALTH_READINESS_INDICATORS) indicators: ReadinessIndicator[] | null,
+    @Optional() @Inject(HEALTH_OPTIONS) options: HealthModuleOptions | null,
+  ) {
+    this.indicators = indicators ?? [];
+    this.timeoutMs = options?.checkTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
+  }
+
+  /** 200 when every indicator (or only the one under `key`) is up; 503 when one is down or the app is closing. */
+  async check(key?: string): Promise<ReadinessReport> {
+    if (this.drain.isDraining) return { statusCode: 503, body: SHUTTING_DOWN };
+    const selected = key === undefined ? this.indicators : this.indicators.filter((indicator) => indicator.key === key);
+    const checks = selected.length > 0 || key === undefined ? selected.map((i) => this.guarded(i)) : [this.missing(key)];
+    try {
+      return { statusCode: 200, body: await this.health.check(checks) };
+    } catch (error) {
+      if (error instanceof ServiceUnavailableException) {
+        return { statusCode: 503, body: error.getResponse() as HealthCheckResult };
+      }
+      throw error;
+    }
+  }
+
+  /** Whatever an indicator does (throw, hang), it ends as `up` or `down` under its key. */
+  private guarded(indicator: ReadinessIndicator): HealthIndicatorFunction {
+    return async (): Promise<HealthIndicatorResult> => {
+      try {
+        return await withinDeadline(Promise.resolve().then(() => indicator.check()), this.timeoutMs, indicator.key);
+      } catch (error) {
+        return this.results.check(indicator.key).down({ message: messageOf(error) });
+      }
+    };
+  }
+
+  private missing(key: string): HealthIndicatorFunction {
+    return async () => this.results.check(key).down({ message: `no readiness indicator is configured under "${key}"` });
+  }
+}

@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import { storage } from 'nestjs-pino/storage';
+import { CORRELATION_ID_HEADER, CORRELATION_ID_LOG_KEY, CORRELATION_ID_MAX_LENGTH } from '../observability.constants';
+
+/** Visible ASCII only: no spaces, control characters or line breaks that could forge log lines or headers. */
+const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
+
+type HeaderValue = string | string[] | number | undefined;
+
+interface RawRequestLike {
+  id?: unknown;
+  headers?: Record<string, HeaderValue>;
+}
+
+/** A Fastify request (`raw` is Node's message) or Node's `IncomingMessage` itself. */
+export type CorrelatedRequest = RawRequestLike & { raw?: RawRequestLike };
+
+/** Whether `value` may be used as a correlation id: 1–128 visible ASCII characters. */
+export function isValidCorrelationId(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= CORRELATION_ID_MAX_LENGTH && VISIBLE_ASCII.test(value);
+}
+
+/** The caller's `x-correlation-id` when valid, otherwise a fresh UUID. */
+export function resolveCorrelationId(header: HeaderValue): string {
+  return isValidCorrelationId(header) ? header : randomUUID();
+}
+
+/**
+ * The correlation id of `request` as logged and echoed by `ObservabilityModule`; falls back to a
+ * valid `x-correlation-id` header when the logging middleware did not run.
+ */
+export function correlationIdOf(request: CorrelatedRequest): string | undefined {
+  // Fastify keeps its own `request.id`; the logging middleware sets `id` on the Node message.
+  const raw = request.raw ?? request;
+  if (isValidCorrelationId(raw.id)) return raw.id;
+  const header = raw.headers?.[CORRELATION_ID_HEADER];
+  return isValidCorrelationId(header) ? header : undefined;
+}
+
+/** The correlation id of the HTTP request being handled, from anywhere in its async context. */
+export function currentCorrelationId(): string | undefined {
+  const value: unknown = storage.getStore()?.logger.bindings()[CORRELATION_ID_LOG_KEY];
+  return isValidCorrelationId(value) ? value : undefined;
+}

@@ -1,0 +1,26 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
+import { CORRELATION_ID_HEADER } from '../observability.constants';
+import { resolveCorrelationId } from './correlation-id';
+
+/**
+ * Makes Fastify's own request id the correlation id and echoes it on every response, errors and
+ * 404s included. Fastify's middleware layer copies `request.id` onto the Node message before
+ * pino-http runs, so the request logs carry the same value.
+ */
+@Injectable()
+export class FastifyCorrelationHook implements OnModuleInit {
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  onModuleInit(): void {
+    const adapter = this.adapterHost.httpAdapter;
+    if (adapter?.getType() !== 'fastify') return;
+    const fastify = adapter.getInstance<FastifyInstance>();
+    fastify.setGenReqId((req) => resolveCorrelationId(req.headers[CORRELATION_ID_HEADER]));
+    fastify.addHook('onRequest', (request, reply, done) => {
+      void reply.header(CORRELATION_ID_HEADER, request.id);
+      done();
+    });
+  }
+}

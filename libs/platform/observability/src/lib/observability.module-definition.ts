@@ -1,0 +1,61 @@
+import { ConfigurableModuleBuilder, type DynamicModule } from '@nestjs/common';
+import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { LoggerModule } from 'nestjs-pino';
+import { register } from 'prom-client';
+import { FastifyCorrelationHook } from './logging/fastify-correlation.hook';
+import { loggerModuleParams } from './logging/json-logger.factory';
+import { metricsControllerFor } from './metrics/metrics.http.controller';
+import { OpalMetrics } from './metrics/opal.metrics';
+import { collectProcessMetrics } from './metrics/process-metrics';
+import { METRICS_PATH, OBSERVABILITY_OPTIONS } from './observability.constants';
+import type { ObservabilityExtras, ObservabilityOptions } from './observability.types';
+
+/**
+ * Everything that depends on the options is built here: the options provider moves into a small
+ * module of its own so that nestjs-pino's `LoggerModule` can inject it too (sync or async).
+ */
+function withLoggingAndMetrics(definition: DynamicModule, extras: ObservabilityExtras): DynamicModule {
+  const { extraMetricsPaths = [], isGlobal = true } = extras;
+  const options: DynamicModule = {
+    module: class ObservabilityOptionsModule {},
+    imports: definition.imports ?? [],
+    providers: definition.providers ?? [],
+    exports: [OBSERVABILITY_OPTIONS],
+  };
+  return {
+    module: definition.module,
+    global: isGlobal,
+    imports: [
+      options,
+      LoggerModule.forRootAsync({
+        imports: [options],
+        inject: [OBSERVABILITY_OPTIONS],
+        useFactory: (resolved: ObservabilityOptions) => loggerModuleParams(resolved, extraMetricsPaths),
+      }),
+      PrometheusModule.register({
+        path: METRICS_PATH,
+        controller: metricsControllerFor(METRICS_PATH),
+        // Registered by `collectProcessMetrics`, minus the gauges promtool rejects.
+        defaultMetrics: { enabled: false },
+      }),
+    ],
+    controllers: extraMetricsPaths.map(metricsControllerFor),
+    providers: [
+      FastifyCorrelationHook,
+      {
+        provide: OpalMetrics,
+        useFactory: () => {
+          collectProcessMetrics(register);
+          return new OpalMetrics(register);
+        },
+      },
+    ],
+    exports: [OpalMetrics, options],
+  };
+}
+
+export const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
+  new ConfigurableModuleBuilder<ObservabilityOptions>({ optionsInjectionToken: OBSERVABILITY_OPTIONS })
+    .setClassMethodName('forRoot')
+    .setExtras<ObservabilityExtras>({ isGlobal: true, extraMetricsPaths: [] }, withLoggingAndMetrics)
+    .build();

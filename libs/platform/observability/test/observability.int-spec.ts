@@ -1,0 +1,210 @@
+import { spawnSync } from 'node:child_process';
+import { Writable } from 'node:stream';
+import { Body, Controller, Get, Logger, Module, Post, Req } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { freePort } from '@opal/platform-runtime/testing';
+import type { FastifyRequest } from 'fastify';
+import {
+  correlationIdOf,
+  currentCorrelationId,
+  JsonLogger,
+  OPAL_METRICS,
+  ObservabilityModule,
+  OpalMetrics,
+} from '../src/index';
+
+const lines: string[] = [];
+const destination = new Writable({
+  write(chunk: Buffer, _encoding, done) {
+    lines.push(...chunk.toString().split('\n').filter(Boolean));
+    done();
+  },
+});
+const parsedLines = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+
+@Controller()
+class ProbeHttpController {
+  private readonly logger = new Logger(ProbeHttpController.name);
+
+  @Get('probe')
+  probe(@Req() request: FastifyRequest) {
+    this.logger.log('probe handled');
+    return { fromRequest: correlationIdOf(request), fromContext: currentCorrelationId() };
+  }
+
+  @Post('probe')
+  echo(@Body() body: unknown) {
+    return { received: typeof body };
+  }
+
+  @Get('health/live')
+  live() {
+    return { status: 'ok' };
+  }
+}
+
+@Module({
+  imports: [
+    ObservabilityModule.forRoot({ appName: 'observability-int', logLevel: 'info', destination, extraMetricsPaths: ['/api/metrics'] }),
+  ],
+  controllers: [ProbeHttpController],
+})
+class ProbeAppModule {}
+
+const promtool = spawnSync('promtool', ['--version']).status === 0 ? 'promtool' : undefined;
+
+describe('ObservabilityModule in a Fastify app', () => {
+  let app: NestFastifyApplication;
+  let baseUrl: string;
+  let startupLines: Record<string, unknown>[];
+
+  beforeAll(async () => {
+    app = await NestFactory.create<NestFastifyApplication>(ProbeAppModule, new FastifyAdapter(), { bufferLogs: true });
+    app.useLogger(app.get(JsonLogger));
+    const port = await freePort();
+    await app.listen(port, '127.0.0.1');
+    baseUrl = `http://127.0.0.1:${port}`;
+    startupLines = parsedLines();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  beforeEach(() => {
+    lines.length = 0;
+  });
+
+  describe('GET /metrics', () => {
+    let response: Response;
+    let text: string;
+
+    beforeAll(async () => {
+      const metrics = app.get(OpalMetrics);
+      metrics.recordProduced('opal.workflow.started', 'success', 0.003);
+      metrics.recordConsumed('opal.workflow.started', 'opal-diagnostics', 'processed', 0.01);
+      metrics.setConsumerLag('opal.workflow.started', 0, 'opal-diagnostics', 3);
+      metrics.recordIdempotencyCheck('http', 'claimed');
+      metrics.recordWebhookRequest(202);
+      metrics.setCircuitBreakerState('redis', 'closed');
+      response = await fetch(`${baseUrl}/metrics`);
+      text = await response.text();
+    });
+
+    it('should answer the Prometheus text format', () => {
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    });
+
+    it.each(Object.values(OPAL_METRICS).map((m) => [m.name, m.type] as const))('should declare %s as a %s', (name, type) => {
+      expect(text).toContain(`# HELP ${name} `);
+      expect(text).toContain(`# TYPE ${name} ${type}`);
+    });
+
+    it('should include Node process metrics and the recorded samples', () => {
+      expect(text).toMatch(/^process_cpu_user_seconds_total \d/m);
+      expect(text).toMatch(/^nodejs_heap_size_used_bytes \d/m);
+      expect(text).toContain('opal_events_produced_total{topic="opal.workflow.started",result="success"} 1');
+      expect(text).toContain('opal_circuit_breaker_state{name="redis"} 0');
+    });
+
+    it('should pass `promtool check metrics`', () => {
+      if (!promtool) throw new Error('promtool is not installed: apt-get install prometheus (npm test and .ci/run install it)');
+      const check = spawnSync(promtool ?? 'promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+
+      expect({ status: check.status, output: `${check.stdout}${check.stderr}` }).toEqual({ status: 0, output: '' });
+    });
+
+    it('should serve the same metrics on /api/metrics', async () => {
+      const alias = await fetch(`${baseUrl}/api/metrics`);
+
+      expect(alias.status).toBe(200);
+      expect(await alias.text()).toContain('# TYPE opal_webhook_requests_total counter');
+    });
+  });
+
+  describe('request logs', () => {
+    it('should start with JSON lines only, none above info (no route-syntax warnings)', () => {
+      expect(startupLines.length).toBeGreaterThan(0);
+      expect(startupLines.filter((line) => line['level'] !== 'info')).toEqual([]);
+      expect(startupLines.every((line) => line['service'] === 'observability-int')).toBe(true);
+    });
+
+    it('should echo a valid x-correlation-id and log it as correlation_id on every line of the request', async () => {
+      const response = await fetch(`${baseUrl}/probe`, {
+        headers: {
+          'x-correlation-id': 'abc-123',
+          'webhook-signature': 'v1,c2VjcmV0LXNpZ25hdHVyZQ==',
+          authorization: 'Bearer top-secret-token',
+          cookie: 'session=s3cr3t',
+        },
+      });
+
+      expect(response.headers.get('x-correlation-id')).toBe('abc-123');
+      expect(await response.json()).toEqual({ fromRequest: 'abc-123', fromContext: 'abc-123' });
+      const logs = parsedLines();
+      const handled = logs.find((line) => line['msg'] === 'probe handled');
+      const completed = logs.find((line) => line['msg'] === 'request completed');
+      expect(handled).toMatchObject({ correlation_id: 'abc-123', service: 'observability-int', context: 'ProbeHttpController' });
+      expect(completed).toMatchObject({ correlation_id: 'abc-123', level: 'info', res: { statusCode: 200 } });
+      const raw = lines.join('\n');
+      expect(raw).toContain('"correlation_id":"abc-123"');
+      for (const secret of ['c2VjcmV0LXNpZ25hdHVyZQ==', 'top-secret-token', 's3cr3t']) expect(raw).not.toContain(secret);
+    });
+
+    it('should replace an invalid correlation id with a generated UUID and echo that', async () => {
+      const response = await fetch(`${baseUrl}/probe`, { headers: { 'x-correlation-id': 'has space' } });
+      const echoed = response.headers.get('x-correlation-id');
+
+      expect(echoed).toMatch(/^[0-9a-f-]{36}$/);
+      expect(parsedLines().find((line) => line['msg'] === 'request completed')).toMatchObject({ correlation_id: echoed });
+    });
+
+    it('should echo the correlation id on Fastify\'s own 404 and log it as a warning', async () => {
+      const response = await fetch(`${baseUrl}/nowhere`, { headers: { 'x-correlation-id': 'lost-1' } });
+
+      expect(response.status).toBe(404);
+      expect(response.headers.get('x-correlation-id')).toBe('lost-1');
+      expect(parsedLines().find((line) => line['msg'] === 'request completed')).toMatchObject({
+        correlation_id: 'lost-1',
+        level: 'warn',
+      });
+    });
+
+    it('should never log a request body', async () => {
+      const response = await fetch(`${baseUrl}/probe`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'someone@example.com' }),
+      });
+
+      expect(response.status).toBe(201);
+      expect(parsedLines().some((line) => line['msg'] === 'request completed')).toBe(true);
+      expect(lines.join('\n')).not.toContain('someone@example.com');
+    });
+
+    it('should not log probes and scrapes but still echo their correlation id', async () => {
+      const live = await fetch(`${baseUrl}/health/live`, { headers: { 'x-correlation-id': 'probe-1' } });
+      await fetch(`${baseUrl}/metrics`);
+      await fetch(`${baseUrl}/api/metrics`);
+      await fetch(`${baseUrl}/probe`);
+
+      expect(live.headers.get('x-correlation-id')).toBe('probe-1');
+      const urls = parsedLines()
+        .filter((line) => line['msg'] === 'request completed')
+        .map((line) => (line['req'] as { url: string }).url);
+      expect(urls).toEqual(['/probe']);
+    });
+
+    it('should log application lines outside requests as JSON with the service name', () => {
+      new Logger('Bootstrap').warn('outside any request');
+
+      expect(parsedLines().find((line) => line['msg'] === 'outside any request')).toMatchObject({
+        level: 'warn',
+        service: 'observability-int',
+        context: 'Bootstrap',
+      });
+    });
+  });
+});

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { LOCAL_STACK_DEFAULTS } from '@opal/platform-config';
 
 /** The registry of tools/local-stack, or the one `SCHEMA_REGISTRY_URL` names. */
@@ -15,16 +14,5 @@ export async function readSubjectConfig(subject: string): Promise<unknown> {
   return response.json();
 }
 
-/** A loopback port nobody listens on (bound, then released). */
-export function unusedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
+/** A loopback port nobody listens on: the workspace's shared helper. */
+export { freePort as unusedPort } from '@opal/platform-runtime/testing';

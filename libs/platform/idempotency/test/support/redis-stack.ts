@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { LOCAL_STACK_DEFAULTS } from '@opal/platform-config';
 import { Redis } from 'ioredis';
 import { IDEMPOTENCY_KEY_PREFIX } from '../../src';
@@ -22,16 +21,5 @@ export async function deleteScope(redis: Redis, scope: string): Promise<void> {
   } while (cursor !== '0');
 }
 
-/** A loopback port nobody listens on (bound, then released). */
-export function unusedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
+/** A loopback port nobody listens on: the workspace's shared helper. */
+export { freePort as unusedPort } from '@opal/platform-runtime/testing';

@@ -6,7 +6,12 @@ import { useRawJsonBodies } from './webhooks/raw-json-body';
 
 async function bootstrap() {
   const config = parseEnvOrExit(() => loadIngestGatewayConfig(process.env));
-  const app = await createHttpApp(AppModule.forRoot(config), { bodyLimit: config.maxBodyBytes, bodyParser: false });
+  const app = await createHttpApp(AppModule.forRoot(config), {
+    bodyLimit: config.maxBodyBytes,
+    bodyParser: false,
+    jsonLogs: true,
+    shutdownTimeoutMs: config.runtime.shutdownTimeoutMs,
+  });
   useRawJsonBodies(app, config.maxBodyBytes);
   await listenAndAnnounce(app, INGEST_GATEWAY, config.http);
 }

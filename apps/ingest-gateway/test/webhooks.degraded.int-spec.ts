@@ -20,6 +20,13 @@ async function withGateway<T>(env: Record<string, string>, run: (app: RunningApp
 
 const stack = (...args: string[]) => execFileSync('bash', ['tools/local-stack/stack.sh', ...args], { cwd: workspaceRoot, stdio: 'pipe' });
 
+/** `/health/ready`'s status and the names of the dependencies it reports down. */
+async function readiness(baseUrl: string): Promise<{ status: number; down: string[] }> {
+  const response = await fetch(`${baseUrl}/health/ready`);
+  const body = (await response.json()) as { error?: Record<string, unknown> };
+  return { status: response.status, down: Object.keys(body.error ?? {}).sort() };
+}
+
 describe('ingest-gateway under pressure and failure', () => {
   const tap = new TopicTap(brokers);
 
@@ -50,6 +57,7 @@ describe('ingest-gateway under pressure and failure', () => {
 
       expect(response.status).toBe(202);
       expect((await tap.read()).map((record) => record.headers['event_id'])).toEqual([response.body['event_id']]);
+      expect(await readiness(app.baseUrl)).toEqual({ status: 503, down: ['redis'] });
     });
   });
 
@@ -71,12 +79,15 @@ describe('ingest-gateway under pressure and failure', () => {
 
       stack('down', 'kafka');
       let during: number[] = [];
+      let readyDuring: Awaited<ReturnType<typeof readiness>> | undefined;
       try {
         during = (await Promise.all(Array.from({ length: 5 }, () => postWebhook(app.baseUrl, { body: body(), secrets: SECRET })))).map((r) => r.status);
+        readyDuring = await readiness(app.baseUrl);
       } finally {
         stack('up', 'kafka');
       }
       expect(during).toEqual([503, 503, 503, 503, 503]);
+      expect(readyDuring).toEqual({ status: 503, down: ['kafka'] });
 
       const deadline = Date.now() + 60_000;
       let status = 0;
@@ -85,6 +96,7 @@ describe('ingest-gateway under pressure and failure', () => {
         if (status !== 202) await new Promise((resolve) => setTimeout(resolve, 1000));
       }
       expect(status).toBe(202);
+      expect(await readiness(app.baseUrl)).toEqual({ status: 200, down: [] });
     });
   });
 });

@@ -2,17 +2,20 @@ import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '
 import { Redis } from 'ioredis';
 import { IdempotencyStore, idempotencyRedisOptions } from '@opal/platform-idempotency';
 import { EventProducer, buildKafkaClientConfig } from '@opal/platform-kafka';
+import { OpalMetrics } from '@opal/platform-observability';
 import { SchemaRegistryClient } from '@opal/platform-schema-registry';
 import { INGEST_GATEWAY, type IngestGatewayConfig } from '../config/ingest-gateway.env';
 import { KafkaEventPublisher } from './kafka-event.publisher';
 import { RedisDeliveryLedger } from './redis-delivery.ledger';
 import { RegistryEventEncoder } from './registry-event.encoder';
 import { WebhookRateLimiter } from './webhook-rate-limiter';
+import { WebhookRequestMetrics } from './webhook-request.metrics';
 import { DELIVERY_LEDGER, EVENT_ENCODER, EVENT_PUBLISHER, RATE_LIMITER } from './webhook.ports';
 import { WebhooksHttpController } from './webhooks.http.controller';
 import { WEBHOOKS_OPTIONS, WebhooksService, type WebhooksOptions } from './webhooks.service';
 
-const GATEWAY_REDIS = 'INGEST_GATEWAY:REDIS';
+/** The gateway's one Redis connection (ledger and rate limiter); exported for the readiness check. */
+export const GATEWAY_REDIS = 'INGEST_GATEWAY:REDIS';
 
 /** Closes the gateway's Redis connection after Nest has stopped serving requests. */
 class RedisCloser implements OnApplicationShutdown {
@@ -37,25 +40,36 @@ export class WebhooksModule {
       providers: [
         WebhooksService,
         RedisCloser,
+        WebhookRequestMetrics,
         { provide: WEBHOOKS_OPTIONS, useValue: options },
         { provide: GATEWAY_REDIS, useFactory: () => new Redis(idempotencyRedisOptions(config.redis)) },
         // The producer is a provider instance, so Nest's shutdown hooks flush and disconnect it.
         {
           provide: EventProducer,
-          useFactory: () =>
+          inject: [OpalMetrics],
+          useFactory: (metrics: OpalMetrics) =>
             new EventProducer({
               kafka: buildKafkaClientConfig(config.kafka, INGEST_GATEWAY),
               maxBatchSize: config.producer.maxBatchSize,
               lingerMs: config.producer.lingerMs,
+              onProduced: (topic, result, seconds) => metrics.recordProduced(topic, result, seconds),
             }),
         },
         {
           provide: DELIVERY_LEDGER,
-          inject: [GATEWAY_REDIS],
-          useFactory: (redis: Redis) =>
-            new RedisDeliveryLedger(new IdempotencyStore(redis, { ttlSeconds: config.idempotency.ttlSeconds, leaseMs: config.idempotency.leaseMs }), config.idempotency),
+          inject: [GATEWAY_REDIS, OpalMetrics],
+          useFactory: (redis: Redis, metrics: OpalMetrics) =>
+            new RedisDeliveryLedger(
+              new IdempotencyStore(redis, {
+                ttlSeconds: config.idempotency.ttlSeconds,
+                leaseMs: config.idempotency.leaseMs,
+                onCheck: (scope, result) => metrics.recordIdempotencyCheck(scope, result),
+              }),
+              config.idempotency,
+            ),
         },
-        { provide: EVENT_ENCODER, useFactory: () => new RegistryEventEncoder(new SchemaRegistryClient(config.schemaRegistry)) },
+        { provide: SchemaRegistryClient, useFactory: () => new SchemaRegistryClient(config.schemaRegistry) },
+        { provide: EVENT_ENCODER, inject: [SchemaRegistryClient], useFactory: (registry: SchemaRegistryClient) => new RegistryEventEncoder(registry) },
         { provide: EVENT_PUBLISHER, inject: [EventProducer], useFactory: (producer: EventProducer) => new KafkaEventPublisher(producer) },
         {
           provide: RATE_LIMITER,
@@ -63,6 +77,7 @@ export class WebhooksModule {
           useFactory: (redis: Redis) => new WebhookRateLimiter(redis, config.webhooks.rateLimitPerSecond),
         },
       ],
+      exports: [GATEWAY_REDIS, SchemaRegistryClient],
     };
   }
 }

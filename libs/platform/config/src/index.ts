@@ -4,6 +4,7 @@ export {
   booleanVar,
   brokerListVar,
   enumVar,
+  nonNegativeIntVar,
   optionalSecretVar,
   portVar,
   positiveIntVar,
@@ -25,6 +26,8 @@ export {
   toSchemaRegistryConfig,
   platformSchema,
   toPlatformConfig,
+  toWorkerConfig,
+  workerEnv,
 } from './lib/platform-env';
 export type {
   DeploymentEnvironment,
@@ -34,5 +37,6 @@ export type {
   RedisConnectionConfig,
   RuntimeConfig,
   SchemaRegistryConnectionConfig,
+  WorkerConfig,
 } from './lib/platform-env';
 export { LOCAL_STACK_DEFAULTS } from './lib/local-stack.defaults';

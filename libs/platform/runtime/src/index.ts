@@ -1,10 +1,7 @@
 export { createHttpApp, listenAndAnnounce } from './lib/http-app.factory';
 export { runOrExit } from './lib/run-or-exit';
-export { kafkaConsumerTransport } from './lib/kafka-consumer.transport';
-export type { KafkaConsumerTransportOptions } from './lib/kafka-consumer.transport';
 export { ProblemException } from './lib/problem/problem.exception';
 export type { ProblemFieldError, ProblemOptions } from './lib/problem/problem.exception';
 export { ProblemDetailsFilter } from './lib/problem/problem-details.filter';
-export { installFastifyProblemHandlers } from './lib/problem/problem-details.fastify';
 export { sendProblem } from './lib/problem/problem-details';
 export type { ProblemBody } from './lib/problem/problem-details';

@@ -30,6 +30,11 @@ export function positiveIntVar(fallback: number) {
   return z.coerce.number(expecting(what)).int(expecting(what)).positive(expecting(what)).default(fallback);
 }
 
+export function nonNegativeIntVar(fallback: number) {
+  const what = 'an integer >= 0';
+  return z.coerce.number(expecting(what)).int(expecting(what)).nonnegative(expecting(what)).default(fallback);
+}
+
 export function booleanVar(fallback: boolean) {
   return z
     .enum(['true', 'false', '1', '0'], expecting('true or false'))

@@ -4,8 +4,10 @@ import {
   booleanVar,
   brokerListVar,
   enumVar,
+  nonNegativeIntVar,
   optionalSecretVar,
   portVar,
+  positiveIntVar,
   stringVar,
   urlVar,
 } from './env-vars';
@@ -21,6 +23,10 @@ export type DeploymentEnvironment = (typeof DEPLOYMENT_ENVIRONMENTS)[number];
 export const runtimeEnv = {
   NODE_ENV: enumVar(DEPLOYMENT_ENVIRONMENTS, 'development'),
   LOG_LEVEL: enumVar(['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const, 'info'),
+  // Upper bound from SIGTERM to exit; Kubernetes' terminationGracePeriodSeconds must exceed it.
+  SHUTDOWN_TIMEOUT_MS: positiveIntVar(25_000),
+  // How long /health/ready answers 503 before the listener closes, so load balancers stop routing here.
+  SHUTDOWN_DRAIN_MS: nonNegativeIntVar(0),
 };
 
 export const httpEnv = (defaultPort: number) => ({
@@ -49,11 +55,46 @@ export const redisEnv = {
   REDIS_TLS: booleanVar(false),
 };
 
+/** Consumer settings both workers share (ARCHITECTURE.md §4). */
+export const workerEnv = {
+  // Attempts for a transient failure before the record goes to <topic>.dlq.
+  MAX_ATTEMPTS: positiveIntVar(5),
+  RETRY_BASE_DELAY_MS: positiveIntVar(200),
+  RETRY_MAX_DELAY_MS: positiveIntVar(10_000),
+  IDEMPOTENCY_TTL_SECONDS: positiveIntVar(86_400),
+  // A claim left by a crashed consumer frees itself after this; longer than any handler runs.
+  IDEMPOTENCY_LEASE_MS: positiveIntVar(15_000),
+  // How long the consumer stays paused behind an open circuit breaker before probing again.
+  CIRCUIT_BREAKER_RESET_MS: positiveIntVar(5_000),
+  CONSUMER_PARTITIONS_CONCURRENCY: positiveIntVar(3),
+  CONSUMER_LAG_INTERVAL_MS: positiveIntVar(5_000),
+};
+
 type Parsed<T extends Record<string, z.ZodType>> = z.output<z.ZodObject<T>>;
+
+export interface WorkerConfig {
+  maxAttempts: number;
+  retry: { baseDelayMs: number; maxDelayMs: number };
+  idempotency: { ttlSeconds: number; leaseMs: number };
+  circuitBreakerResetMs: number;
+  partitionsConcurrency: number;
+  lagIntervalMs: number;
+}
+
+export const toWorkerConfig = (env: Parsed<typeof workerEnv>): WorkerConfig => ({
+  maxAttempts: env.MAX_ATTEMPTS,
+  retry: { baseDelayMs: env.RETRY_BASE_DELAY_MS, maxDelayMs: env.RETRY_MAX_DELAY_MS },
+  idempotency: { ttlSeconds: env.IDEMPOTENCY_TTL_SECONDS, leaseMs: env.IDEMPOTENCY_LEASE_MS },
+  circuitBreakerResetMs: env.CIRCUIT_BREAKER_RESET_MS,
+  partitionsConcurrency: env.CONSUMER_PARTITIONS_CONCURRENCY,
+  lagIntervalMs: env.CONSUMER_LAG_INTERVAL_MS,
+});
 
 export interface RuntimeConfig {
   environment: DeploymentEnvironment;
   logLevel: Parsed<typeof runtimeEnv>['LOG_LEVEL'];
+  shutdownTimeoutMs: number;
+  drainMs: number;
 }
 
 export interface HttpConfig {
@@ -82,6 +123,8 @@ export interface RedisConnectionConfig {
 export const toRuntimeConfig = (env: Parsed<typeof runtimeEnv>): RuntimeConfig => ({
   environment: env.NODE_ENV,
   logLevel: env.LOG_LEVEL,
+  shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+  drainMs: env.SHUTDOWN_DRAIN_MS,
 });
 
 export const toHttpConfig = (env: Parsed<ReturnType<typeof httpEnv>>): HttpConfig => ({

@@ -2,24 +2,46 @@ import { Logger, type DynamicModule, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { HttpConfig } from '@opal/platform-config';
-import { installFastifyProblemHandlers } from './problem/problem-details.fastify';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { ProblemDetailsFilter } from './problem/problem-details.filter';
+
+export interface HttpAppOptions {
+  bodyLimit?: number;
+  /** `false` leaves request bodies to the app (e.g. raw bytes for signature checks). */
+  bodyParser?: boolean;
+  /** Log through `ObservabilityModule`'s JSON logger (the root module must import it); start-up logs wait for it. */
+  jsonLogs?: boolean;
+  /** After SIGTERM, exit with code 1 if closing takes longer than this (`SHUTDOWN_TIMEOUT_MS`). */
+  shutdownTimeoutMs?: number;
+}
 
 /**
  * Every app serves HTTP through Fastify (health, metrics and its own API). Shutdown hooks are on so
  * SIGTERM closes Kafka and Redis clients through Nest's lifecycle instead of dropping them.
+ * Fastify's own errors (body too large, wrong media type, bad JSON) reach the global filter through
+ * the error handler Nest installs at init, so they leave as problem+json too.
  */
-/** `bodyParser: false` leaves request bodies to the app (e.g. raw bytes for signature checks). */
-export async function createHttpApp(rootModule: Type | DynamicModule, options: { bodyLimit?: number; bodyParser?: boolean } = {}) {
+export async function createHttpApp(rootModule: Type | DynamicModule, options: HttpAppOptions = {}) {
   const app = await NestFactory.create<NestFastifyApplication>(
     rootModule,
     new FastifyAdapter({ bodyLimit: options.bodyLimit }),
-    { bodyParser: options.bodyParser ?? true },
+    { bodyParser: options.bodyParser ?? true, bufferLogs: options.jsonLogs ?? false },
   );
+  if (options.jsonLogs) app.useLogger(app.get(PinoNestLogger));
   app.enableShutdownHooks();
+  if (options.shutdownTimeoutMs) exitIfShutdownHangs(options.shutdownTimeoutMs);
   app.useGlobalFilters(new ProblemDetailsFilter());
-  installFastifyProblemHandlers(app);
   return app;
+}
+
+/** A stuck close (a broker that never answers) must not outlive the orchestrator's grace period. */
+function exitIfShutdownHangs(timeoutMs: number): void {
+  process.once('SIGTERM', () => {
+    setTimeout(() => {
+      process.stderr.write(`shutdown took longer than ${timeoutMs} ms (SHUTDOWN_TIMEOUT_MS): exiting\n`);
+      process.exit(1);
+    }, timeoutMs).unref();
+  });
 }
 
 export async function listenAndAnnounce(app: NestFastifyApplication, appName: string, http: HttpConfig) {

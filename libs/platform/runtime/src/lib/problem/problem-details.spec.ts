@@ -1,7 +1,6 @@
 import { BadRequestException, Controller, Get, Module, Post } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { installFastifyProblemHandlers } from './problem-details.fastify';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { ProblemException } from './problem.exception';
 
@@ -42,7 +41,6 @@ describe(ProblemDetailsFilter.name, () => {
     const moduleRef = await Test.createTestingModule({ imports: [ProbeModule] }).compile();
     app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter({ bodyLimit: 64 }), { logger: false });
     app.useGlobalFilters(new ProblemDetailsFilter());
-    installFastifyProblemHandlers(app);
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   });

@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import { Kafka } from 'kafkajs';
+import { buildKafkaClientConfig } from '@opal/platform-kafka';
+import { BENCH, freePort, loadBenchKafkaConfig } from '../shared/bench-env';
+import { machine, positiveIntFromEnv, writeReport } from '../shared/bench-report';
+import { printLoad, runLoad, type LoadSummary } from '../shared/load-run';
+import { serveNodeProcess, type ServedProcess } from '../shared/node-process';
+import { BENCH_TOPIC, signedDeliveries } from './signed-deliveries';
+
+const WEBHOOK_PATH = '/v1/webhooks/opal';
+const GATEWAY_ENTRY = 'dist/apps/ingest-gateway/main.js';
+const TARGET_RATIO = 0.5;
+const TARGET_P99_MS = 50;
+
+async function topicEndOffset(kafka: Kafka, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.reduce((sum, partition) => sum + Number(partition.high), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * `npm run bench:gateway`: the gateway against a bare NestJS+Fastify endpoint that only parses
+ * JSON, on the same machine in the same run. Both get distinct, correctly signed deliveries:
+ * 1. each open loop (as fast as it answers) → requests/s and the ratio;
+ * 2. the gateway at a fixed offered rate of half the bare endpoint's → p99 at that load;
+ * 3. Kafka's end offsets before/after → every 2xx is a record acknowledged with acks=all.
+ * The gateway is started from its build with this run's own secret and no rate limit in the way.
+ */
+export async function benchGateway(): Promise<number> {
+  const durationSeconds = positiveIntFromEnv('BENCH_DURATION_SECONDS', 10);
+  const connections = positiveIntFromEnv('BENCH_CONNECTIONS', 32);
+  const secret = `whsec_${randomBytes(32).toString('base64')}`;
+  const kafka = new Kafka(buildKafkaClientConfig(loadBenchKafkaConfig(process.env), `${BENCH}-gateway`));
+  const served: ServedProcess[] = [];
+
+  try {
+    console.log(`bench:gateway: ${durationSeconds} s per run, ${connections} connections, ${machine().cpus} CPUs`);
+    const bare = await serveNodeProcess('bare endpoint', [process.argv[1] ?? '', 'bare-server'], {}, await freePort(), '/health/live');
+    served.push(bare);
+    const gateway = await serveNodeProcess(
+      'ingest-gateway',
+      [GATEWAY_ENTRY],
+      { WEBHOOK_SECRETS: secret, RATE_LIMIT_PER_SECOND: '10000000' },
+      await freePort(),
+      '/health/ready',
+    );
+    served.push(gateway);
+
+    const load = (label: string, url: string, seconds: number, overallRate?: number) =>
+      runLoad({ label, url, path: WEBHOOK_PATH, connections, durationSeconds: seconds, overallRate, nextRequest: signedDeliveries(secret) });
+
+    const offsetBefore = await topicEndOffset(kafka, BENCH_TOPIC);
+    console.log('warming up both endpoints (3 s each)…');
+    const warmups = [await load('bare warm-up', bare.baseUrl, 3), await load('gateway warm-up', gateway.baseUrl, 3)];
+
+    console.log('measuring:');
+    const bareRun = await load('bare endpoint, open loop', bare.baseUrl, durationSeconds);
+    printLoad(bareRun);
+    const gatewayRun = await load('gateway, open loop', gateway.baseUrl, durationSeconds);
+    printLoad(gatewayRun);
+    const targetRate = Math.max(1, Math.round(bareRun.requestsPerSecond * TARGET_RATIO));
+    const gatewayAtTarget = await load(`gateway at ${targetRate}/s`, gateway.baseUrl, durationSeconds, targetRate);
+    printLoad(gatewayAtTarget);
+
+    const gatewayRuns: LoadSummary[] = [warmups[1] as LoadSummary, gatewayRun, gatewayAtTarget];
+    const accepted = gatewayRuns.reduce((sum, run) => sum + run.responses2xx, 0);
+    const appended = (await topicEndOffset(kafka, BENCH_TOPIC)) - offsetBefore;
+    const ratio = Number((gatewayRun.requestsPerSecond / bareRun.requestsPerSecond).toFixed(3));
+    const sustained = gatewayAtTarget.requestsPerSecond >= targetRate * 0.95 && gatewayAtTarget.non2xx === 0;
+
+    const report = {
+      benchmark: 'gateway',
+      at: new Date().toISOString(),
+      machine: machine(),
+      settings: { durationSeconds, connections, topic: BENCH_TOPIC },
+      bare: bareRun,
+      gateway: gatewayRun,
+      gatewayAtHalfBareRate: gatewayAtTarget,
+      ratio,
+      kafka: { acceptedResponses: accepted, recordsAppended: appended, everyAcceptedEventInKafka: appended >= accepted },
+      targets: {
+        ratioAtLeast: TARGET_RATIO,
+        p99UnderMs: TARGET_P99_MS,
+        ratioMet: ratio >= TARGET_RATIO,
+        sustainedHalfBareRate: sustained,
+        p99Met: gatewayAtTarget.latencyMs.p99 < TARGET_P99_MS,
+      },
+    };
+    const file = writeReport('gateway', report);
+    console.log(`\nratio gateway/bare: ${ratio} (target >= ${TARGET_RATIO}: ${report.targets.ratioMet ? 'met' : 'NOT met'})`);
+    console.log(`p99 at ${targetRate}/s: ${gatewayAtTarget.latencyMs.p99} ms (target < ${TARGET_P99_MS} ms: ${report.targets.p99Met ? 'met' : 'NOT met'}; sustained: ${sustained})`);
+    console.log(`Kafka: ${appended} records appended to ${BENCH_TOPIC} for ${accepted} accepted responses`);
+    console.log(`report: ${file}`);
+    return report.kafka.everyAcceptedEventInKafka ? 0 : 1;
+  } finally {
+    for (const child of served.reverse()) await child.stop();
+  }
+}

@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
+
+/**
+ * An endless supply of distinct, correctly signed `agent.completed` deliveries: every request has
+ * its own `webhook-id` (so none is a duplicate) and its own workflow id (so keys spread over partitions).
+ */
+export function signedDeliveries(secret: string) {
+  const webhook = new Webhook(secret);
+  const run = randomUUID().slice(0, 8);
+  let sequence = 0;
+  return () => {
+    sequence += 1;
+    const deliveryId = `bench_${run}_${sequence}`;
+    const body = JSON.stringify({
+      type: 'agent.completed',
+      timestamp: new Date().toISOString(),
+      data: {
+        workflow_id: `wf-bench-${run}-${sequence % 997}`,
+        agent_id: `agent-${sequence % 7}`,
+        offset: sequence % 12,
+        execution_status: 'success',
+        processing_time_ms: 100 + (sequence % 400),
+        agent_data: { recommendations: ['tighten budget', 'reuse cached plan'], confidence_score: 0.87 },
+      },
+    });
+    const now = new Date();
+    return {
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': deliveryId,
+        'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+        'webhook-signature': webhook.sign(deliveryId, now, body),
+      },
+      body,
+    };
+  };
+}
+
+export const BENCH_TOPIC = 'opal.agent.completed';

@@ -1,0 +1,26 @@
+// `npm run bench:gateway` (and the processes it starts). Benchmarks, not tests: they print what
+// they measured and write it as JSON under .reports/bench; timing is never asserted in tests.
+import { benchGateway } from './gateway/gateway.bench';
+import { serveBareJsonEndpoint } from './gateway/bare-json.app';
+
+const USAGE = 'usage: node dist/tools/bench/main.js gateway';
+
+async function main(command: string | undefined): Promise<number | null> {
+  if (command === 'gateway') return benchGateway();
+  if (command === 'bare-server') {
+    await serveBareJsonEndpoint(Number(process.env['PORT']));
+    return null;
+  }
+  console.error(USAGE);
+  return 2;
+}
+
+main(process.argv[2]).then(
+  (code) => {
+    if (code !== null) process.exit(code);
+  },
+  (error: unknown) => {
+    console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

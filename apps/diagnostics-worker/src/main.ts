@@ -1,19 +1,17 @@
-import { CONSUMER_GROUPS } from '@opal/contracts';
 import { parseEnvOrExit } from '@opal/platform-config';
-import { createHttpApp, kafkaConsumerTransport, listenAndAnnounce, runOrExit } from '@opal/platform-runtime';
+import { runOrExit } from '@opal/platform-runtime';
+import { bootstrapWorker } from '@opal/platform-worker';
 import { AppModule } from './app.module';
 import { DIAGNOSTICS_WORKER, loadDiagnosticsWorkerConfig } from './config/diagnostics-worker.env';
 
 /** Hybrid app: the Kafka consumer is the worker; HTTP serves health, metrics and queries beside it. */
 async function bootstrap() {
   const config = parseEnvOrExit(() => loadDiagnosticsWorkerConfig(process.env));
-  const app = await createHttpApp(AppModule.forRoot(config));
-  app.connectMicroservice(
-    kafkaConsumerTransport(config.kafka, { clientId: DIAGNOSTICS_WORKER, groupId: CONSUMER_GROUPS.diagnostics }),
-    { inheritAppConfig: true },
-  );
-  await app.startAllMicroservices();
-  await listenAndAnnounce(app, DIAGNOSTICS_WORKER, config.http);
+  await bootstrapWorker(AppModule.forRoot(config), {
+    appName: DIAGNOSTICS_WORKER,
+    http: config.http,
+    shutdownTimeoutMs: config.runtime.shutdownTimeoutMs,
+  });
 }
 
 runOrExit(DIAGNOSTICS_WORKER, bootstrap);

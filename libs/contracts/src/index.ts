@@ -43,3 +43,13 @@ export type {
   AvroRecordSchema,
   AvroSchema,
 } from './lib/avro-schema.types';
+export {
+  DLQ_HEADERS,
+  DLQ_HEADER_PREFIX,
+  InvalidDlqHeadersError,
+  REPLAY_OF_HEADER,
+  REPLAY_TARGET_GROUP_HEADER,
+  readDlqHeaders,
+  readHeaderText,
+} from './lib/dlq-headers';
+export type { DlqHeaders, KafkaHeaderValue, KafkaHeaders } from './lib/dlq-headers';

@@ -11,6 +11,50 @@ describe(loadDiagnosticsWorkerConfig.name, () => {
 
   it('should refuse an invalid variable, naming the app', () => {
     expect(() => loadDiagnosticsWorkerConfig({ KAFKA_SSL: 'maybe' })).toThrow(InvalidEnvironmentError);
-    expect(() => loadDiagnosticsWorkerConfig({ KAFKA_SSL: 'maybe' })).toThrow('diagnostics-worker: invalid environment: KAFKA_SSL="maybe": expected true or false');
+    expect(() => loadDiagnosticsWorkerConfig({ KAFKA_SSL: 'maybe' })).toThrow(
+      'diagnostics-worker: invalid environment: KAFKA_SSL="maybe": expected true or false',
+    );
+  });
+
+  describe('degraded thresholds', () => {
+    it('should default to failure rate 0.5 after 3 agent events, factor 2 and confidence 0.5', () => {
+      expect(loadDiagnosticsWorkerConfig({}).thresholds).toEqual({
+        agentFailureRate: 0.5,
+        minAgentEvents: 3,
+        durationFactor: 2,
+        minConfidence: 0.5,
+      });
+    });
+
+    it('should read decimal thresholds from DEGRADED_*', () => {
+      const config = loadDiagnosticsWorkerConfig({
+        DEGRADED_AGENT_FAILURE_RATE: '0.25',
+        DEGRADED_MIN_AGENT_EVENTS: '5',
+        DEGRADED_DURATION_FACTOR: '1.5',
+        DEGRADED_MIN_CONFIDENCE: '0',
+      });
+
+      expect(config.thresholds).toEqual({
+        agentFailureRate: 0.25,
+        minAgentEvents: 5,
+        durationFactor: 1.5,
+        minConfidence: 0,
+      });
+    });
+
+    it.each([
+      ['DEGRADED_AGENT_FAILURE_RATE', '0', 'expected a number > 0 and <= 1'],
+      ['DEGRADED_AGENT_FAILURE_RATE', '1.5', 'expected a number > 0 and <= 1'],
+      ['DEGRADED_AGENT_FAILURE_RATE', 'half', 'expected a number > 0 and <= 1'],
+      ['DEGRADED_MIN_AGENT_EVENTS', '0', 'expected a positive integer'],
+      ['DEGRADED_MIN_AGENT_EVENTS', '2.5', 'expected a positive integer'],
+      ['DEGRADED_DURATION_FACTOR', '-1', 'expected a number > 0'],
+      ['DEGRADED_DURATION_FACTOR', 'Infinity', 'expected a number > 0'],
+      ['DEGRADED_MIN_CONFIDENCE', '1.01', 'expected a number >= 0 and <= 1'],
+    ])('should refuse %s=%s', (name, value, expected) => {
+      expect(() => loadDiagnosticsWorkerConfig({ [name]: value })).toThrow(
+        `diagnostics-worker: invalid environment: ${name}=${JSON.stringify(value)}: ${expected}`,
+      );
+    });
   });
 });

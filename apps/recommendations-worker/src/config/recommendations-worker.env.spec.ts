@@ -9,6 +9,17 @@ describe(loadRecommendationsWorkerConfig.name, () => {
     expect(config.redis).toMatchObject({ host: '127.0.0.1', port: 6379 });
   });
 
+  it('should keep personalised sets for 7 days unless RECOMMENDATIONS_TTL_SECONDS says otherwise', () => {
+    expect(loadRecommendationsWorkerConfig({}).recommendations).toEqual({ decisionTtlSeconds: 604_800 });
+    expect(loadRecommendationsWorkerConfig({ RECOMMENDATIONS_TTL_SECONDS: '3600' }).recommendations).toEqual({ decisionTtlSeconds: 3600 });
+  });
+
+  it.each(['0', '-5', '1.5', 'week'])('should refuse RECOMMENDATIONS_TTL_SECONDS=%p', (value) => {
+    expect(() => loadRecommendationsWorkerConfig({ RECOMMENDATIONS_TTL_SECONDS: value })).toThrow(
+      `recommendations-worker: invalid environment: RECOMMENDATIONS_TTL_SECONDS="${value}": expected a positive integer`,
+    );
+  });
+
   it('should refuse an invalid variable, naming the app', () => {
     expect(() => loadRecommendationsWorkerConfig({ KAFKA_SSL: 'maybe' })).toThrow(InvalidEnvironmentError);
     expect(() => loadRecommendationsWorkerConfig({ KAFKA_SSL: 'maybe' })).toThrow('recommendations-worker: invalid environment: KAFKA_SSL="maybe": expected true or false');

@@ -1,11 +1,20 @@
-import { parseEnv, platformSchema, toPlatformConfig, type EnvSource } from '@opal/platform-config';
+import { parseEnv, platformSchema, positiveIntVar, toPlatformConfig, toWorkerConfig, workerEnv, type EnvSource } from '@opal/platform-config';
+import { DEFAULT_DECISION_TTL_SECONDS } from '../recommendations/recommendations.constants';
 
 export const RECOMMENDATIONS_WORKER = 'recommendations-worker';
 
-const recommendationsWorkerEnv = platformSchema(3002, {});
+const recommendationsWorkerEnv = platformSchema(3002, {
+  ...workerEnv,
+  RECOMMENDATIONS_TTL_SECONDS: positiveIntVar(DEFAULT_DECISION_TTL_SECONDS),
+});
 
 export type RecommendationsWorkerConfig = ReturnType<typeof loadRecommendationsWorkerConfig>;
 
 export function loadRecommendationsWorkerConfig(env: EnvSource) {
-  return toPlatformConfig(parseEnv(RECOMMENDATIONS_WORKER, recommendationsWorkerEnv, env));
+  const parsed = parseEnv(RECOMMENDATIONS_WORKER, recommendationsWorkerEnv, env);
+  return {
+    ...toPlatformConfig(parsed),
+    worker: toWorkerConfig(parsed),
+    recommendations: { decisionTtlSeconds: parsed.RECOMMENDATIONS_TTL_SECONDS },
+  };
 }

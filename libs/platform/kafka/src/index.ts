@@ -36,3 +36,21 @@ export type {
   ProducerRetryOptions,
   RecordPosition,
 } from './lib/producer/event-producer.types';
+export { OpalKafkaServer } from './lib/consumer/opal-kafka.server';
+export type { ConsumerMetrics, OpalKafkaServerOptions } from './lib/consumer/opal-kafka.server';
+export { RecordProcessor } from './lib/consumer/record.processor';
+export type { RecordPorts, RecordProcessorOptions, RecordResult } from './lib/consumer/record.processor';
+export { DependencyGuard } from './lib/consumer/dependency.guard';
+export type { BreakerState, DependencyGuardOptions } from './lib/consumer/dependency.guard';
+export { classifyFailure, describeFailure } from './lib/consumer/failure.classifier';
+export type { Dependency, FailureKind } from './lib/consumer/failure.classifier';
+export { backoffDelayMs } from './lib/consumer/retry.backoff';
+export type { BackoffOptions } from './lib/consumer/retry.backoff';
+export { deadLetterRecord, headersAsStrings } from './lib/consumer/dead-letter.record';
+export type { FailureFacts, SourceRecord } from './lib/consumer/dead-letter.record';
+export { DependencyUnavailableError, NoHandlerError, PermanentProcessingError } from './lib/consumer/consumer.errors';
+export { SchemaRegistryDeserializer } from './lib/consumer/schema-registry.deserializer';
+export { ConsumerLagMonitor } from './lib/consumer/consumer-lag.monitor';
+export type { LagAdmin } from './lib/consumer/consumer-lag.monitor';
+export { ConsumerGroupHealthIndicator } from './lib/consumer/consumer-group.health-indicator';
+export type { ConsumerMembership } from './lib/consumer/consumer-group.health-indicator';

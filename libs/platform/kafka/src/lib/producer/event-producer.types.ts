@@ -3,9 +3,12 @@ import type { Admin, AdminConfig, KafkaConfig, Producer, ProducerConfig, RetryOp
 /** One event to produce: the key picks the partition, value and headers travel unchanged. */
 export interface EventRecord {
   topic: string;
-  key: string;
+  /** Chooses the partition (murmur2, like the Java client) unless `partition` is given; `null` only with `partition`. */
+  key: string | null;
   value: Buffer;
   headers: Record<string, string>;
+  /** Writes to this partition instead of the key's (a dead letter keeps its source partition). */
+  partition?: number;
 }
 
 /** Where Kafka stored a record, acknowledged by all in-sync replicas (`acks=all`). */

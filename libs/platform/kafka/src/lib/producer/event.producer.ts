@@ -82,7 +82,10 @@ function resolveSettings(options: EventProducerOptions): Settings {
 
 function invalidRecordReason(record: EventRecord): string | undefined {
   if (typeof record.topic !== 'string' || record.topic.length === 0) return 'topic must be a non-empty string';
-  if (typeof record.key !== 'string') return 'key must be a string';
+  if (record.partition !== undefined && !(Number.isInteger(record.partition) && record.partition >= 0))
+    return 'partition must be an integer >= 0';
+  if (typeof record.key !== 'string' && !(record.key === null && record.partition !== undefined))
+    return 'key must be a string (or null with an explicit partition)';
   if (!Buffer.isBuffer(record.value)) return 'value must be a Buffer';
   if (typeof record.headers !== 'object' || record.headers === null) return 'headers must be an object';
   const badHeader = Object.entries(record.headers).find(([, value]) => typeof value !== 'string');
@@ -290,10 +293,13 @@ export class EventProducer implements OnApplicationShutdown {
           continue;
         }
         if (pending.settled) continue;
-        planned.push({
-          pending,
-          record: { ...pending.record, partition: this.partitioner.partition(topic, key, topicPartitions) },
-        });
+        const { partition: explicit } = pending.record;
+        if (explicit !== undefined && explicit >= topicPartitions.length) {
+          pending.fail(new KafkaProduceError(`${topic} has no partition ${explicit}`));
+          continue;
+        }
+        const partition = explicit ?? this.partitioner.partition(topic, key ?? '', topicPartitions);
+        planned.push({ pending, record: { ...pending.record, partition } });
       }
       if (planned.length === 0) return;
 

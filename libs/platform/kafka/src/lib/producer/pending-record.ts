@@ -3,7 +3,7 @@ import type { EventRecord, ProducedHook, RecordPosition } from './event-producer
 
 /** Rough wire size of a record before compression: key, value, header names and values. */
 export function recordBytes(record: EventRecord): number {
-  let bytes = Buffer.byteLength(record.key) + record.value.length;
+  let bytes = Buffer.byteLength(record.key ?? '') + record.value.length;
   for (const [name, value] of Object.entries(record.headers))
     bytes += Buffer.byteLength(name) + Buffer.byteLength(value);
   return bytes;

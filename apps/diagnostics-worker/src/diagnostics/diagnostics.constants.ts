@@ -1,0 +1,29 @@
+/** Resolved options of `DiagnosticsModule.forRoot` (defaults applied). */
+export const DIAGNOSTICS_OPTIONS = 'DIAGNOSTICS:OPTIONS';
+
+export const DEFAULT_DIAGNOSTICS_KEY_PREFIX = 'opal:diagnostics:';
+
+/** Timing samples kept per agent for p50/p95: the most recent ones, so percentiles follow current behaviour. */
+export const DEFAULT_MAX_SAMPLES_PER_AGENT = 1000;
+
+/**
+ * 7 days: longer than the idempotency TTL (1 day) and production topic retention (7 days), so any
+ * redelivery or replay of an event still finds its applied marker and changes nothing.
+ */
+export const DEFAULT_APPLIED_TTL_SECONDS = 7 * 24 * 60 * 60;
+
+/** `detected_by` of every alert this worker raises. */
+export const DETECTED_BY = 'diagnostics-worker';
+
+/**
+ * What `GET /v1/diagnostics/workflows/:workflowId` accepts; anything else is a 400 before Redis is
+ * asked. At most 100 characters, Fastify's `maxParamLength`: a longer id never reaches the route.
+ */
+export const WORKFLOW_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
+
+/**
+ * How long an alert guard stays claimed by the event publishing it; longer than a produce with
+ * retries takes. A redelivery of that event re-claims it at once; if the event never comes back
+ * (dead-lettered), the guard frees itself and a later event of the workflow raises the alert.
+ */
+export const DEFAULT_ALERT_LEASE_MS = 60_000;

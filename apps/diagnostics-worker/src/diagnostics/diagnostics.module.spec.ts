@@ -1,0 +1,39 @@
+import { resolveDiagnosticsOptions } from './diagnostics.module';
+
+const thresholds = { agentFailureRate: 0.5, minAgentEvents: 3, durationFactor: 2, minConfidence: 0.5 };
+
+describe(resolveDiagnosticsOptions.name, () => {
+  it('should apply the defaults', () => {
+    expect(resolveDiagnosticsOptions({ thresholds })).toEqual({
+      thresholds,
+      keyPrefix: 'opal:diagnostics:',
+      maxSamplesPerAgent: 1000,
+      appliedTtlSeconds: 604_800,
+      alertLeaseMs: 60_000,
+    });
+  });
+
+  it('should keep the values given', () => {
+    const options = {
+      thresholds,
+      keyPrefix: 'test:abc:',
+      maxSamplesPerAgent: 10,
+      appliedTtlSeconds: 60,
+      alertLeaseMs: 500,
+    };
+
+    expect(resolveDiagnosticsOptions(options)).toEqual(options);
+  });
+
+  it.each([
+    [{ keyPrefix: '' }, 'keyPrefix'],
+    [{ maxSamplesPerAgent: 0 }, 'maxSamplesPerAgent'],
+    [{ appliedTtlSeconds: 1.5 }, 'appliedTtlSeconds'],
+    [{ thresholds: { ...thresholds, agentFailureRate: 0 } }, 'agentFailureRate'],
+    [{ thresholds: { ...thresholds, minAgentEvents: 0 } }, 'minAgentEvents'],
+    [{ thresholds: { ...thresholds, durationFactor: Number.NaN } }, 'durationFactor'],
+    [{ thresholds: { ...thresholds, minConfidence: 2 } }, 'minConfidence'],
+  ])('should refuse %j', (override, name) => {
+    expect(() => resolveDiagnosticsOptions({ thresholds, ...override })).toThrow(new RegExp(name));
+  });
+});

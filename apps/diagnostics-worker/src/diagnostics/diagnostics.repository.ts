@@ -1,0 +1,362 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRedis } from '@nestjs-modules/ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
+import {
+  EVENT_TYPES,
+  type AgentCompletedEvent,
+  type DecisionDegradedEvent,
+  type DecisionGeneratedEvent,
+  type EventType,
+  type ExecutionStatus,
+  type WorkflowCompletedEvent,
+  type WorkflowStartedEvent,
+} from '@opal/contracts';
+import { DIAGNOSTICS_OPTIONS } from './diagnostics.constants';
+import { diagnosticsKeys, type DiagnosticsKeys } from './diagnostics.keys';
+import { nearestRankIndex } from './diagnostics.percentiles';
+import { DIAGNOSTICS_SCRIPTS, type DiagnosticsScriptName } from './diagnostics.scripts';
+import type {
+  AgentStatistics,
+  DiagnosticsOptions,
+  DiagnosticsSummary,
+  WorkflowDiagnostics,
+  WorkflowHealth,
+  WorkflowRunStatus,
+} from './diagnostics.types';
+
+type ScriptCall = (...keysThenArgs: Array<string | number>) => Promise<unknown>;
+type ScriptedRedis = Redis & Record<DiagnosticsScriptName, ScriptCall>;
+
+/** Event types only counted: no workflow or agent state depends on them. */
+export type CountedEventType = 'knowledge.upserted' | 'user.preferences.updated';
+
+/** How an agent execution counts for its workflow: partial results are results, timeouts are failures. */
+export type AgentOutcome = 'success' | 'partial' | 'failed';
+
+export function agentOutcomeOf(status: ExecutionStatus): AgentOutcome {
+  switch (status) {
+    case 'success':
+    case 'partial':
+      return status;
+    case 'failure':
+    case 'timeout':
+      return 'failed';
+    default: {
+      const unknown: never = status;
+      throw new TypeError(`unknown execution_status ${String(unknown)}`);
+    }
+  }
+}
+
+/**
+ * Redis state of the diagnostics worker, under `keyPrefix` (keys: `diagnostics.keys.ts`). Each
+ * `apply*` is one Lua script guarded by the event's applied marker (`applied:<event_id>`, expiring
+ * after `appliedTtlSeconds`), so it applies an event at most once and resolves false for a repeat.
+ * Redis errors propagate unchanged: the consumer pipeline classifies them and pauses.
+ */
+@Injectable()
+export class DiagnosticsRepository {
+  private readonly redis: ScriptedRedis;
+  private readonly keys: DiagnosticsKeys;
+
+  constructor(
+    @InjectRedis() redis: Redis,
+    @Inject(DIAGNOSTICS_OPTIONS) private readonly options: DiagnosticsOptions,
+  ) {
+    for (const [name, definition] of Object.entries(DIAGNOSTICS_SCRIPTS)) redis.defineCommand(name, definition);
+    this.redis = redis as ScriptedRedis;
+    this.keys = diagnosticsKeys(options.keyPrefix);
+  }
+
+  applyWorkflowStarted(event: WorkflowStartedEvent): Promise<boolean> {
+    const { keys } = this;
+    return this.applyOnce(
+      'opalDiagnosticsApplyWorkflowStarted',
+      'workflow.started',
+      event.event_id,
+      [keys.workflow(event.workflow_id), keys.workflows],
+      [
+        event.workflow_id,
+        event.client_name,
+        event.workflow_name,
+        epochMs(event.timestamp),
+        event.estimated_duration_ms ?? '',
+      ],
+    );
+  }
+
+  applyAgentCompleted(event: AgentCompletedEvent): Promise<boolean> {
+    const { keys } = this;
+    return this.applyOnce(
+      'opalDiagnosticsApplyAgentCompleted',
+      'agent.completed',
+      event.event_id,
+      [
+        keys.workflow(event.workflow_id),
+        keys.workflows,
+        keys.agents,
+        keys.agent(event.agent_id),
+        keys.samples(event.agent_id),
+        keys.recent(event.agent_id),
+      ],
+      [
+        event.workflow_id,
+        event.agent_id,
+        event.event_id,
+        agentOutcomeOf(event.execution_status),
+        event.processing_time_ms,
+        this.options.maxSamplesPerAgent,
+      ],
+    );
+  }
+
+  applyWorkflowCompleted(event: WorkflowCompletedEvent): Promise<boolean> {
+    const { keys } = this;
+    return this.applyOnce(
+      'opalDiagnosticsApplyWorkflowCompleted',
+      'workflow.completed',
+      event.event_id,
+      [keys.workflow(event.workflow_id), keys.workflows],
+      [
+        event.workflow_id,
+        event.status,
+        epochMs(event.timestamp),
+        event.total_duration_ms,
+        event.agents_completed,
+        event.agents_failed,
+      ],
+    );
+  }
+
+  applyDecisionGenerated(event: DecisionGeneratedEvent): Promise<boolean> {
+    const { keys } = this;
+    return this.applyOnce(
+      'opalDiagnosticsApplyDecisionGenerated',
+      'decision.generated',
+      event.event_id,
+      [keys.workflow(event.workflow_id), keys.workflows],
+      [
+        event.workflow_id,
+        event.decision_id,
+        String(event.overall_confidence),
+        epochMs(event.timestamp),
+        event.client_name,
+      ],
+    );
+  }
+
+  /** A degradation found by anyone (this worker's own alerts come back too) marks the workflow degraded by its metric. */
+  applyDecisionDegraded(event: DecisionDegradedEvent): Promise<boolean> {
+    const { keys } = this;
+    return this.applyOnce(
+      'opalDiagnosticsApplyDecisionDegraded',
+      'decision.degraded',
+      event.event_id,
+      [keys.workflow(event.workflow_id), keys.workflows, keys.reasons(event.workflow_id), keys.degradedWorkflows],
+      [event.workflow_id, event.metric],
+    );
+  }
+
+  applyCounted(eventType: CountedEventType, eventId: string): Promise<boolean> {
+    return this.applyOnce('opalDiagnosticsApplyCounted', eventType, eventId, [], []);
+  }
+
+  async recordDuplicate(eventType: EventType): Promise<void> {
+    await this.redis.hincrby(this.keys.duplicates, eventType, 1);
+  }
+
+  /**
+   * Marks the workflow degraded by `metric` and takes the metric's alert guard for `token` (the
+   * causing event_id) for `leaseMs` (`alertLeaseMs` by default).
+   * @returns true when the guard was free or already `token`'s: the caller must publish, then
+   *   `completeAlert` or `releaseAlert`. False when the alert was sent or another event holds it.
+   */
+  async markDegradedAndClaimAlert(
+    workflowId: string,
+    metric: string,
+    token: string,
+    leaseMs = this.options.alertLeaseMs,
+  ): Promise<boolean> {
+    const { keys } = this;
+    const reply = await this.redis.opalDiagnosticsMarkDegradedAndClaimAlert(
+      keys.workflow(workflowId),
+      keys.workflows,
+      keys.reasons(workflowId),
+      keys.degradedWorkflows,
+      keys.alert(metric, workflowId),
+      workflowId,
+      metric,
+      token,
+      leaseMs,
+    );
+    return reply === 1;
+  }
+
+  /** Records the alert `token` guards as sent, for good; false when `token` no longer held the guard. */
+  async completeAlert(workflowId: string, metric: string, token: string): Promise<boolean> {
+    const reply = await this.redis.opalDiagnosticsCompleteAlert(this.keys.alert(metric, workflowId), token);
+    return reply === 1;
+  }
+
+  /** Frees the alert guard `token` holds, so the next attempt publishes; false when `token` held none. */
+  async releaseAlert(workflowId: string, metric: string, token: string): Promise<boolean> {
+    const reply = await this.redis.opalDiagnosticsReleaseAlert(this.keys.alert(metric, workflowId), token);
+    return reply === 1;
+  }
+
+  async findWorkflow(workflowId: string): Promise<WorkflowDiagnostics | null> {
+    const [fields, reasons] = await execAll(
+      this.redis.pipeline().hgetall(this.keys.workflow(workflowId)).smembers(this.keys.reasons(workflowId)),
+    );
+    const hash = fields as Record<string, string>;
+    if (hash['workflow_id'] === undefined) return null;
+    return toWorkflowDiagnostics(hash, (reasons as string[]).sort());
+  }
+
+  async summary(): Promise<DiagnosticsSummary> {
+    const { keys } = this;
+    const [processed, duplicates, workflows, degraded, agentIds] = await execAll(
+      this.redis
+        .pipeline()
+        .hgetall(keys.processed)
+        .hgetall(keys.duplicates)
+        .scard(keys.workflows)
+        .scard(keys.degradedWorkflows)
+        .smembers(keys.agents),
+    );
+    const eventsByType = countsByType(processed as Record<string, string>);
+    const duplicatesByType = countsByType(duplicates as Record<string, string>);
+    const workflowsByHealth: Record<WorkflowHealth, number> = {
+      healthy: (workflows as number) - (degraded as number),
+      degraded: degraded as number,
+    };
+    return {
+      totalEventsProcessed: sum(eventsByType),
+      duplicatesSkipped: sum(duplicatesByType),
+      eventsByType,
+      duplicatesByType,
+      workflowsByHealth,
+      agents: await this.agentStatistics((agentIds as string[]).sort()),
+    };
+  }
+
+  private async agentStatistics(agentIds: string[]): Promise<AgentStatistics[]> {
+    if (agentIds.length === 0) return [];
+    const counts = this.redis.pipeline();
+    for (const agentId of agentIds)
+      counts.hmget(this.keys.agent(agentId), 'count', 'success').zcard(this.keys.samples(agentId));
+    const replies = await execAll(counts);
+
+    const ranks = agentIds.map((_, i) => {
+      const samples = replies[2 * i + 1] as number;
+      return { p50: nearestRankIndex(samples, 50), p95: nearestRankIndex(samples, 95) };
+    });
+    const percentiles = this.redis.pipeline();
+    agentIds.forEach((agentId, i) => {
+      const { p50, p95 } = ranks[i] ?? { p50: null, p95: null };
+      if (p50 !== null && p95 !== null) {
+        percentiles
+          .zrange(this.keys.samples(agentId), p50, p50, 'WITHSCORES')
+          .zrange(this.keys.samples(agentId), p95, p95, 'WITHSCORES');
+      }
+    });
+    const values = percentiles.length > 0 ? await execAll(percentiles) : [];
+
+    let next = 0;
+    return agentIds.map((agentId, i) => {
+      const [count, success] = (replies[2 * i] as Array<string | null>).map((value) => Number(value ?? 0));
+      const hasSamples = ranks[i]?.p50 !== null;
+      const p50 = hasSamples ? scoreOf(values[next++]) : null;
+      const p95 = hasSamples ? scoreOf(values[next++]) : null;
+      return {
+        agentId,
+        count: count ?? 0,
+        successRate: count ? (success ?? 0) / count : 0,
+        p50ProcessingTimeMs: p50,
+        p95ProcessingTimeMs: p95,
+      };
+    });
+  }
+
+  private async applyOnce(
+    script: DiagnosticsScriptName,
+    eventType: EventType,
+    eventId: string,
+    keys: string[],
+    args: Array<string | number>,
+  ): Promise<boolean> {
+    const reply = await this.redis[script](
+      this.keys.applied(eventId),
+      this.keys.processed,
+      ...keys,
+      this.options.appliedTtlSeconds,
+      eventType,
+      ...args,
+    );
+    return reply === 1;
+  }
+}
+
+async function execAll(pipeline: ChainableCommander): Promise<unknown[]> {
+  const results = await pipeline.exec();
+  // exec() resolves null only for a discarded MULTI, which these pipelines never start.
+  if (!results) throw new Error('Redis discarded the pipeline');
+  return results.map(([error, value]) => {
+    if (error) throw error;
+    return value;
+  });
+}
+
+function epochMs(value: number): number {
+  if (!Number.isSafeInteger(value))
+    throw new RangeError(`timestamp must be an integer (epoch ms), got ${String(value)}`);
+  return value;
+}
+
+function countsByType(hash: Record<string, string>): Record<EventType, number> {
+  return Object.fromEntries(EVENT_TYPES.map((type) => [type, Number(hash[type] ?? 0)])) as Record<EventType, number>;
+}
+
+const sum = (counts: Record<string, number>) => Object.values(counts).reduce((total, n) => total + n, 0);
+
+/** A `ZRANGE i i WITHSCORES` reply is `[member, score]`; the sample may have been trimmed in between. */
+function scoreOf(reply: unknown): number | null {
+  const score = (reply as string[])[1];
+  return score === undefined ? null : Number(score);
+}
+
+const numberOrNull = (value: string | undefined) => (value === undefined ? null : Number(value));
+
+function toWorkflowDiagnostics(hash: Record<string, string>, reasons: string[]): WorkflowDiagnostics {
+  const reportedCompleted = numberOrNull(hash['reported_agents_completed']);
+  const lastDecisionId = hash['last_decision_id'];
+  return {
+    workflowId: hash['workflow_id'] ?? '',
+    clientName: hash['client_name'] ?? null,
+    workflowName: hash['workflow_name'] ?? null,
+    status: (hash['status'] ?? 'running') as WorkflowRunStatus,
+    startedAt: numberOrNull(hash['started_at']),
+    completedAt: numberOrNull(hash['completed_at']),
+    estimatedDurationMs: numberOrNull(hash['estimated_duration_ms']),
+    totalDurationMs: numberOrNull(hash['total_duration_ms']),
+    agents: {
+      events: Number(hash['agent_events'] ?? 0),
+      completed: Number(hash['agents_completed'] ?? 0),
+      failed: Number(hash['agents_failed'] ?? 0),
+    },
+    reportedAgents:
+      reportedCompleted === null
+        ? null
+        : { completed: reportedCompleted, failed: Number(hash['reported_agents_failed'] ?? 0) },
+    lastDecision:
+      lastDecisionId === undefined
+        ? null
+        : {
+            decisionId: lastDecisionId,
+            overallConfidence: Number(hash['last_decision_confidence']),
+            at: Number(hash['last_decision_at']),
+          },
+    health: (hash['health'] ?? 'healthy') as WorkflowHealth,
+    degradedReasons: reasons,
+  };
+}

@@ -1,0 +1,448 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import type { EventPayloadByType, EventType, ExecutionStatus, OpalEvent } from '@opal/contracts';
+import { loadFixture } from '@opal/contracts/testing';
+import { diagnosticsKeys } from '../src/diagnostics/diagnostics.keys';
+import type { DegradedAlert, DegradedAlertPublisher } from '../src/diagnostics/diagnostics.ports';
+import { DiagnosticsRepository } from '../src/diagnostics/diagnostics.repository';
+import { DiagnosticsService } from '../src/diagnostics/diagnostics.service';
+import { connectRedis, deleteUnder, diagnosticsOptions, snapshot, uniquePrefix } from './support/diagnostics-redis';
+
+const event = <T extends EventType>(
+  type: T,
+  overrides: Partial<EventPayloadByType[T]> = {},
+): EventPayloadByType[T] => ({
+  ...loadFixture(type),
+  event_id: randomUUID(),
+  ...overrides,
+});
+
+const agentEvent = (
+  workflowId: string,
+  status: ExecutionStatus,
+  processingTimeMs = 1000,
+  agentId = 'content-review-agent',
+) =>
+  event('agent.completed', {
+    workflow_id: workflowId,
+    agent_id: agentId,
+    execution_status: status,
+    processing_time_ms: processingTimeMs,
+  });
+
+/** Records what was published; `failNext` makes the next publishes reject, `delayMs` widens races. */
+class RecordingPublisher implements DegradedAlertPublisher {
+  readonly published: Array<{ alert: DegradedAlert; cause: OpalEvent }> = [];
+  failNext = 0;
+  delayMs = 0;
+
+  async publish(alert: DegradedAlert, cause: OpalEvent): Promise<void> {
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    if (this.failNext > 0) {
+      this.failNext -= 1;
+      throw new Error('broker unavailable');
+    }
+    this.published.push({ alert, cause });
+  }
+}
+
+describe(`${DiagnosticsRepository.name} and ${DiagnosticsService.name} (real Redis)`, () => {
+  let redis: Redis;
+  let prefix: string;
+  let repository: DiagnosticsRepository;
+  let publisher: RecordingPublisher;
+  let service: DiagnosticsService;
+  let workflowId: string;
+
+  beforeAll(() => {
+    redis = connectRedis();
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+  });
+
+  afterAll(async () => {
+    await redis.quit();
+  });
+
+  beforeEach(() => {
+    prefix = uniquePrefix('repo');
+    const options = diagnosticsOptions(prefix);
+    repository = new DiagnosticsRepository(redis, options);
+    publisher = new RecordingPublisher();
+    service = new DiagnosticsService(repository, publisher, options);
+    workflowId = `wf-int-${randomUUID()}`;
+  });
+
+  afterEach(async () => {
+    await deleteUnder(redis, prefix);
+  });
+
+  describe('applying an event twice', () => {
+    const handle = (type: EventType, payload: OpalEvent) => {
+      switch (type) {
+        case 'workflow.started':
+          return service.onWorkflowStarted(payload as EventPayloadByType['workflow.started']);
+        case 'agent.completed':
+          return service.onAgentCompleted(payload as EventPayloadByType['agent.completed']);
+        case 'workflow.completed':
+          return service.onWorkflowCompleted(payload as EventPayloadByType['workflow.completed']);
+        case 'decision.generated':
+          return service.onDecisionGenerated(payload as EventPayloadByType['decision.generated']);
+        case 'knowledge.upserted':
+          return service.onKnowledgeUpserted(payload as EventPayloadByType['knowledge.upserted']);
+        case 'decision.degraded':
+          return service.onDecisionDegraded(payload as EventPayloadByType['decision.degraded']);
+        case 'user.preferences.updated':
+          return service.onPreferencesUpdated(payload as EventPayloadByType['user.preferences.updated']);
+        default: {
+          const unknown: never = type;
+          throw new Error(`no handler for ${String(unknown)}`);
+        }
+      }
+    };
+
+    it.each<EventType>([
+      'workflow.started',
+      'agent.completed',
+      'workflow.completed',
+      'decision.generated',
+      'knowledge.upserted',
+      'decision.degraded',
+      'user.preferences.updated',
+    ])('should change nothing the second time for %s', async (type) => {
+      const payload = { ...event(type), workflow_id: workflowId } as OpalEvent;
+
+      await expect(handle(type, payload)).resolves.toMatchObject({ applied: true });
+      const afterFirst = await snapshot(redis, prefix);
+      await expect(handle(type, payload)).resolves.toMatchObject({ applied: false });
+
+      expect(await snapshot(redis, prefix)).toEqual(afterFirst);
+      expect((await repository.summary()).eventsByType[type]).toBe(1);
+    });
+
+    it('should keep the applied marker for appliedTtlSeconds only', async () => {
+      const payload = event('knowledge.upserted');
+      await repository.applyCounted('knowledge.upserted', payload.event_id);
+
+      const ttl = await redis.ttl(diagnosticsKeys(prefix).applied(payload.event_id));
+
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(600);
+    });
+  });
+
+  describe('what each event type updates', () => {
+    it('should record workflow.started: client, name, start and estimate, status running, healthy', async () => {
+      const started = event('workflow.started', {
+        workflow_id: workflowId,
+        estimated_duration_ms: 90_000,
+        timestamp: 1_795_680_000_000,
+      });
+
+      await service.onWorkflowStarted(started);
+
+      expect(await repository.findWorkflow(workflowId)).toEqual({
+        workflowId,
+        clientName: 'acme-retail',
+        workflowName: 'strategy_workflow',
+        status: 'running',
+        startedAt: 1_795_680_000_000,
+        completedAt: null,
+        estimatedDurationMs: 90_000,
+        totalDurationMs: null,
+        agents: { events: 0, completed: 0, failed: 0 },
+        reportedAgents: null,
+        lastDecision: null,
+        health: 'healthy',
+        degradedReasons: [],
+      });
+    });
+
+    it('should count agent.completed for the workflow (partial completes, timeout fails) and for the agent', async () => {
+      for (const status of ['success', 'partial', 'timeout', 'success'] as const)
+        await service.onAgentCompleted(agentEvent(workflowId, status));
+
+      expect((await repository.findWorkflow(workflowId))?.agents).toEqual({ events: 4, completed: 3, failed: 1 });
+      expect((await repository.summary()).agents).toEqual([
+        {
+          agentId: 'content-review-agent',
+          count: 4,
+          successRate: 0.5,
+          p50ProcessingTimeMs: 1000,
+          p95ProcessingTimeMs: 1000,
+        },
+      ]);
+    });
+
+    it('should record workflow.completed without losing what workflow.started said, in either order', async () => {
+      const completed = event('workflow.completed', {
+        workflow_id: workflowId,
+        status: 'partial',
+        total_duration_ms: 120_000,
+        agents_completed: 4,
+        agents_failed: 1,
+        timestamp: 2_000,
+      });
+      await service.onWorkflowCompleted(completed);
+      await service.onWorkflowStarted(
+        event('workflow.started', { workflow_id: workflowId, estimated_duration_ms: 100_000, timestamp: 1_000 }),
+      );
+
+      expect(await repository.findWorkflow(workflowId)).toMatchObject({
+        status: 'partial',
+        startedAt: 1_000,
+        completedAt: 2_000,
+        estimatedDurationMs: 100_000,
+        totalDurationMs: 120_000,
+        reportedAgents: { completed: 4, failed: 1 },
+        health: 'healthy',
+      });
+    });
+
+    it('should keep the decision with the latest timestamp as the last one, whatever the arrival order', async () => {
+      await service.onDecisionGenerated(
+        event('decision.generated', {
+          workflow_id: workflowId,
+          decision_id: 'dec-new',
+          overall_confidence: 0.8,
+          timestamp: 5_000,
+        }),
+      );
+      await service.onDecisionGenerated(
+        event('decision.generated', {
+          workflow_id: workflowId,
+          decision_id: 'dec-old',
+          overall_confidence: 0.9,
+          timestamp: 4_000,
+        }),
+      );
+
+      expect((await repository.findWorkflow(workflowId))?.lastDecision).toEqual({
+        decisionId: 'dec-new',
+        overallConfidence: 0.8,
+        at: 5_000,
+      });
+    });
+
+    it('should mark the workflow degraded by the metric of a decision.degraded event, without alerting', async () => {
+      await service.onWorkflowStarted(event('workflow.started', { workflow_id: workflowId }));
+      await service.onDecisionDegraded(event('decision.degraded', { workflow_id: workflowId, metric: 'latency_p99' }));
+
+      expect(await repository.findWorkflow(workflowId)).toMatchObject({
+        health: 'degraded',
+        degradedReasons: ['latency_p99'],
+      });
+      expect((await repository.summary()).workflowsByHealth).toEqual({ healthy: 0, degraded: 1 });
+      expect(publisher.published).toEqual([]);
+    });
+
+    it('should only count knowledge.upserted and user.preferences.updated', async () => {
+      await service.onKnowledgeUpserted(event('knowledge.upserted'));
+      await service.onPreferencesUpdated(event('user.preferences.updated'));
+
+      const summary = await repository.summary();
+      expect(summary).toMatchObject({
+        totalEventsProcessed: 2,
+        workflowsByHealth: { healthy: 0, degraded: 0 },
+        agents: [],
+      });
+      expect(summary.eventsByType).toMatchObject({
+        'knowledge.upserted': 1,
+        'user.preferences.updated': 1,
+        'agent.completed': 0,
+      });
+    });
+
+    it('should count duplicates the pipeline skipped, by type, apart from processed events', async () => {
+      await service.recordDuplicate('agent.completed');
+      await service.recordDuplicate('agent.completed');
+      await service.recordDuplicate('workflow.started');
+
+      const summary = await repository.summary();
+      expect(summary).toMatchObject({ totalEventsProcessed: 0, duplicatesSkipped: 3 });
+      expect(summary.duplicatesByType).toMatchObject({
+        'agent.completed': 2,
+        'workflow.started': 1,
+        'decision.generated': 0,
+      });
+    });
+
+    it('should find no workflow it never saw', async () => {
+      expect(await repository.findWorkflow('wf-never-seen')).toBeNull();
+    });
+  });
+
+  describe('agent statistics', () => {
+    it('should compute p50 and p95 by nearest rank over the samples, in any arrival order', async () => {
+      const times = Array.from({ length: 100 }, (_, i) => (i + 1) * 10).sort(() => Math.random() - 0.5);
+      for (const time of times)
+        await repository.applyAgentCompleted(agentEvent(workflowId, 'success', time, 'timing-agent'));
+
+      expect((await repository.summary()).agents).toEqual([
+        { agentId: 'timing-agent', count: 100, successRate: 1, p50ProcessingTimeMs: 500, p95ProcessingTimeMs: 950 },
+      ]);
+    });
+
+    it('should keep only the most recent maxSamplesPerAgent samples while counting every execution', async () => {
+      const bounded = new DiagnosticsRepository(redis, diagnosticsOptions(prefix, { maxSamplesPerAgent: 10 }));
+      for (let time = 1; time <= 15; time += 1)
+        await bounded.applyAgentCompleted(
+          agentEvent(workflowId, time <= 3 ? 'failure' : 'success', time, 'bounded-agent'),
+        );
+
+      expect((await bounded.summary()).agents).toEqual([
+        // samples 6..15: rank ceil(0.5 * 10) = 5 → 10, rank ceil(0.95 * 10) = 10 → 15
+        { agentId: 'bounded-agent', count: 15, successRate: 12 / 15, p50ProcessingTimeMs: 10, p95ProcessingTimeMs: 15 },
+      ]);
+      expect(await redis.zcard(diagnosticsKeys(prefix).samples('bounded-agent'))).toBe(10);
+      expect(await redis.zcard(diagnosticsKeys(prefix).recent('bounded-agent'))).toBe(10);
+    });
+
+    it('should list every agent, sorted by id', async () => {
+      await repository.applyAgentCompleted(agentEvent(workflowId, 'success', 5, 'b-agent'));
+      await repository.applyAgentCompleted(agentEvent(workflowId, 'failure', 7, 'a-agent'));
+
+      expect((await repository.summary()).agents.map((agent) => [agent.agentId, agent.successRate])).toEqual([
+        ['a-agent', 0],
+        ['b-agent', 1],
+      ]);
+    });
+  });
+
+  describe('degraded alerts', () => {
+    const failThreeAgents = async () => {
+      await service.onWorkflowStarted(event('workflow.started', { workflow_id: workflowId }));
+      await service.onAgentCompleted(agentEvent(workflowId, 'failure'));
+      await service.onAgentCompleted(agentEvent(workflowId, 'failure'));
+      return service.onAgentCompleted(agentEvent(workflowId, 'success'));
+    };
+
+    it('should publish one alert when the failure rate crosses the threshold, and mark the workflow degraded', async () => {
+      const outcome = await failThreeAgents();
+
+      expect(outcome.alerts).toHaveLength(1);
+      expect(publisher.published.map(({ alert }) => alert)).toEqual([
+        {
+          workflow_id: workflowId,
+          decision_id: null,
+          reason: 'Agent failure rate 0.67 reached the 0.50 threshold (2 of 3 agents failed)',
+          severity: 'medium',
+          metric: 'agent_failure_rate',
+          observed: 2 / 3,
+          threshold: 0.5,
+          detected_by: 'diagnostics-worker',
+        },
+      ]);
+      expect(await repository.findWorkflow(workflowId)).toMatchObject({
+        health: 'degraded',
+        degradedReasons: ['agent_failure_rate'],
+      });
+      expect(await redis.get(diagnosticsKeys(prefix).alert('agent_failure_rate', workflowId))).toBe('sent');
+    });
+
+    it('should not alert again for the same workflow and metric on later events', async () => {
+      await failThreeAgents();
+      await service.onAgentCompleted(agentEvent(workflowId, 'failure'));
+      await service.onWorkflowCompleted(
+        event('workflow.completed', { workflow_id: workflowId, status: 'partial', total_duration_ms: 1 }),
+      );
+
+      expect(publisher.published.map(({ alert }) => alert.metric)).toEqual(['agent_failure_rate']);
+    });
+
+    it('should alert once per metric: a failed, slow, low-confidence workflow raises three alerts', async () => {
+      await service.onWorkflowStarted(
+        event('workflow.started', { workflow_id: workflowId, estimated_duration_ms: 10_000 }),
+      );
+      await service.onDecisionGenerated(
+        event('decision.generated', { workflow_id: workflowId, decision_id: 'dec-low', overall_confidence: 0.3 }),
+      );
+      await service.onWorkflowCompleted(
+        event('workflow.completed', { workflow_id: workflowId, status: 'failure', total_duration_ms: 50_000 }),
+      );
+      await service.onWorkflowCompleted(
+        event('workflow.completed', { workflow_id: workflowId, status: 'failure', total_duration_ms: 60_000 }),
+      );
+
+      expect(publisher.published.map(({ alert }) => [alert.metric, alert.severity, alert.decision_id])).toEqual([
+        ['decision_confidence', 'high', 'dec-low'],
+        ['duration_ratio', 'critical', null],
+        ['workflow_failed', 'high', null],
+      ]);
+      expect((await repository.findWorkflow(workflowId))?.degradedReasons).toEqual([
+        'decision_confidence',
+        'duration_ratio',
+        'workflow_failed',
+      ]);
+    });
+
+    it('should publish exactly once when detections race on two workers', async () => {
+      const otherRedis = connectRedis();
+      try {
+        const options = diagnosticsOptions(prefix);
+        const other = new DiagnosticsService(new DiagnosticsRepository(otherRedis, options), publisher, options);
+        publisher.delayMs = 50;
+        await service.onAgentCompleted(agentEvent(workflowId, 'failure'));
+        await service.onAgentCompleted(agentEvent(workflowId, 'failure'));
+
+        const racing = Array.from({ length: 6 }, (_, i) =>
+          (i % 2 === 0 ? service : other).onAgentCompleted(agentEvent(workflowId, 'failure')),
+        );
+        const outcomes = await Promise.all(racing);
+
+        expect(publisher.published).toHaveLength(1);
+        expect(outcomes.filter((outcome) => outcome.alerts.length === 1)).toHaveLength(1);
+      } finally {
+        await otherRedis.quit();
+      }
+    });
+
+    it('should remove the guard when publishing fails, so the retry of the event publishes', async () => {
+      await service.onAgentCompleted(agentEvent(workflowId, 'failure'));
+      await service.onAgentCompleted(agentEvent(workflowId, 'failure'));
+      const crossing = agentEvent(workflowId, 'failure');
+      publisher.failNext = 1;
+
+      await expect(service.onAgentCompleted(crossing)).rejects.toThrow('broker unavailable');
+      expect(await redis.exists(diagnosticsKeys(prefix).alert('agent_failure_rate', workflowId))).toBe(0);
+      expect(publisher.published).toEqual([]);
+
+      const retry = await service.onAgentCompleted(crossing);
+
+      expect(retry.applied).toBe(false);
+      expect(publisher.published.map(({ alert, cause }) => [alert.metric, cause.event_id])).toEqual([
+        ['agent_failure_rate', crossing.event_id],
+      ]);
+      expect((await repository.findWorkflow(workflowId))?.agents).toEqual({ events: 3, completed: 0, failed: 3 });
+    });
+
+    it('should let the redelivered event that held the guard publish, but no other event, after a crash mid-publish', async () => {
+      await service.onAgentCompleted(agentEvent(workflowId, 'failure'));
+      await service.onAgentCompleted(agentEvent(workflowId, 'failure'));
+      const crashed = agentEvent(workflowId, 'failure');
+      await repository.applyAgentCompleted(crashed);
+      // The crashed worker had claimed the guard and died before publishing.
+      await repository.markDegradedAndClaimAlert(workflowId, 'agent_failure_rate', crashed.event_id);
+
+      await service.onAgentCompleted(agentEvent(workflowId, 'failure'));
+      expect(publisher.published).toEqual([]);
+
+      await service.onAgentCompleted(crashed);
+      expect(publisher.published.map(({ cause }) => cause.event_id)).toEqual([crashed.event_id]);
+    });
+
+    it('should free a guard whose owner never came back once its lease expires', async () => {
+      for (const status of ['failure', 'failure', 'success'] as const)
+        await repository.applyAgentCompleted(agentEvent(workflowId, status));
+      await repository.markDegradedAndClaimAlert(workflowId, 'agent_failure_rate', 'dead-lettered-event', 50);
+
+      await service.onAgentCompleted(agentEvent(workflowId, 'success'));
+      expect(publisher.published).toEqual([]);
+
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      await service.onAgentCompleted(agentEvent(workflowId, 'failure'));
+
+      expect(publisher.published.map(({ alert }) => alert.metric)).toEqual(['agent_failure_rate']);
+    });
+  });
+});

@@ -1,0 +1,59 @@
+import { PATTERN_HANDLER_METADATA, PATTERN_METADATA } from '@nestjs/microservices/constants';
+import { PatternHandler } from '@nestjs/microservices/enums/pattern-handler.enum';
+import { topicOf } from '@opal/contracts';
+import { loadFixture } from '@opal/contracts/testing';
+import { RecommendationsMessageController } from './recommendations.message.controller';
+import type { RecommendationsService } from './recommendations.service';
+
+describe(RecommendationsMessageController.name, () => {
+  const service = { personaliseDecision: jest.fn(), applyPreferences: jest.fn() };
+  const controller = new RecommendationsMessageController(service as unknown as RecommendationsService);
+
+  beforeEach(() => jest.resetAllMocks());
+
+  it.each([
+    ['onDecisionGenerated', topicOf('decision.generated')],
+    ['onPreferencesUpdated', topicOf('user.preferences.updated')],
+  ] as const)('should register %s as an event handler of %s', (method, topic) => {
+    const handler = RecommendationsMessageController.prototype[method];
+
+    expect(Reflect.getMetadata(PATTERN_METADATA, handler)).toEqual([topic]);
+    expect(Reflect.getMetadata(PATTERN_HANDLER_METADATA, handler)).toBe(PatternHandler.EVENT);
+  });
+
+  describe('onDecisionGenerated', () => {
+    it('should personalise the decision', async () => {
+      const event = loadFixture('decision.generated');
+      service.personaliseDecision.mockResolvedValue({ stored: true, decision: {} });
+
+      await controller.onDecisionGenerated(event);
+
+      expect(service.personaliseDecision).toHaveBeenCalledWith(event);
+    });
+
+    it('should reject when the service fails, so the pipeline can retry', async () => {
+      const failure = new Error('Connection is closed.');
+      service.personaliseDecision.mockRejectedValue(failure);
+
+      await expect(controller.onDecisionGenerated(loadFixture('decision.generated'))).rejects.toBe(failure);
+    });
+  });
+
+  describe('onPreferencesUpdated', () => {
+    it('should apply the preferences', async () => {
+      const event = loadFixture('user.preferences.updated');
+      service.applyPreferences.mockResolvedValue(true);
+
+      await controller.onPreferencesUpdated(event);
+
+      expect(service.applyPreferences).toHaveBeenCalledWith(event);
+    });
+
+    it('should reject when the service fails, so the pipeline can retry', async () => {
+      const failure = new Error('Connection is closed.');
+      service.applyPreferences.mockRejectedValue(failure);
+
+      await expect(controller.onPreferencesUpdated(loadFixture('user.preferences.updated'))).rejects.toBe(failure);
+    });
+  });
+});

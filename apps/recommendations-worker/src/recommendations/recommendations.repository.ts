@@ -1,0 +1,74 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRedis } from '@nestjs-modules/ioredis';
+import type { Redis } from 'ioredis';
+import { RECOMMENDATIONS_OPTIONS } from './recommendations.constants';
+import { SAVE_PREFERENCES_COMMAND, SAVE_PREFERENCES_SCRIPT } from './recommendations.scripts';
+import type { PersonalisedDecision, RecommendationsOptions, StoredPreferences } from './recommendations.types';
+
+type SavePreferences = (key: string, updatedAt: string, value: string) => Promise<unknown>;
+type ScriptedRedis = Redis & Record<typeof SAVE_PREFERENCES_COMMAND, SavePreferences>;
+
+export const preferencesKey = (keyPrefix: string, userId: string) => `${keyPrefix}preferences:${userId}`;
+export const decisionKey = (keyPrefix: string, decisionId: string) => `${keyPrefix}decision:${decisionId}`;
+
+/**
+ * Redis state of the recommendations worker, under `keyPrefix`: `preferences:<user_id>` (a hash,
+ * kept until replaced by newer preferences) and `decision:<decision_id>` (JSON, expiring after
+ * `decisionTtlSeconds`). Both writes are idempotent, so a handler that runs twice for one event
+ * changes nothing the second time. Redis errors propagate unchanged: the consumer pipeline
+ * classifies them and pauses.
+ */
+@Injectable()
+export class RecommendationsRepository {
+  private readonly redis: ScriptedRedis;
+
+  constructor(
+    @InjectRedis() redis: Redis,
+    @Inject(RECOMMENDATIONS_OPTIONS) private readonly options: RecommendationsOptions,
+  ) {
+    redis.defineCommand(SAVE_PREFERENCES_COMMAND, { numberOfKeys: 1, lua: SAVE_PREFERENCES_SCRIPT });
+    this.redis = redis as ScriptedRedis;
+  }
+
+  /**
+   * Stores `preferences` unless the stored ones have the same or a later `updated_at`, atomically.
+   * @returns true when stored, false when ignored as stale or as a redelivery.
+   */
+  async savePreferences(preferences: StoredPreferences): Promise<boolean> {
+    if (!Number.isSafeInteger(preferences.updated_at)) {
+      throw new RangeError(`updated_at must be an integer (epoch ms), got ${String(preferences.updated_at)}`);
+    }
+    const reply = await this.redis[SAVE_PREFERENCES_COMMAND](
+      preferencesKey(this.options.keyPrefix, preferences.user_id),
+      String(preferences.updated_at),
+      JSON.stringify(preferences),
+    );
+    return reply === 1;
+  }
+
+  async findPreferences(userId: string): Promise<StoredPreferences | null> {
+    const value = await this.redis.hget(preferencesKey(this.options.keyPrefix, userId), 'value');
+    return value === null ? null : (JSON.parse(value) as StoredPreferences);
+  }
+
+  /**
+   * Stores the personalised set of a decision unless one is already stored (first write wins,
+   * so a re-run after a lost lease cannot replace what was served), expiring after `decisionTtlSeconds`.
+   * @returns true when stored, false when one was already there.
+   */
+  async saveDecision(decision: PersonalisedDecision): Promise<boolean> {
+    const reply = await this.redis.set(
+      decisionKey(this.options.keyPrefix, decision.decision_id),
+      JSON.stringify(decision),
+      'EX',
+      this.options.decisionTtlSeconds,
+      'NX',
+    );
+    return reply === 'OK';
+  }
+
+  async findDecision(decisionId: string): Promise<PersonalisedDecision | null> {
+    const value = await this.redis.get(decisionKey(this.options.keyPrefix, decisionId));
+    return value === null ? null : (JSON.parse(value) as PersonalisedDecision);
+  }
+}

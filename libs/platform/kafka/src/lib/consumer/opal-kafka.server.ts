@@ -1,0 +1,265 @@
+import { Logger } from '@nestjs/common';
+import { KafkaContext, ServerKafka } from '@nestjs/microservices';
+import { Kafka, type Consumer, type EachBatchPayload, type KafkaConfig, type KafkaMessage } from 'kafkajs';
+import { isObservable, lastValueFrom } from 'rxjs';
+import type { ConsumeOutcome } from '@opal/platform-observability';
+import type { EventRecord, RecordPosition } from '../producer/event-producer.types';
+import type { ConsumerMembership } from './consumer-group.health-indicator';
+import { ConsumerLagMonitor } from './consumer-lag.monitor';
+import type { SourceRecord } from './dead-letter.record';
+import { DependencyGuard, type BreakerState } from './dependency.guard';
+import type { Dependency } from './failure.classifier';
+import { RecordProcessor } from './record.processor';
+import type { BackoffOptions } from './retry.backoff';
+import { SchemaRegistryDeserializer } from './schema-registry.deserializer';
+
+/** The `opal_*` metrics the consumer records (`OpalMetrics` fits). */
+export interface ConsumerMetrics {
+  recordConsumed(topic: string, group: string, outcome: ConsumeOutcome, durationSeconds?: number): void;
+  setConsumerLag(topic: string, partition: number, group: string, lag: number): void;
+  setCircuitBreakerState(name: string, state: BreakerState): void;
+}
+
+export interface OpalKafkaServerOptions {
+  /** kafkajs client config (`buildKafkaClientConfig`). */
+  kafka: KafkaConfig;
+  /** The consumer group (ARCHITECTURE.md §4), used exactly as given. */
+  groupId: string;
+  registry: ConstructorParameters<typeof SchemaRegistryDeserializer>[0];
+  /** Writes dead letters (the shared `EventProducer`: acks=all, explicit partition). */
+  deadLetters: { send(record: EventRecord): Promise<RecordPosition> };
+  /** Resolve when the downstream answers; used to close a breaker after it opened. */
+  probes: Record<Dependency, () => Promise<unknown>>;
+  metrics?: ConsumerMetrics;
+  /** `MAX_ATTEMPTS`: attempts for a transient failure before the record is dead-lettered. */
+  maxAttempts: number;
+  backoff: BackoffOptions;
+  /** `CIRCUIT_BREAKER_RESET_MS`: how long the consumer stays paused before probing the downstream. */
+  circuitBreakerResetMs: number;
+  /** How long to wait for a claim held by another consumer (≥ the idempotency lease). */
+  inFlightWaitMs: number;
+  /** Tells the idempotency interceptor's duplicate answer from a handler result. */
+  isDuplicate(result: unknown): boolean;
+  /** Partitions processed at once (kafkajs `partitionsConsumedConcurrently`). Default 3. */
+  partitionsConsumedConcurrently?: number;
+  /** Commit at least every this many records inside a long batch. Default 100. */
+  commitEveryRecords?: number;
+  lagIntervalMs?: number;
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  /** Called after every record with what came of it (e.g. to count duplicates in a domain summary). */
+  onOutcome?: (topic: string, outcome: ConsumeOutcome) => void;
+}
+
+type Membership = ReturnType<ConsumerMembership['membership']>;
+
+/**
+ * Nest's Kafka transport with the traps defused (ARCHITECTURE.md §4):
+ * - no auto-commit and no auto-resolve: an offset is committed only once its record was processed,
+ *   recognised as a duplicate, skipped as addressed to another group, or dead-lettered;
+ * - an exception never blocks a partition: transient failures are retried with backoff and jitter
+ *   up to `maxAttempts`, then dead-lettered with the `x-dlq-*` headers; undecodable records and
+ *   records without a handler are dead-lettered at once;
+ * - a downstream that is down (Redis, the registry, Kafka for dead letters) opens its circuit
+ *   breaker and pauses every partition: nothing is committed or dead-lettered until its probe
+ *   succeeds, then consumption resumes from the first unfinished record;
+ * - values are decoded through the Schema Registry (`SchemaRegistryDeserializer`);
+ * - on shutdown it stops fetching, finishes or abandons (uncommitted) the record in hand, commits,
+ *   and leaves the group.
+ */
+export class OpalKafkaServer extends ServerKafka implements ConsumerMembership {
+  protected override logger = new Logger(OpalKafkaServer.name);
+  private readonly settings: OpalKafkaServerOptions;
+  private readonly guard: DependencyGuard;
+  private readonly processor: RecordProcessor;
+  private lagMonitor?: ConsumerLagMonitor;
+  private subscribedTopics: string[] = [];
+  private state: Membership = { state: 'joining', groupId: '', partitions: 0 };
+  private stopping = false;
+  private readonly outcomeListeners: Array<(topic: string, outcome: ConsumeOutcome) => void> = [];
+
+  constructor(options: OpalKafkaServerOptions) {
+    super({
+      client: options.kafka,
+      postfixId: '',
+      consumer: {
+        groupId: options.groupId,
+        allowAutoTopicCreation: false,
+        sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+        heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
+      },
+      deserializer: new SchemaRegistryDeserializer(options.registry),
+    });
+    this.settings = options;
+    this.state = { state: 'joining', groupId: options.groupId, partitions: 0 };
+    this.guard = new DependencyGuard({
+      probes: options.probes,
+      resetTimeoutMs: options.circuitBreakerResetMs,
+      onStateChange: (dependency, state) => options.metrics?.setCircuitBreakerState(dependency, state),
+      onAvailabilityChange: (available) => this.setPaused(!available),
+    });
+    this.processor = new RecordProcessor(
+      {
+        decode: async (record) => (await this.deserializer.deserialize(record, { channel: record.topic })).data as unknown,
+        handlerFor: (topic) => this.handlerFor(topic),
+        publishDeadLetter: (record) => options.deadLetters.send(record),
+      },
+      this.guard,
+      {
+        group: options.groupId,
+        maxAttempts: options.maxAttempts,
+        backoff: options.backoff,
+        inFlightWaitMs: options.inFlightWaitMs,
+        isDuplicate: options.isDuplicate,
+        onOutcome: (topic, outcome, seconds) => {
+          options.metrics?.recordConsumed(topic, options.groupId, outcome, seconds);
+          options.onOutcome?.(topic, outcome);
+          for (const listener of this.outcomeListeners) listener(topic, outcome);
+        },
+      },
+      () => !this.stopping,
+    );
+  }
+
+  /** Hears what came of every record (e.g. a domain that counts skipped duplicates). */
+  addOutcomeListener(listener: (topic: string, outcome: ConsumeOutcome) => void): void {
+    this.outcomeListeners.push(listener);
+  }
+
+  membership(): Membership {
+    return { ...this.state };
+  }
+
+  /** Downstreams whose breaker is open or half-open (the consumer is paused while any is). */
+  unavailableDependencies(): Dependency[] {
+    return this.guard.openDependencies();
+  }
+
+  /** As a Nest provider it may live in an app that never started consuming (tests): no breaker timer may outlive it. */
+  onApplicationShutdown(): void {
+    this.guard.shutdown();
+  }
+
+  override async close(): Promise<void> {
+    this.stopping = true;
+    this.guard.shutdown();
+    await this.lagMonitor?.stop();
+    await super.close();
+    this.state = { ...this.state, state: 'stopped', partitions: 0 };
+  }
+
+  // Only the consumer: replies are not part of this design, so no producer connection is opened.
+  override async start(callback: () => void): Promise<void> {
+    if (!this.client) throw new Error('the Kafka client is created by listen()');
+    const consumer = this.client.consumer({ ...this.options.consumer, groupId: this.settings.groupId });
+    this.consumer = consumer;
+    this.watchMembership(consumer);
+    await consumer.connect();
+    await this.bindEvents(consumer);
+    this.lagMonitor = new ConsumerLagMonitor(
+      new Kafka(this.settings.kafka).admin(),
+      this.settings.groupId,
+      () => this.subscribedTopics,
+      (topic, partition, lag) => this.settings.metrics?.setConsumerLag(topic, partition, this.settings.groupId, lag),
+      this.settings.lagIntervalMs ?? 5_000,
+    );
+    this.lagMonitor.start();
+    callback();
+  }
+
+  override async bindEvents(consumer: Consumer): Promise<void> {
+    this.subscribedTopics = [...this.messageHandlers.keys()];
+    if (this.subscribedTopics.length > 0) {
+      // A new group starts from the earliest offset: starting from the latest would skip events
+      // produced before the group first joined.
+      await consumer.subscribe({ topics: this.subscribedTopics, fromBeginning: true });
+    }
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.settings.partitionsConsumedConcurrently ?? 3,
+      eachBatch: (payload) => this.consumeBatch(payload),
+    });
+  }
+
+  private async consumeBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const { topic, partition } = batch;
+    const commitEvery = this.settings.commitEveryRecords ?? 100;
+    let lastDone: string | undefined;
+    let uncommitted = 0;
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale() || this.stopping || !this.guard.available) break;
+      const result = await this.processor.process(this.sourceOf(topic, partition, message));
+      if (result === 'paused') {
+        // Fetch this record again once the consumer resumes; nothing past it is committed.
+        this.consumer?.seek({ topic, partition, offset: message.offset });
+        break;
+      }
+      resolveOffset(message.offset);
+      lastDone = message.offset;
+      uncommitted += 1;
+      if (uncommitted >= commitEvery) {
+        await this.commit(topic, partition, lastDone);
+        uncommitted = 0;
+      }
+      await heartbeat();
+    }
+    if (uncommitted > 0 && lastDone !== undefined) await this.commit(topic, partition, lastDone);
+  }
+
+  /** A failed commit is not fatal: the records come again after a rebalance and are recognised as duplicates. */
+  private async commit(topic: string, partition: number, offset: string): Promise<void> {
+    try {
+      await this.consumer?.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
+    } catch (error) {
+      this.logger.warn({ topic, partition, offset, err: error }, 'offset commit failed: the records will be redelivered and deduplicated');
+    }
+  }
+
+  private setPaused(paused: boolean): void {
+    const topics = this.subscribedTopics.map((topic) => ({ topic }));
+    if (!this.consumer || topics.length === 0) return;
+    if (paused) this.consumer.pause(topics);
+    else this.consumer.resume(topics);
+  }
+
+  private handlerFor(topic: string) {
+    const handler = this.getHandlerByPattern(topic);
+    if (!handler) return undefined;
+    return async (data: unknown, record: SourceRecord): Promise<unknown> => {
+      const context = new KafkaContext([
+        record as unknown as KafkaMessage,
+        record.partition,
+        record.topic,
+        this.consumer as Consumer,
+        async () => undefined,
+        null as never,
+      ]);
+      const result: unknown = await handler(data, context);
+      return isObservable(result) ? lastValueFrom(result, { defaultValue: undefined }) : result;
+    };
+  }
+
+  private sourceOf(topic: string, partition: number, message: KafkaMessage): SourceRecord & KafkaMessage {
+    return { ...message, topic, partition };
+  }
+
+  private watchMembership(consumer: Consumer): void {
+    const { GROUP_JOIN, REBALANCING, CRASH, STOP } = consumer.events;
+    consumer.on(GROUP_JOIN, ({ payload }) => {
+      const partitions = Object.values(payload.memberAssignment).reduce((sum, list) => sum + list.length, 0);
+      this.state = { state: 'joined', groupId: payload.groupId, memberId: payload.memberId, partitions };
+      this.logger.log({ group: payload.groupId, member_id: payload.memberId, partitions }, 'joined the consumer group');
+    });
+    consumer.on(REBALANCING, () => {
+      if (this.state.state === 'joined') this.state = { ...this.state, state: 'rebalancing' };
+    });
+    consumer.on(CRASH, ({ payload }) => {
+      this.state = { ...this.state, state: payload.restart ? 'joining' : 'crashed' };
+      this.logger.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
+    });
+    consumer.on(STOP, () => {
+      this.state = { ...this.state, state: 'stopped', partitions: 0 };
+    });
+  }
+}

@@ -1,0 +1,133 @@
+import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { getRedisConnectionToken } from '@nestjs-modules/ioredis';
+import { Kafka } from 'kafkajs';
+import { Redis } from 'ioredis';
+import type { ConsumerGroup } from '@opal/contracts';
+import type { PlatformConfig, WorkerConfig } from '@opal/platform-config';
+import { HealthModule, kafkaReadiness, redisReadiness, schemaRegistryReadiness } from '@opal/platform-health';
+import { IdempotencyModule, idempotencyRedisOptions } from '@opal/platform-idempotency';
+import { ConsumerGroupHealthIndicator, EventProducer, OpalKafkaServer, buildKafkaClientConfig } from '@opal/platform-kafka';
+import { ObservabilityModule, OpalMetrics } from '@opal/platform-observability';
+import { SchemaRegistryClient } from '@opal/platform-schema-registry';
+import { ConsumerIdempotencyInterceptor } from './consumer-idempotency.interceptor';
+
+/** What the idempotency interceptor answers for an event this group already processed. */
+export const DUPLICATE_EVENT = Object.freeze({ duplicate: true });
+
+export interface WorkerPlatformOptions {
+  appName: string;
+  /** The consumer group and idempotency scope: one of `CONSUMER_GROUPS` (tests use their own). */
+  groupId: ConsumerGroup | (string & {});
+  config: PlatformConfig & { worker: WorkerConfig };
+}
+
+const REDIS = getRedisConnectionToken();
+
+/** Closes the worker's Redis connection once Nest has stopped everything that uses it. */
+class RedisCloser implements OnApplicationShutdown {
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+/** The seed's metrics path; `/api/health` and `/api/kafka/health` come with the health module's `seedAliases`. */
+const SEED_METRICS_PATH = '/api/metrics';
+
+async function kafkaAnswers(kafka: Kafka): Promise<void> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    await admin.describeCluster();
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/**
+ * Everything a worker runs on, shared by both (global): JSON logs and `/metrics`, the Redis
+ * connection (`@InjectRedis()`, closed on shutdown), the idempotency store and interceptor scoped to the consumer
+ * group, the registry client, the shared producer (dead letters, derived events), the Kafka
+ * consumer (`OpalKafkaServer`), and `/health/ready` over Kafka, Redis, the registry and the
+ * group membership. The app module adds only its domain.
+ */
+@Module({})
+export class WorkerPlatformModule {
+  static forRoot({ appName, groupId, config }: WorkerPlatformOptions): DynamicModule {
+    const { worker } = config;
+    const kafkaClient = buildKafkaClientConfig(config.kafka, appName);
+    const redisToken = REDIS;
+    return {
+      module: WorkerPlatformModule,
+      global: true,
+      imports: [
+        ObservabilityModule.forRoot({ appName, logLevel: config.runtime.logLevel, extraMetricsPaths: [SEED_METRICS_PATH] }),
+        IdempotencyModule.forRootAsync({
+          inject: [redisToken, OpalMetrics],
+          useFactory: (redis: Redis, metrics: OpalMetrics) => ({
+            redis,
+            ttlSeconds: worker.idempotency.ttlSeconds,
+            leaseMs: worker.idempotency.leaseMs,
+            interceptor: { scope: groupId, duplicateResponse: DUPLICATE_EVENT, failMode: 'closed' },
+            onCheck: (scope, result) => metrics.recordIdempotencyCheck(scope, result),
+          }),
+          isGlobal: true,
+        }),
+        HealthModule.forRoot({
+          readiness: [
+            kafkaReadiness(buildKafkaClientConfig(config.kafka, `${appName}-health`)),
+            redisReadiness(redisToken),
+            schemaRegistryReadiness(),
+            { inject: [OpalKafkaServer], useFactory: (server: OpalKafkaServer) => new ConsumerGroupHealthIndicator(server) },
+          ],
+          seedAliases: true,
+          gracefulShutdownTimeoutMs: config.runtime.drainMs,
+        }),
+      ],
+      providers: [
+        { provide: APP_INTERCEPTOR, useClass: ConsumerIdempotencyInterceptor },
+        // Under @nestjs-modules/ioredis's token, so domain code uses `@InjectRedis()`. Fail-fast
+        // options: while Redis is down, calls fail at once and the consumer pauses.
+        { provide: REDIS, useFactory: () => new Redis(idempotencyRedisOptions(config.redis)) },
+        RedisCloser,
+        { provide: SchemaRegistryClient, useFactory: () => new SchemaRegistryClient(config.schemaRegistry) },
+        {
+          provide: EventProducer,
+          inject: [OpalMetrics],
+          useFactory: (metrics: OpalMetrics) =>
+            new EventProducer({
+              kafka: kafkaClient,
+              onProduced: (topic, result, seconds) => metrics.recordProduced(topic, result, seconds),
+            }),
+        },
+        {
+          provide: OpalKafkaServer,
+          inject: [SchemaRegistryClient, EventProducer, OpalMetrics, redisToken],
+          useFactory: (registry: SchemaRegistryClient, producer: EventProducer, metrics: OpalMetrics, redis: Redis) =>
+            new OpalKafkaServer({
+              kafka: kafkaClient,
+              groupId,
+              registry,
+              deadLetters: producer,
+              metrics,
+              probes: {
+                redis: () => redis.ping(),
+                'schema-registry': () => registry.ping(),
+                kafka: () => kafkaAnswers(new Kafka(kafkaClient)),
+              },
+              maxAttempts: worker.maxAttempts,
+              backoff: worker.retry,
+              circuitBreakerResetMs: worker.circuitBreakerResetMs,
+              inFlightWaitMs: worker.idempotency.leaseMs + 5_000,
+              isDuplicate: (result) => result === DUPLICATE_EVENT,
+              partitionsConsumedConcurrently: worker.partitionsConcurrency,
+              lagIntervalMs: worker.lagIntervalMs,
+            }),
+        },
+      ],
+      exports: [REDIS, SchemaRegistryClient, EventProducer, OpalKafkaServer],
+    };
+  }
+}

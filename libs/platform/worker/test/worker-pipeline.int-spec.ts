@@ -1,0 +1,264 @@
+import { randomUUID } from 'node:crypto';
+import { Module } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Kafka, type Admin, type Consumer, type Producer } from 'kafkajs';
+import {
+  LOCAL_STACK_DEFAULTS,
+  parseEnv,
+  platformSchema,
+  toPlatformConfig,
+  toWorkerConfig,
+  workerEnv,
+} from '@opal/platform-config';
+import { headersAsStrings } from '@opal/platform-kafka';
+import { SchemaRegistryClient } from '@opal/platform-schema-registry';
+import { WorkerPlatformModule, bootstrapWorker } from '../src';
+import { freePort } from '@opal/platform-runtime/testing';
+import { PROBE_SCHEMA, ProbeLedger, probeModule, type ProbeEvent } from './support/pipeline-probe';
+import { TcpProxy } from './support/tcp-proxy';
+
+const brokers = (process.env['KAFKA_BROKERS'] ?? LOCAL_STACK_DEFAULTS.kafkaBrokers).split(',');
+const registryUrl = process.env['SCHEMA_REGISTRY_URL'] ?? LOCAL_STACK_DEFAULTS.schemaRegistryUrl;
+const redisPort = Number(process.env['REDIS_PORT'] ?? LOCAL_STACK_DEFAULTS.redisPort);
+
+const run = randomUUID().slice(0, 8);
+const TOPIC = `test.pipeline.${run}`;
+const DLQ = `${TOPIC}.dlq`;
+const GROUP = `test-pipeline-${run}`;
+const MAX_ATTEMPTS = 3;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function eventually<T>(read: () => Promise<T> | T, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!done(value) && Date.now() < deadline) {
+    await sleep(100);
+    value = await read();
+  }
+  return value;
+}
+
+interface DeadLetter {
+  key: string | null;
+  value: Buffer | null;
+  partition: number;
+  headers: Record<string, string>;
+}
+
+describe('worker pipeline: OpalKafkaServer in a Nest app (real Kafka, registry, Redis)', () => {
+  const kafka = new Kafka({ clientId: 'pipeline-test', brokers, logLevel: 0 });
+  const registry = new SchemaRegistryClient({ url: registryUrl });
+  const redisProxy = new TcpProxy(redisPort);
+  const deadLetters: DeadLetter[] = [];
+  let admin: Admin;
+  let producer: Producer;
+  let dlqReader: Consumer;
+  let app: NestFastifyApplication;
+  let ledger: ProbeLedger;
+  let seq = 0;
+
+  const send = async (behavior: string, options: { key?: string; eventId?: string; headers?: Record<string, string> } = {}) => {
+    seq += 1;
+    const event: ProbeEvent = { event_id: options.eventId ?? `evt-${run}-${seq}`, behavior, seq };
+    const value = await registry.encode(`${TOPIC}-value`, event);
+    await producer.send({
+      topic: TOPIC,
+      messages: [{ key: options.key ?? `key-${seq}`, value, headers: { event_id: event.event_id, ...options.headers } }],
+    });
+    return event;
+  };
+  const sendRaw = async (key: string, value: Buffer) =>
+    producer.send({ topic: TOPIC, messages: [{ key, value, headers: { event_id: `raw-${key}` } }] });
+  const metrics = async () => (await app.inject({ method: 'GET', url: '/metrics' })).body;
+  const sample = (text: string, name: string, labels: Record<string, string>) => {
+    const line = text
+      .split('\n')
+      .find((candidate) => candidate.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => candidate.includes(`${k}="${v}"`)));
+    return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+  };
+  const consumed = async (outcome: string) => sample(await metrics(), 'opal_events_consumed_total', { topic: TOPIC, group: GROUP, outcome });
+  const lettersFor = (eventIdOrKey: string) =>
+    deadLetters.filter((letter) => letter.headers['event_id'] === eventIdOrKey || letter.key === eventIdOrKey);
+
+  beforeAll(async () => {
+    admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: TOPIC, numPartitions: 3 }, { topic: DLQ, numPartitions: 3 }] });
+    await registry.ensureSubject(`${TOPIC}-value`, { schemaType: 'AVRO', schema: JSON.stringify(PROBE_SCHEMA) });
+    producer = kafka.producer({ idempotent: true });
+    await producer.connect();
+    dlqReader = kafka.consumer({ groupId: `${GROUP}-dlq-reader` });
+    await dlqReader.connect();
+    await dlqReader.subscribe({ topic: DLQ, fromBeginning: true });
+    await dlqReader.run({
+      eachMessage: async ({ message, partition }) => {
+        deadLetters.push({ key: message.key?.toString() ?? null, value: message.value, partition, headers: headersAsStrings(message.headers) });
+      },
+    });
+
+    const env = {
+      REDIS_PORT: String(await redisProxy.start()),
+      MAX_ATTEMPTS: String(MAX_ATTEMPTS),
+      RETRY_BASE_DELAY_MS: '20',
+      RETRY_MAX_DELAY_MS: '100',
+      CIRCUIT_BREAKER_RESET_MS: '500',
+      IDEMPOTENCY_LEASE_MS: '3000',
+      CONSUMER_LAG_INTERVAL_MS: '500',
+      LOG_LEVEL: 'warn',
+      ...(process.env['KAFKA_BROKERS'] ? { KAFKA_BROKERS: process.env['KAFKA_BROKERS'] } : {}),
+      ...(process.env['SCHEMA_REGISTRY_URL'] ? { SCHEMA_REGISTRY_URL: process.env['SCHEMA_REGISTRY_URL'] } : {}),
+    };
+    const parsed = parseEnv('pipeline-test', platformSchema(3999, workerEnv), env);
+    const config = { ...toPlatformConfig(parsed), worker: toWorkerConfig(parsed) };
+    const ProbeModule = probeModule(TOPIC);
+
+    @Module({ imports: [WorkerPlatformModule.forRoot({ appName: 'pipeline-test', groupId: GROUP, config }), ProbeModule] })
+    class PipelineTestModule {}
+
+    app = await bootstrapWorker(PipelineTestModule, { appName: 'pipeline-test', http: { host: '127.0.0.1', port: await freePort() } });
+    ledger = app.get(ProbeLedger);
+    const ready = await eventually(
+      async () => (await app.inject({ method: 'GET', url: '/health/ready' })).json() as { details?: { consumer?: { status?: string } } },
+      (body) => body.details?.consumer?.status === 'up',
+      60_000,
+    );
+    expect(ready.details?.consumer?.status).toBe('up');
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await dlqReader?.disconnect();
+    await producer?.disconnect();
+    await admin?.deleteGroups([GROUP, `${GROUP}-dlq-reader`]).catch(() => undefined);
+    await admin?.deleteTopics({ topics: [TOPIC, DLQ] }).catch(() => undefined);
+    await admin?.disconnect();
+    await redisProxy.stop();
+  });
+
+  it('should run the handler once per record and commit past it', async () => {
+    const events = await Promise.all(Array.from({ length: 6 }, () => send('ok')));
+
+    await eventually(() => events.every((event) => ledger.completed.has(event.event_id)), Boolean);
+    expect(events.map((event) => ledger.runsOf(event.event_id))).toEqual([1, 1, 1, 1, 1, 1]);
+    const committed = await eventually(
+      async () => {
+        const [offsets] = await admin.fetchOffsets({ groupId: GROUP, topics: [TOPIC] });
+        const ends = await admin.fetchTopicOffsets(TOPIC);
+        // A partition that got no record has nothing to commit (-1).
+        return ends.every((end) => {
+          const offset = offsets?.partitions.find((p) => p.partition === end.partition)?.offset;
+          return offset === end.high || (end.high === '0' && offset === '-1');
+        });
+      },
+      Boolean,
+    );
+    expect(committed).toBe(true);
+  });
+
+  it('should skip a redelivered event as a duplicate without running the handler again', async () => {
+    const duplicatesBefore = await consumed('duplicate');
+    const first = await send('ok');
+    await eventually(() => ledger.completed.has(first.event_id), Boolean);
+    await send('ok', { eventId: first.event_id, key: 'another-key' });
+
+    expect(await eventually(() => consumed('duplicate'), (count) => count > duplicatesBefore)).toBe(duplicatesBefore + 1);
+    expect(ledger.runsOf(first.event_id)).toBe(1);
+  });
+
+  it('should retry a transient failure with backoff until it succeeds, dead-lettering nothing', async () => {
+    const event = await send('fail-twice');
+
+    await eventually(() => ledger.completed.has(event.event_id), Boolean);
+    expect(ledger.runsOf(event.event_id)).toBe(3);
+    await sleep(500);
+    expect(lettersFor(event.event_id)).toEqual([]);
+  });
+
+  it(`should dead-letter after ${MAX_ATTEMPTS} attempts with the §4 headers, and go on with the partition`, async () => {
+    const key = `poison-${run}`;
+    const poison = await send('fail-always', { key, headers: { correlation_id: 'corr-poison', traceparent: '00-abc-def-01' } });
+    const next = await send('ok', { key });
+
+    await eventually(() => ledger.completed.has(next.event_id), Boolean);
+    const [letter] = await eventually(() => lettersFor(poison.event_id), (letters) => letters.length > 0);
+    expect(ledger.runsOf(poison.event_id)).toBe(MAX_ATTEMPTS);
+    expect(letter?.key).toBe(key);
+    expect(letter?.value && (await registry.decode(letter.value)).value).toEqual(poison);
+    expect(letter?.headers).toMatchObject({
+      event_id: poison.event_id,
+      correlation_id: 'corr-poison',
+      traceparent: '00-abc-def-01',
+      'x-dlq-original-topic': TOPIC,
+      'x-dlq-original-partition': String(letter?.partition),
+      'x-dlq-original-offset': expect.stringMatching(/^\d+$/),
+      'x-dlq-original-timestamp': expect.stringMatching(/^\d+$/),
+      'x-dlq-consumer-group': GROUP,
+      'x-dlq-attempts': String(MAX_ATTEMPTS),
+      'x-dlq-error-class': 'Error',
+      'x-dlq-error-message': expect.stringContaining('failed on run 3'),
+      'x-dlq-failed-at': expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+  });
+
+  it('should dead-letter a permanent failure at once', async () => {
+    const event = await send('permanent');
+
+    const [letter] = await eventually(() => lettersFor(event.event_id), (letters) => letters.length > 0);
+    expect(ledger.runsOf(event.event_id)).toBe(1);
+    expect(letter?.headers).toMatchObject({ 'x-dlq-attempts': '1', 'x-dlq-error-class': 'PermanentProcessingError' });
+  });
+
+  it('should dead-letter garbage bytes and unknown schema ids at once, and process what follows on the partition', async () => {
+    const key = `garbage-${run}`;
+    await sendRaw(key, Buffer.from('not avro at all'));
+    await sendRaw(key, Buffer.from([0, 0x7f, 0xff, 0xff, 0xf0, 1, 2, 3]));
+    const after = await send('ok', { key });
+
+    await eventually(() => ledger.completed.has(after.event_id), Boolean);
+    const letters = await eventually(() => lettersFor(key), (found) => found.length >= 2);
+    expect(letters.map((letter) => letter.headers['x-dlq-error-class']).sort()).toEqual(['UndecodableMessageError', 'UnknownSchemaError']);
+    expect(letters.map((letter) => letter.value?.toString('latin1'))).toContain('not avro at all');
+  });
+
+  it('should skip a replay addressed to another group and process one addressed to this group', async () => {
+    const other = await send('ok', { headers: { 'x-replay-target-group': 'opal-someone-else' } });
+    const mine = await send('ok', { headers: { 'x-replay-target-group': GROUP } });
+
+    await eventually(() => ledger.completed.has(mine.event_id), Boolean);
+    await eventually(() => consumed('skipped'), (count) => count >= 1);
+    expect(ledger.runsOf(other.event_id)).toBe(0);
+  });
+
+  it('should pause while Redis is unreachable — no handler run, no dead letter — and catch up once it is back', async () => {
+    const lettersBefore = deadLetters.length;
+    await redisProxy.cut();
+    let during: ProbeEvent[] = [];
+    try {
+      during = await Promise.all(Array.from({ length: 5 }, () => send('ok')));
+      const state = await eventually(
+        async () => sample(await metrics(), 'opal_circuit_breaker_state', { name: 'redis' }),
+        (value) => value > 0,
+      );
+      expect(state).toBeGreaterThan(0);
+      await sleep(1500);
+      expect(during.map((event) => ledger.runsOf(event.event_id))).toEqual([0, 0, 0, 0, 0]);
+      expect(deadLetters.length).toBe(lettersBefore);
+    } finally {
+      await redisProxy.restore();
+    }
+
+    await eventually(() => during.every((event) => ledger.completed.has(event.event_id)), Boolean, 60_000);
+    expect(during.map((event) => ledger.runsOf(event.event_id))).toEqual([1, 1, 1, 1, 1]);
+    expect(deadLetters.length).toBe(lettersBefore);
+    expect(sample(await metrics(), 'opal_circuit_breaker_state', { name: 'redis' })).toBe(0);
+  });
+
+  it('should report the consumer lag of every partition', async () => {
+    const text = await eventually(metrics, (body) => body.includes(`opal_consumer_lag{topic="${TOPIC}"`));
+    const partitions = [0, 1, 2].map((partition) => sample(text, 'opal_consumer_lag', { topic: TOPIC, partition: String(partition), group: GROUP }));
+
+    expect(partitions.every((lag) => Number.isFinite(lag) && lag >= 0)).toBe(true);
+    expect(text).toMatch(new RegExp(`opal_consumer_lag\\{topic="${TOPIC.replace(/\./g, '\\.')}",partition="2",group="${GROUP}"\\}`));
+  });
+});

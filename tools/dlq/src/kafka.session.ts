@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, type Admin, type KafkaConfig } from 'kafkajs';
+import type { KafkaConnectionConfig } from '@opal/platform-config';
+import { buildKafkaClientConfig } from '@opal/platform-kafka';
+import { DlqError } from './dlq.errors';
+
+export const DLQ_CLIENT_ID = 'opal-dlq-tool';
+
+/** Bounded so that an unreachable broker ends the command in seconds, not after kafkajs' default minutes. */
+export const KAFKA_TIMEOUTS = { connectionTimeout: 3_000, requestTimeout: 10_000 } as const;
+const RETRY = { retries: 2, initialRetryTime: 250, maxRetryTime: 2_000 } as const;
+
+/** The throwaway group a read joins: never one of the workers' groups, deleted after the read. */
+export const throwawayGroupId = (): string => `${DLQ_CLIENT_ID}-${randomUUID()}`;
+
+export function createKafka(connection: KafkaConnectionConfig): Kafka {
+  const config: KafkaConfig = {
+    ...buildKafkaClientConfig(connection, DLQ_CLIENT_ID),
+    ...KAFKA_TIMEOUTS,
+    retry: RETRY,
+    // The CLI reports failures itself, in one line; kafkajs' own JSON log lines would bury it.
+    logLevel: logLevel.NOTHING,
+  };
+  return new Kafka(config);
+}
+
+/** The one-line reason of a kafkajs failure, looking through its retry wrapper. */
+export function kafkaReason(error: unknown): string {
+  let current: unknown = error;
+  while (
+    current instanceof Error &&
+    current.name === 'KafkaJSNumberOfRetriesExceeded' &&
+    current.cause instanceof Error
+  ) {
+    current = current.cause;
+  }
+  return current instanceof Error ? current.message : String(current);
+}
+
+/** An admin client, connected; fails with one line naming the brokers when they cannot be reached. */
+export async function connectAdmin(kafka: Kafka, connection: KafkaConnectionConfig): Promise<Admin> {
+  const admin = kafka.admin({ retry: RETRY });
+  try {
+    await admin.connect();
+  } catch (error) {
+    throw new DlqError(`cannot reach Kafka at ${connection.brokers.join(',')}: ${kafkaReason(error)}`);
+  }
+  return admin;
+}

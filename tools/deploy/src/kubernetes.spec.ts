@@ -1,0 +1,307 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { TOPIC_PROFILES } from '@opal/platform-kafka';
+import { APPS, K8S_DIR, OVERLAYS, overlayDir, type Overlay } from './lib/deploy-paths';
+import {
+  effectiveEnv,
+  named,
+  ofKind,
+  podTemplateOf,
+  resolvePort,
+  type Container,
+  type K8sObject,
+} from './lib/k8s-objects';
+import { buildAndValidate, kubeconform, kustomizeBuild } from './lib/validators';
+import { parseYamlDocuments } from './lib/yaml-documents';
+
+const WORKERS = ['diagnostics-worker', 'recommendations-worker'] as const;
+const SECRET_VARIABLES = [
+  'WEBHOOK_SECRETS',
+  'KAFKA_USERNAME',
+  'KAFKA_PASSWORD',
+  'SCHEMA_REGISTRY_USERNAME',
+  'SCHEMA_REGISTRY_PASSWORD',
+  'REDIS_PASSWORD',
+];
+/** The apps' own default (libs/platform/config runtimeEnv), used when a manifest does not set it. */
+const DEFAULT_SHUTDOWN_TIMEOUT_MS = 25_000;
+
+const builds = new Map<Overlay, K8sObject[]>();
+
+function built(overlay: Overlay): K8sObject[] {
+  let objects = builds.get(overlay);
+  if (!objects) {
+    const build = kustomizeBuild(overlayDir(overlay));
+    if (build.code !== 0) throw new Error(`kustomize build ${overlay} failed:\n${build.stderr}`);
+    objects = parseYamlDocuments(build.stdout) as K8sObject[];
+    builds.set(overlay, objects);
+  }
+  return objects;
+}
+
+const containerOf = (objects: K8sObject[], app: string): Container =>
+  podTemplateOf(named(objects, 'Deployment', app)).spec.containers[0];
+
+describe('kustomize build | kubeconform -strict', () => {
+  describe('buildAndValidate', () => {
+    it.each(OVERLAYS)('should build the %s overlay into manifests every schema accepts', (overlay) => {
+      const result = buildAndValidate(overlayDir(overlay));
+
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/Invalid: 0, Errors: 0, Skipped: 0/);
+    });
+
+    it.each(OVERLAYS)('should validate every kind of the %s overlay, HPA and PDB included', (overlay) => {
+      const kinds = new Set(built(overlay).map((object) => `${object.apiVersion}/${object.kind}`));
+
+      expect([...kinds].sort()).toEqual(
+        [
+          'apps/v1/Deployment',
+          'autoscaling/v2/HorizontalPodAutoscaler',
+          'batch/v1/Job',
+          'policy/v1/PodDisruptionBudget',
+          'v1/ConfigMap',
+          'v1/Namespace',
+          'v1/Service',
+          'v1/ServiceAccount',
+        ].sort(),
+      );
+    });
+  });
+
+  describe('a deliberately broken copy', () => {
+    let copy: string;
+
+    beforeEach(() => {
+      copy = path.join(mkdtempSync(path.join(tmpdir(), 'deploy-k8s-')), 'k8s');
+      cpSync(K8S_DIR, copy, { recursive: true });
+    });
+
+    afterEach(() => {
+      rmSync(path.dirname(copy), { recursive: true, force: true });
+    });
+
+    const edit = (file: string, change: (text: string) => string) => {
+      const target = path.join(copy, file);
+      const text = readFileSync(target, 'utf8');
+      expect(change(text)).not.toBe(text);
+      writeFileSync(target, change(text));
+    };
+
+    it('should fail kubeconform on a misspelt probe field that kustomize lets through', () => {
+      edit('base/ingest-gateway/deployment.yaml', (text) => text.replace('timeoutSeconds: 3', 'timeoutSecond: 3'));
+
+      const build = kustomizeBuild(path.join(copy, 'overlays', 'production'));
+      const result = kubeconform(build.stdout);
+
+      expect(build.code).toBe(0);
+      expect(result.code).not.toBe(0);
+      expect(result.stdout).toMatch(/Deployment ingest-gateway is invalid.*timeoutSecond/);
+    });
+
+    it('should fail kubeconform on a field of the wrong type', () => {
+      edit('base/diagnostics-worker/deployment.yaml', (text) =>
+        text.replace('containerPort: 3001', 'containerPort: "3001"'),
+      );
+
+      const result = buildAndValidate(path.join(copy, 'overlays', 'development'));
+
+      expect(result.code).not.toBe(0);
+      expect(result.stdout).toMatch(/Deployment diagnostics-worker is invalid.*containerPort/);
+    });
+
+    it('should fail the build when a listed resource is missing', () => {
+      rmSync(path.join(copy, 'base', 'recommendations-worker', 'pdb.yaml'));
+
+      const result = buildAndValidate(path.join(copy, 'overlays', 'development'));
+
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toMatch(/pdb\.yaml/);
+    });
+  });
+
+  describe.each(OVERLAYS)('the %s overlay', (overlay) => {
+    const objects = () => built(overlay);
+
+    it.each(APPS)(
+      'should probe %s: startup and liveness on /health/live, readiness on /health/ready within >= 2 s',
+      (app) => {
+        const container = containerOf(objects(), app);
+
+        expect(container.startupProbe?.httpGet?.path).toBe('/health/live');
+        expect(container.livenessProbe?.httpGet?.path).toBe('/health/live');
+        expect(container.readinessProbe?.httpGet?.path).toBe('/health/ready');
+        for (const probe of [container.startupProbe, container.livenessProbe, container.readinessProbe]) {
+          expect(probe?.timeoutSeconds).toBeGreaterThanOrEqual(2);
+          expect(resolvePort(container, probe?.httpGet?.port ?? '')).toBe(
+            Number(effectiveEnv(container, objects(), 'PORT')),
+          );
+        }
+      },
+    );
+
+    it.each(APPS)('should run %s as non-root on a read-only root filesystem without privileges', (app) => {
+      const template = podTemplateOf(named(objects(), 'Deployment', app));
+      const container = template.spec.containers[0];
+
+      expect(template.spec.securityContext?.runAsNonRoot).toBe(true);
+      expect(template.spec.securityContext?.runAsUser).toBeGreaterThan(0);
+      expect(container.securityContext).toMatchObject({
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+      });
+    });
+
+    it.each(APPS)('should give %s CPU and memory requests and a memory limit', (app) => {
+      const { resources } = containerOf(objects(), app);
+
+      expect(resources?.requests).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
+      expect(resources?.limits?.['memory']).toEqual(expect.any(String));
+    });
+
+    it.each(APPS)(
+      'should let %s finish its shutdown: terminationGracePeriodSeconds above SHUTDOWN_TIMEOUT_MS, the drain inside it',
+      (app) => {
+        const template = podTemplateOf(named(objects(), 'Deployment', app));
+        const container = template.spec.containers[0];
+        const timeoutMs = Number(
+          effectiveEnv(container, objects(), 'SHUTDOWN_TIMEOUT_MS') ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
+        );
+        const drainMs = Number(effectiveEnv(container, objects(), 'SHUTDOWN_DRAIN_MS') ?? 0);
+
+        expect((template.spec.terminationGracePeriodSeconds ?? 30) * 1000).toBeGreaterThan(timeoutMs);
+        expect(drainMs).toBeLessThan(timeoutMs);
+      },
+    );
+
+    it.each(APPS)('should bind %s to 0.0.0.0 and annotate it for Prometheus on its HTTP port', (app) => {
+      const template = podTemplateOf(named(objects(), 'Deployment', app));
+      const container = template.spec.containers[0];
+
+      expect(effectiveEnv(container, objects(), 'HOST')).toBe('0.0.0.0');
+      expect(template.metadata?.annotations).toMatchObject({
+        'prometheus.io/scrape': 'true',
+        'prometheus.io/path': '/metrics',
+        'prometheus.io/port': effectiveEnv(container, objects(), 'PORT'),
+      });
+    });
+
+    it.each(APPS)('should route the %s Service to the container port', (app) => {
+      const service = named(objects(), 'Service', app);
+      const container = containerOf(objects(), app);
+      const [port] = service.spec?.ports ?? [];
+
+      const selector = (service.spec?.selector ?? {}) as Record<string, string>;
+
+      expect(resolvePort(container, port.targetPort ?? port.port)).toBe(
+        Number(effectiveEnv(container, objects(), 'PORT')),
+      );
+      expect(Object.keys(selector).length).toBeGreaterThan(0);
+      expect(podTemplateOf(named(objects(), 'Deployment', app)).metadata?.labels).toMatchObject(selector);
+    });
+
+    it.each(WORKERS)('should give %s an HPA and a PDB that select its pods', (app) => {
+      const deployment = named(objects(), 'Deployment', app);
+      const podLabels = podTemplateOf(deployment).metadata?.labels ?? {};
+      const hpa = named(objects(), 'HorizontalPodAutoscaler', app);
+      const pdb = named(objects(), 'PodDisruptionBudget', app);
+      const pdbSelector =
+        (pdb.spec?.selector as { matchLabels?: Record<string, string> } | undefined)?.matchLabels ?? {};
+
+      expect(hpa.spec?.scaleTargetRef).toMatchObject({ kind: 'Deployment', name: app });
+      expect(Object.keys(pdbSelector).length).toBeGreaterThan(0);
+      expect(podLabels).toMatchObject(pdbSelector);
+    });
+
+    it.each(WORKERS)('should not scale %s past the partition count of its topic profile', (app) => {
+      const environment = effectiveEnv(
+        containerOf(objects(), app),
+        objects(),
+        'NODE_ENV',
+      ) as keyof typeof TOPIC_PROFILES;
+      const hpa = named(objects(), 'HorizontalPodAutoscaler', app);
+
+      expect(hpa.spec?.maxReplicas).toBeLessThanOrEqual(TOPIC_PROFILES[environment].partitions);
+      expect(hpa.spec?.minReplicas).toBeLessThanOrEqual(hpa.spec?.maxReplicas ?? 0);
+    });
+
+    it('should take secrets only from Secret references and commit no Secret', () => {
+      const containers = [...ofKind(objects(), 'Deployment'), ...ofKind(objects(), 'Job')].flatMap(
+        (object) => podTemplateOf(object).spec.containers,
+      );
+      const configMapKeys = ofKind(objects(), 'ConfigMap').flatMap((configMap) => Object.keys(configMap.data ?? {}));
+
+      expect(ofKind(objects(), 'Secret')).toEqual([]);
+      expect(configMapKeys.filter((key) => SECRET_VARIABLES.includes(key))).toEqual([]);
+      for (const container of containers) {
+        for (const variable of container.env ?? []) {
+          if (SECRET_VARIABLES.includes(variable.name))
+            expect(variable).toEqual({ name: variable.name, valueFrom: { secretKeyRef: expect.any(Object) } });
+        }
+      }
+      expect(containerOf(objects(), 'ingest-gateway').env).toContainEqual({
+        name: 'WEBHOOK_SECRETS',
+        valueFrom: { secretKeyRef: { name: 'ingest-gateway-webhook', key: 'WEBHOOK_SECRETS' } },
+      });
+    });
+
+    it('should set every variable the worker env schema adds', () => {
+      const container = containerOf(objects(), 'diagnostics-worker');
+
+      for (const name of [
+        'MAX_ATTEMPTS',
+        'RETRY_BASE_DELAY_MS',
+        'RETRY_MAX_DELAY_MS',
+        'IDEMPOTENCY_TTL_SECONDS',
+        'IDEMPOTENCY_LEASE_MS',
+        'CIRCUIT_BREAKER_RESET_MS',
+        'DEGRADED_AGENT_FAILURE_RATE',
+        'DEGRADED_MIN_AGENT_EVENTS',
+        'DEGRADED_DURATION_FACTOR',
+        'DEGRADED_MIN_CONFIDENCE',
+      ]) {
+        expect([name, effectiveEnv(container, objects(), name)]).toEqual([
+          name,
+          expect.stringMatching(/^\d+(\.\d+)?$/),
+        ]);
+      }
+    });
+  });
+
+  describe('the production overlay, against development', () => {
+    const env = (overlay: Overlay, name: string) =>
+      effectiveEnv(containerOf(built(overlay), 'ingest-gateway'), built(overlay), name);
+
+    it('should use the production topic profile and turn on SASL/TLS for Kafka and TLS for Redis', () => {
+      expect(env('production', 'NODE_ENV')).toBe('production');
+      expect(env('production', 'KAFKA_SSL')).toBe('true');
+      expect(env('production', 'REDIS_TLS')).toBe('true');
+      expect(env('production', 'SCHEMA_REGISTRY_URL')).toMatch(/^https:\/\//);
+      expect(env('development', 'NODE_ENV')).toBe('development');
+    });
+
+    it('should require the credentials Secret in production and only there', () => {
+      const credentials = (overlay: Overlay) =>
+        [...ofKind(built(overlay), 'Deployment'), ...ofKind(built(overlay), 'Job')].map(
+          (object) =>
+            podTemplateOf(object).spec.containers[0].envFrom?.find(
+              (source) => source.secretRef?.name === 'opal-credentials',
+            )?.secretRef?.optional,
+        );
+
+      expect(credentials('production')).toEqual([false, false, false, false]);
+      expect(credentials('development')).toEqual([true, true, true, true]);
+    });
+
+    it.each(APPS)('should run more replicas of %s', (app) => {
+      const hpa = (overlay: Overlay) => named(built(overlay), 'HorizontalPodAutoscaler', app).spec;
+
+      expect(hpa('production')?.minReplicas).toBeGreaterThanOrEqual(3);
+      expect(hpa('production')?.minReplicas).toBeGreaterThan(hpa('development')?.minReplicas ?? 0);
+      expect(hpa('production')?.maxReplicas).toBeGreaterThan(hpa('development')?.maxReplicas ?? 0);
+    });
+  });
+});

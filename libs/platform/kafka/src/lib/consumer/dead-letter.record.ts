@@ -1,7 +1,6 @@
 import type { IHeaders } from 'kafkajs';
-import { dlqTopicOf } from '@opal/contracts';
+import { DLQ_HEADERS, dlqTopicOf } from '@opal/contracts';
 import type { EventRecord } from '../producer/event-producer.types';
-import { DLQ_HEADERS } from './dead-letter.headers';
 
 /** The consumed record as the dead-letter writer needs it. */
 export interface SourceRecord {

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { ConsumeOutcome } from '@opal/platform-observability';
 import type { EventRecord, RecordPosition } from '../producer/event-producer.types';
 import { NoHandlerError } from './consumer.errors';
-import { REPLAY_TARGET_GROUP_HEADER } from './dead-letter.headers';
+import { REPLAY_TARGET_GROUP_HEADER } from '@opal/contracts';
 import { deadLetterRecord, headersAsStrings, type SourceRecord } from './dead-letter.record';
 import type { DependencyGuard } from './dependency.guard';
 import { classifyFailure, describeFailure } from './failure.classifier';

@@ -19,6 +19,7 @@ export class AppModule {
         WorkerPlatformModule.forRoot({ appName: DIAGNOSTICS_WORKER, groupId: CONSUMER_GROUPS.diagnostics, config }),
         DiagnosticsModule.forRoot({
           thresholds: config.thresholds,
+          retentionSeconds: config.retentionSeconds,
           degradedAlertPublisher: {
             provide: DEGRADED_ALERT_PUBLISHER,
             inject: [EventProducer, SchemaRegistryClient],

@@ -120,7 +120,7 @@ describe(`${DiagnosticsRepository.name} and ${DiagnosticsService.name} (real Red
       expect((await repository.summary()).eventsByType[type]).toBe(1);
     });
 
-    it('should keep the applied marker for appliedTtlSeconds only', async () => {
+    it('should keep the applied marker for retentionSeconds only', async () => {
       const payload = event('knowledge.upserted');
       await repository.applyCounted('knowledge.upserted', payload.event_id);
 
@@ -443,6 +443,58 @@ describe(`${DiagnosticsRepository.name} and ${DiagnosticsService.name} (real Red
       await service.onAgentCompleted(agentEvent(workflowId, 'failure'));
 
       expect(publisher.published.map(({ alert }) => alert.metric)).toEqual(['agent_failure_rate']);
+    });
+  });
+
+  describe('retention', () => {
+    const RETENTION_SECONDS = 600;
+    const ttlOf = (key: string) => redis.ttl(key);
+    const expectRetained = (ttl: number) => {
+      expect(ttl).toBeGreaterThan(RETENTION_SECONDS - 60);
+      expect(ttl).toBeLessThanOrEqual(RETENTION_SECONDS);
+    };
+
+    it('should let a workflow, its reasons and its sent alert expire retentionSeconds after its last event', async () => {
+      const keys = diagnosticsKeys(prefix);
+      await service.onWorkflowStarted(event('workflow.started', { workflow_id: workflowId }));
+      for (const status of ['failure', 'failure', 'success'] as const) await service.onAgentCompleted(agentEvent(workflowId, status));
+
+      expectRetained(await ttlOf(keys.workflow(workflowId)));
+      expectRetained(await ttlOf(keys.reasons(workflowId)));
+      expect(await redis.get(keys.alert('agent_failure_rate', workflowId))).toBe('sent');
+      expectRetained(await ttlOf(keys.alert('agent_failure_rate', workflowId)));
+    });
+
+    it('should count in the summary, and keep indexed, only workflows active within the retention', async () => {
+      const keys = diagnosticsKeys(prefix);
+      const forgotten = `wf-forgotten-${randomUUID()}`;
+      const longAgo = Date.now() - (RETENTION_SECONDS + 60) * 1000;
+      // As if these had last been active before the retention window: their hashes would be gone.
+      await redis.zadd(keys.workflows, longAgo, forgotten);
+      await redis.zadd(keys.degradedWorkflows, longAgo, forgotten);
+
+      expect((await repository.summary()).workflowsByHealth).toEqual({ healthy: 0, degraded: 0 });
+
+      await service.onWorkflowStarted(event('workflow.started', { workflow_id: workflowId }));
+      await service.onDecisionDegraded(event('decision.degraded', { workflow_id: workflowId, metric: 'latency_p99' }));
+
+      expect((await repository.summary()).workflowsByHealth).toEqual({ healthy: 0, degraded: 1 });
+      expect(await redis.zscore(keys.workflows, forgotten)).toBeNull();
+      expect(await redis.zscore(keys.degradedWorkflows, forgotten)).toBeNull();
+      expect(await redis.zrange(keys.workflows, 0, -1)).toEqual([workflowId]);
+    });
+
+    it('should keep a degraded workflow counted as degraded while it stays active', async () => {
+      const keys = diagnosticsKeys(prefix);
+      await service.onWorkflowStarted(event('workflow.started', { workflow_id: workflowId }));
+      await service.onDecisionDegraded(event('decision.degraded', { workflow_id: workflowId, metric: 'latency_p99' }));
+      const degradedAt = Number(await redis.zscore(keys.degradedWorkflows, workflowId));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+
+      await service.onAgentCompleted(agentEvent(workflowId, 'success'));
+
+      expect(Number(await redis.zscore(keys.degradedWorkflows, workflowId))).toBeGreaterThan(degradedAt);
+      expect(Number(await redis.zscore(keys.workflows, workflowId))).toBe(Number(await redis.zscore(keys.degradedWorkflows, workflowId)));
     });
   });
 });

@@ -262,6 +262,7 @@ describe('kustomize build | kubeconform -strict', () => {
         'DEGRADED_MIN_AGENT_EVENTS',
         'DEGRADED_DURATION_FACTOR',
         'DEGRADED_MIN_CONFIDENCE',
+        'DIAGNOSTICS_RETENTION_SECONDS',
       ]) {
         expect([name, effectiveEnv(container, objects(), name)]).toEqual([
           name,

@@ -16,6 +16,19 @@ describe(loadDiagnosticsWorkerConfig.name, () => {
     );
   });
 
+  describe('retention', () => {
+    it('should keep diagnostics state for 7 days by default and read DIAGNOSTICS_RETENTION_SECONDS', () => {
+      expect(loadDiagnosticsWorkerConfig({}).retentionSeconds).toBe(604_800);
+      expect(loadDiagnosticsWorkerConfig({ DIAGNOSTICS_RETENTION_SECONDS: '3600' }).retentionSeconds).toBe(3600);
+    });
+
+    it.each(['0', '-5', '1.5', 'week'])('should refuse DIAGNOSTICS_RETENTION_SECONDS=%s', (value) => {
+      expect(() => loadDiagnosticsWorkerConfig({ DIAGNOSTICS_RETENTION_SECONDS: value })).toThrow(
+        `diagnostics-worker: invalid environment: DIAGNOSTICS_RETENTION_SECONDS=${JSON.stringify(value)}`,
+      );
+    });
+  });
+
   describe('degraded thresholds', () => {
     it('should default to failure rate 0.5 after 3 agent events, factor 2 and confidence 0.5', () => {
       expect(loadDiagnosticsWorkerConfig({}).thresholds).toEqual({

@@ -30,6 +30,8 @@ const diagnosticsWorkerEnv = platformSchema(3001, {
   DEGRADED_DURATION_FACTOR: decimalVar(2, { min: 0, exclusiveMin: true }),
   // A decision's overall_confidence under this marks its workflow degraded; 0 turns the check off.
   DEGRADED_MIN_CONFIDENCE: decimalVar(0.5, { min: 0, max: 1 }),
+  // How long an event's applied marker, and a workflow after its last event, are kept (7 days).
+  DIAGNOSTICS_RETENTION_SECONDS: positiveIntVar(7 * 24 * 60 * 60),
 });
 
 export type DiagnosticsWorkerConfig = ReturnType<typeof loadDiagnosticsWorkerConfig>;
@@ -45,5 +47,6 @@ export function loadDiagnosticsWorkerConfig(env: EnvSource) {
       durationFactor: parsed.DEGRADED_DURATION_FACTOR,
       minConfidence: parsed.DEGRADED_MIN_CONFIDENCE,
     },
+    retentionSeconds: parsed.DIAGNOSTICS_RETENTION_SECONDS,
   };
 }

@@ -7,10 +7,11 @@ export const DEFAULT_DIAGNOSTICS_KEY_PREFIX = 'opal:diagnostics:';
 export const DEFAULT_MAX_SAMPLES_PER_AGENT = 1000;
 
 /**
+ * How long diagnostics remembers an event (its applied marker) and a workflow after its last event.
  * 7 days: longer than the idempotency TTL (1 day) and production topic retention (7 days), so any
  * redelivery or replay of an event still finds its applied marker and changes nothing.
  */
-export const DEFAULT_APPLIED_TTL_SECONDS = 7 * 24 * 60 * 60;
+export const DEFAULT_RETENTION_SECONDS = 7 * 24 * 60 * 60;
 
 /** `detected_by` of every alert this worker raises. */
 export const DETECTED_BY = 'diagnostics-worker';

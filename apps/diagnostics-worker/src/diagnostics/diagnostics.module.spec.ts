@@ -8,7 +8,7 @@ describe(resolveDiagnosticsOptions.name, () => {
       thresholds,
       keyPrefix: 'opal:diagnostics:',
       maxSamplesPerAgent: 1000,
-      appliedTtlSeconds: 604_800,
+      retentionSeconds: 604_800,
       alertLeaseMs: 60_000,
     });
   });
@@ -18,7 +18,7 @@ describe(resolveDiagnosticsOptions.name, () => {
       thresholds,
       keyPrefix: 'test:abc:',
       maxSamplesPerAgent: 10,
-      appliedTtlSeconds: 60,
+      retentionSeconds: 60,
       alertLeaseMs: 500,
     };
 
@@ -28,7 +28,7 @@ describe(resolveDiagnosticsOptions.name, () => {
   it.each([
     [{ keyPrefix: '' }, 'keyPrefix'],
     [{ maxSamplesPerAgent: 0 }, 'maxSamplesPerAgent'],
-    [{ appliedTtlSeconds: 1.5 }, 'appliedTtlSeconds'],
+    [{ retentionSeconds: 1.5 }, 'retentionSeconds'],
     [{ thresholds: { ...thresholds, agentFailureRate: 0 } }, 'agentFailureRate'],
     [{ thresholds: { ...thresholds, minAgentEvents: 0 } }, 'minAgentEvents'],
     [{ thresholds: { ...thresholds, durationFactor: Number.NaN } }, 'durationFactor'],

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import {
   DEFAULT_ALERT_LEASE_MS,
-  DEFAULT_APPLIED_TTL_SECONDS,
+  DEFAULT_RETENTION_SECONDS,
   DEFAULT_DIAGNOSTICS_KEY_PREFIX,
   DEFAULT_MAX_SAMPLES_PER_AGENT,
   DIAGNOSTICS_OPTIONS,
@@ -26,8 +26,11 @@ export interface DiagnosticsModuleOptions {
   keyPrefix?: string;
   /** Timing samples kept per agent for p50/p95. Default 1000. */
   maxSamplesPerAgent?: number;
-  /** How long an event's applied marker is kept (the window in which a repeat is recognised). Default 7 days. */
-  appliedTtlSeconds?: number;
+  /**
+   * How long an event's applied marker is kept (the window in which a repeat is recognised), and a
+   * workflow's state after its last event. Default 7 days.
+   */
+  retentionSeconds?: number;
   /** How long an alert guard stays claimed while its alert is published. Default 60 s. */
   alertLeaseMs?: number;
 }
@@ -82,7 +85,7 @@ export function resolveDiagnosticsOptions(
       'maxSamplesPerAgent',
       options.maxSamplesPerAgent ?? DEFAULT_MAX_SAMPLES_PER_AGENT,
     ),
-    appliedTtlSeconds: positiveInteger('appliedTtlSeconds', options.appliedTtlSeconds ?? DEFAULT_APPLIED_TTL_SECONDS),
+    retentionSeconds: positiveInteger('retentionSeconds', options.retentionSeconds ?? DEFAULT_RETENTION_SECONDS),
     alertLeaseMs: positiveInteger('alertLeaseMs', options.alertLeaseMs ?? DEFAULT_ALERT_LEASE_MS),
   };
 }

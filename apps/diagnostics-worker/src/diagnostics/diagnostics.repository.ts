@@ -51,7 +51,7 @@ export function agentOutcomeOf(status: ExecutionStatus): AgentOutcome {
 /**
  * Redis state of the diagnostics worker, under `keyPrefix` (keys: `diagnostics.keys.ts`). Each
  * `apply*` is one Lua script guarded by the event's applied marker (`applied:<event_id>`, expiring
- * after `appliedTtlSeconds`), so it applies an event at most once and resolves false for a repeat.
+ * after `retentionSeconds`), so it applies an event at most once and resolves false for a repeat.
  * Redis errors propagate unchanged: the consumer pipeline classifies them and pauses.
  */
 @Injectable()
@@ -74,7 +74,7 @@ export class DiagnosticsRepository {
       'opalDiagnosticsApplyWorkflowStarted',
       'workflow.started',
       event.event_id,
-      [keys.workflow(event.workflow_id), keys.workflows],
+      [keys.workflow(event.workflow_id), keys.workflows, keys.degradedWorkflows],
       [
         event.workflow_id,
         event.client_name,
@@ -98,6 +98,7 @@ export class DiagnosticsRepository {
         keys.agent(event.agent_id),
         keys.samples(event.agent_id),
         keys.recent(event.agent_id),
+        keys.degradedWorkflows,
       ],
       [
         event.workflow_id,
@@ -116,7 +117,7 @@ export class DiagnosticsRepository {
       'opalDiagnosticsApplyWorkflowCompleted',
       'workflow.completed',
       event.event_id,
-      [keys.workflow(event.workflow_id), keys.workflows],
+      [keys.workflow(event.workflow_id), keys.workflows, keys.degradedWorkflows],
       [
         event.workflow_id,
         event.status,
@@ -134,7 +135,7 @@ export class DiagnosticsRepository {
       'opalDiagnosticsApplyDecisionGenerated',
       'decision.generated',
       event.event_id,
-      [keys.workflow(event.workflow_id), keys.workflows],
+      [keys.workflow(event.workflow_id), keys.workflows, keys.degradedWorkflows],
       [
         event.workflow_id,
         event.decision_id,
@@ -188,13 +189,18 @@ export class DiagnosticsRepository {
       metric,
       token,
       leaseMs,
+      this.options.retentionSeconds,
     );
     return reply === 1;
   }
 
-  /** Records the alert `token` guards as sent, for good; false when `token` no longer held the guard. */
+  /** Records the alert `token` guards as sent (for the retention); false when `token` no longer held the guard. */
   async completeAlert(workflowId: string, metric: string, token: string): Promise<boolean> {
-    const reply = await this.redis.opalDiagnosticsCompleteAlert(this.keys.alert(metric, workflowId), token);
+    const reply = await this.redis.opalDiagnosticsCompleteAlert(
+      this.keys.alert(metric, workflowId),
+      token,
+      this.options.retentionSeconds,
+    );
     return reply === 1;
   }
 
@@ -213,15 +219,17 @@ export class DiagnosticsRepository {
     return toWorkflowDiagnostics(hash, (reasons as string[]).sort());
   }
 
-  async summary(): Promise<DiagnosticsSummary> {
+  /** Workflows count while they are remembered: active within the retention (their hashes expire with it). */
+  async summary(now = Date.now()): Promise<DiagnosticsSummary> {
     const { keys } = this;
+    const remembered = now - this.options.retentionSeconds * 1000;
     const [processed, duplicates, workflows, degraded, agentIds] = await execAll(
       this.redis
         .pipeline()
         .hgetall(keys.processed)
         .hgetall(keys.duplicates)
-        .scard(keys.workflows)
-        .scard(keys.degradedWorkflows)
+        .zcount(keys.workflows, remembered, '+inf')
+        .zcount(keys.degradedWorkflows, remembered, '+inf')
         .smembers(keys.agents),
     );
     const eventsByType = countsByType(processed as Record<string, string>);
@@ -289,7 +297,7 @@ export class DiagnosticsRepository {
       this.keys.applied(eventId),
       this.keys.processed,
       ...keys,
-      this.options.appliedTtlSeconds,
+      this.options.retentionSeconds,
       eventType,
       ...args,
     );

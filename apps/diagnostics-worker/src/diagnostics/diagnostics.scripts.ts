@@ -6,29 +6,49 @@
  * primary with replicas), not Redis Cluster.
  *
  * Every apply script starts with KEYS[1] applied marker, KEYS[2] processed-counter hash, ARGV[1]
- * marker TTL seconds, ARGV[2] event type, and returns 1 when applied, 0 when already applied.
+ * retention seconds, ARGV[2] event type, and returns 1 when applied, 0 when already applied.
+ *
+ * Retention: the applied marker, a workflow's hash and its reasons expire `retention` seconds
+ * after the workflow's last event; the workflow indexes are sorted sets scored by last activity
+ * (Redis server time, ms), trimmed of members older than the retention on every write, so nothing
+ * the worker keeps grows without bound.
  */
 const APPLY_ONCE = `
 if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
 redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
 `;
 
-/** Creates the workflow (status running, healthy) unless known, so events in any order find it. */
-const TOUCH_WORKFLOW = `
-local function touch_workflow(workflow, workflows, workflow_id)
+/** Scores an index member with the current time and drops members idle longer than `retention`. */
+const TOUCH_INDEX = `
+local function touch_index(index, member, retention)
+  local time = redis.call('TIME')
+  local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+  redis.call('ZADD', index, now, member)
+  redis.call('ZREMRANGEBYSCORE', index, '-inf', '(' .. (now - tonumber(retention) * 1000))
+end
+`;
+
+/**
+ * Creates the workflow (status running, healthy) unless known, so events in any order find it,
+ * and restarts its retention; a degraded workflow stays in the degraded index as long as it lives.
+ */
+const TOUCH_WORKFLOW = `${TOUCH_INDEX}
+local function touch_workflow(workflow, workflows, degraded, workflow_id, retention)
   redis.call('HSETNX', workflow, 'workflow_id', workflow_id)
   redis.call('HSETNX', workflow, 'status', 'running')
   redis.call('HSETNX', workflow, 'health', 'healthy')
-  redis.call('SADD', workflows, workflow_id)
+  redis.call('EXPIRE', workflow, retention)
+  touch_index(workflows, workflow_id, retention)
+  if redis.call('HGET', workflow, 'health') == 'degraded' then touch_index(degraded, workflow_id, retention) end
 end
 `;
 
 const MARK_DEGRADED = `
-local function mark_degraded(workflow, workflows, reasons, degraded, workflow_id, metric)
-  touch_workflow(workflow, workflows, workflow_id)
+local function mark_degraded(workflow, workflows, reasons, degraded, workflow_id, metric, retention)
   redis.call('HSET', workflow, 'health', 'degraded')
+  touch_workflow(workflow, workflows, degraded, workflow_id, retention)
   redis.call('SADD', reasons, metric)
-  redis.call('SADD', degraded, workflow_id)
+  redis.call('EXPIRE', reasons, retention)
 end
 `;
 
@@ -37,9 +57,9 @@ export const APPLY_COUNTED_SCRIPT = `${APPLY_ONCE}
 return 1
 `;
 
-/** KEYS[3] workflow, KEYS[4] workflows; ARGV[3] workflow_id, client_name, workflow_name, started_at, estimated_duration_ms or ''. */
+/** KEYS[3] workflow, KEYS[4] workflows, KEYS[5] degraded workflows; ARGV[3] workflow_id, client_name, workflow_name, started_at, estimated_duration_ms or ''. */
 export const APPLY_WORKFLOW_STARTED_SCRIPT = `${TOUCH_WORKFLOW}${APPLY_ONCE}
-touch_workflow(KEYS[3], KEYS[4], ARGV[3])
+touch_workflow(KEYS[3], KEYS[4], KEYS[5], ARGV[3], ARGV[1])
 redis.call('HSET', KEYS[3], 'client_name', ARGV[4], 'workflow_name', ARGV[5], 'started_at', ARGV[6])
 if ARGV[7] ~= '' then redis.call('HSET', KEYS[3], 'estimated_duration_ms', ARGV[7]) end
 return 1
@@ -47,12 +67,13 @@ return 1
 
 /**
  * KEYS[3] workflow, KEYS[4] workflows, KEYS[5] agents, KEYS[6] agent hash, KEYS[7] samples
- * (event_id scored by processing time), KEYS[8] recent (event_id scored by arrival sequence);
+ * (event_id scored by processing time), KEYS[8] recent (event_id scored by arrival sequence),
+ * KEYS[9] degraded workflows;
  * ARGV[3] workflow_id, agent_id, event_id, outcome (success|partial|failed), processing_time_ms,
  * max samples. The oldest samples beyond the bound leave both sorted sets.
  */
 export const APPLY_AGENT_COMPLETED_SCRIPT = `${TOUCH_WORKFLOW}${APPLY_ONCE}
-touch_workflow(KEYS[3], KEYS[4], ARGV[3])
+touch_workflow(KEYS[3], KEYS[4], KEYS[9], ARGV[3], ARGV[1])
 local failed = 0
 if ARGV[6] == 'failed' then failed = 1 end
 redis.call('HINCRBY', KEYS[3], 'agent_events', 1)
@@ -75,21 +96,21 @@ end
 return 1
 `;
 
-/** KEYS[3] workflow, KEYS[4] workflows; ARGV[3] workflow_id, status, completed_at, total_duration_ms, agents_completed, agents_failed. */
+/** KEYS[3] workflow, KEYS[4] workflows, KEYS[5] degraded workflows; ARGV[3] workflow_id, status, completed_at, total_duration_ms, agents_completed, agents_failed. */
 export const APPLY_WORKFLOW_COMPLETED_SCRIPT = `${TOUCH_WORKFLOW}${APPLY_ONCE}
-touch_workflow(KEYS[3], KEYS[4], ARGV[3])
+touch_workflow(KEYS[3], KEYS[4], KEYS[5], ARGV[3], ARGV[1])
 redis.call('HSET', KEYS[3], 'status', ARGV[4], 'completed_at', ARGV[5], 'total_duration_ms', ARGV[6],
   'reported_agents_completed', ARGV[7], 'reported_agents_failed', ARGV[8])
 return 1
 `;
 
 /**
- * KEYS[3] workflow, KEYS[4] workflows; ARGV[3] workflow_id, decision_id, overall_confidence,
+ * KEYS[3] workflow, KEYS[4] workflows, KEYS[5] degraded workflows; ARGV[3] workflow_id, decision_id, overall_confidence,
  * timestamp, client_name. The decision with the latest timestamp stays the workflow's last one,
  * whatever order decisions arrive in.
  */
 export const APPLY_DECISION_GENERATED_SCRIPT = `${TOUCH_WORKFLOW}${APPLY_ONCE}
-touch_workflow(KEYS[3], KEYS[4], ARGV[3])
+touch_workflow(KEYS[3], KEYS[4], KEYS[5], ARGV[3], ARGV[1])
 redis.call('HSETNX', KEYS[3], 'client_name', ARGV[7])
 local last_at = redis.call('HGET', KEYS[3], 'last_decision_at')
 if not last_at or tonumber(last_at) <= tonumber(ARGV[6]) then
@@ -100,30 +121,33 @@ return 1
 
 /** KEYS[3] workflow, KEYS[4] workflows, KEYS[5] reasons, KEYS[6] degraded workflows; ARGV[3] workflow_id, metric. */
 export const APPLY_DECISION_DEGRADED_SCRIPT = `${TOUCH_WORKFLOW}${MARK_DEGRADED}${APPLY_ONCE}
-mark_degraded(KEYS[3], KEYS[4], KEYS[5], KEYS[6], ARGV[3], ARGV[4])
+mark_degraded(KEYS[3], KEYS[4], KEYS[5], KEYS[6], ARGV[3], ARGV[4], ARGV[1])
 return 1
 `;
 
 /**
  * KEYS[1] workflow, KEYS[2] workflows, KEYS[3] reasons, KEYS[4] degraded workflows, KEYS[5] alert
- * guard; ARGV[1] workflow_id, metric, token (the causing event_id), lease ms. Marks the workflow
+ * guard; ARGV[1] workflow_id, metric, token (the causing event_id), lease ms, retention seconds. Marks the workflow
  * degraded (idempotent) and returns 1 when the caller owns the guard and so must publish the
  * alert: it was free, or its own event holds it (a redelivery after a crash mid-publish). Returns 0
  * when the alert was sent or another event is sending it. The guard holds the token for the
- * lease, then `sent` for good; a token whose event never comes back frees it by expiry.
+ * lease, then `sent` for the retention; a token whose event never comes back frees it by expiry.
  */
 export const MARK_DEGRADED_AND_CLAIM_ALERT_SCRIPT = `${TOUCH_WORKFLOW}${MARK_DEGRADED}
-mark_degraded(KEYS[1], KEYS[2], KEYS[3], KEYS[4], ARGV[1], ARGV[2])
+mark_degraded(KEYS[1], KEYS[2], KEYS[3], KEYS[4], ARGV[1], ARGV[2], ARGV[5])
 local holder = redis.call('GET', KEYS[5])
 if holder and holder ~= ARGV[3] then return 0 end
 redis.call('SET', KEYS[5], ARGV[3], 'PX', ARGV[4])
 return 1
 `;
 
-/** KEYS[1] alert guard; ARGV[1] token → 1 when the owner's guard became `sent` (no expiry), 0 when it held no guard. */
+/**
+ * KEYS[1] alert guard; ARGV[1] token, retention seconds → 1 when the owner's guard became `sent`
+ * (for as long as the workflow is remembered), 0 when it held no guard.
+ */
 export const COMPLETE_ALERT_SCRIPT = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], 'sent')
+redis.call('SET', KEYS[1], 'sent', 'EX', ARGV[2])
 return 1
 `;
 
@@ -137,10 +161,10 @@ return 1
 /** Names and key counts under which the scripts are defined on the shared client (`defineCommand`). */
 export const DIAGNOSTICS_SCRIPTS = {
   opalDiagnosticsApplyCounted: { numberOfKeys: 2, lua: APPLY_COUNTED_SCRIPT },
-  opalDiagnosticsApplyWorkflowStarted: { numberOfKeys: 4, lua: APPLY_WORKFLOW_STARTED_SCRIPT },
-  opalDiagnosticsApplyAgentCompleted: { numberOfKeys: 8, lua: APPLY_AGENT_COMPLETED_SCRIPT },
-  opalDiagnosticsApplyWorkflowCompleted: { numberOfKeys: 4, lua: APPLY_WORKFLOW_COMPLETED_SCRIPT },
-  opalDiagnosticsApplyDecisionGenerated: { numberOfKeys: 4, lua: APPLY_DECISION_GENERATED_SCRIPT },
+  opalDiagnosticsApplyWorkflowStarted: { numberOfKeys: 5, lua: APPLY_WORKFLOW_STARTED_SCRIPT },
+  opalDiagnosticsApplyAgentCompleted: { numberOfKeys: 9, lua: APPLY_AGENT_COMPLETED_SCRIPT },
+  opalDiagnosticsApplyWorkflowCompleted: { numberOfKeys: 5, lua: APPLY_WORKFLOW_COMPLETED_SCRIPT },
+  opalDiagnosticsApplyDecisionGenerated: { numberOfKeys: 5, lua: APPLY_DECISION_GENERATED_SCRIPT },
   opalDiagnosticsApplyDecisionDegraded: { numberOfKeys: 6, lua: APPLY_DECISION_DEGRADED_SCRIPT },
   opalDiagnosticsMarkDegradedAndClaimAlert: { numberOfKeys: 5, lua: MARK_DEGRADED_AND_CLAIM_ALERT_SCRIPT },
   opalDiagnosticsCompleteAlert: { numberOfKeys: 1, lua: COMPLETE_ALERT_SCRIPT },

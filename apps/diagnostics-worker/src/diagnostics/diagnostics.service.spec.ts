@@ -9,7 +9,7 @@ const options: DiagnosticsOptions = {
   thresholds: { agentFailureRate: 0.5, minAgentEvents: 3, durationFactor: 2, minConfidence: 0.5 },
   keyPrefix: 'test:',
   maxSamplesPerAgent: 1000,
-  appliedTtlSeconds: 60,
+  retentionSeconds: 60,
   alertLeaseMs: 1000,
 };
 

@@ -17,7 +17,7 @@ export interface DiagnosticsOptions {
   thresholds: DegradedThresholds;
   keyPrefix: string;
   maxSamplesPerAgent: number;
-  appliedTtlSeconds: number;
+  retentionSeconds: number;
   alertLeaseMs: number;
 }
 

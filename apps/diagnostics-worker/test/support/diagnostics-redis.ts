@@ -20,7 +20,7 @@ export const diagnosticsOptions = (
   thresholds: { agentFailureRate: 0.5, minAgentEvents: 3, durationFactor: 2, minConfidence: 0.5 },
   keyPrefix,
   maxSamplesPerAgent: 1000,
-  appliedTtlSeconds: 600,
+  retentionSeconds: 600,
   alertLeaseMs: 60_000,
   ...overrides,
 });

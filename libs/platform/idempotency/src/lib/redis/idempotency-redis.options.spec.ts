@@ -2,7 +2,7 @@ import type { RedisConnectionConfig } from '@opal/platform-config';
 import { idempotencyRedisOptions, type IdempotencyRedisConnection } from './idempotency-redis.options';
 
 describe(idempotencyRedisOptions.name, () => {
-  it('should fail fast: no offline queue, no resends, bounded commands and connects', () => {
+  it('should fail fast (no offline queue, no resends, bounded commands and connects) and pipeline concurrent commands', () => {
     expect(idempotencyRedisOptions({ host: 'redis', port: 6380 })).toEqual({
       host: 'redis',
       port: 6380,
@@ -13,6 +13,7 @@ describe(idempotencyRedisOptions.name, () => {
       maxRetriesPerRequest: 0,
       autoResendUnfulfilledCommands: false,
       disconnectTimeout: 200,
+      enableAutoPipelining: true,
     });
   });
 

@@ -44,6 +44,9 @@ export function idempotencyRedisOptions(
     autoResendUnfulfilledCommands: false,
     // Nothing is left to flush on close: a stream that does not end promptly is destroyed.
     disconnectTimeout: 200,
+    // Commands issued in the same tick (concurrent requests or messages) go out in one socket
+    // write: under load one write per command was the largest single cost in a gateway profile.
+    enableAutoPipelining: true,
   };
 }
 

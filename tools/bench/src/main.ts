@@ -1,12 +1,15 @@
-// `npm run bench:gateway` (and the processes it starts). Benchmarks, not tests: they print what
-// they measured and write it as JSON under .reports/bench; timing is never asserted in tests.
+// `npm run bench:gateway` and `npm run bench:workers` (and the processes they start). Benchmarks,
+// not tests: they print what they measured and write it as JSON under .reports/bench; timing is
+// never asserted in tests.
 import { benchGateway } from './gateway/gateway.bench';
 import { serveBareJsonEndpoint } from './gateway/bare-json.app';
+import { benchWorkers } from './workers/workers.bench';
 
-const USAGE = 'usage: node dist/tools/bench/main.js gateway';
+const USAGE = 'usage: node dist/tools/bench/main.js gateway|workers';
 
 async function main(command: string | undefined): Promise<number | null> {
   if (command === 'gateway') return benchGateway();
+  if (command === 'workers') return benchWorkers();
   if (command === 'bare-server') {
     await serveBareJsonEndpoint(Number(process.env['PORT']));
     return null;

@@ -1,5 +1,6 @@
 export { createHttpApp, listenAndAnnounce } from './lib/http-app.factory';
 export { runOrExit } from './lib/run-or-exit';
+export { freePort } from './lib/free-port';
 export { ProblemException } from './lib/problem/problem.exception';
 export type { ProblemFieldError, ProblemOptions } from './lib/problem/problem.exception';
 export { ProblemDetailsFilter } from './lib/problem/problem-details.filter';

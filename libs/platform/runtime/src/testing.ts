@@ -1,5 +1,6 @@
 export { injectGet } from './lib/testing/inject-get';
 export { describeConsumerAppLifecycle } from './lib/testing/consumer-app.lifecycle';
 export { consumerGroupMembers, waitForGroupMembers } from './lib/testing/consumer-group.probe';
-export { freePort, spawnInWorkspace, startNxApp } from './lib/testing/nx-app.process';
+export { spawnInWorkspace, startNxApp } from './lib/testing/nx-app.process';
+export { freePort } from './lib/free-port';
 export type { RunningApp } from './lib/testing/nx-app.process';

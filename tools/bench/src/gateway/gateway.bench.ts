@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka } from 'kafkajs';
 import { buildKafkaClientConfig } from '@opal/platform-kafka';
-import { BENCH, freePort, loadBenchKafkaConfig } from '../shared/bench-env';
+import { freePort } from '@opal/platform-runtime';
+import { BENCH, loadBenchKafkaConfig } from '../shared/bench-env';
 import { machine, positiveIntFromEnv, writeReport } from '../shared/bench-report';
 import { printLoad, runLoad, type LoadSummary } from '../shared/load-run';
 import { serveNodeProcess, type ServedProcess } from '../shared/node-process';

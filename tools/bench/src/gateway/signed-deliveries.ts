@@ -17,7 +17,8 @@ export function signedDeliveries(secret: string) {
       timestamp: new Date().toISOString(),
       data: {
         workflow_id: `wf-bench-${run}-${sequence % 997}`,
-        agent_id: `agent-${sequence % 7}`,
+        // The run id keeps a bench's agents out of the statistics of real ones.
+        agent_id: `agent-bench-${run}-${sequence % 7}`,
         offset: sequence % 12,
         execution_status: 'success',
         processing_time_ms: 100 + (sequence % 400),

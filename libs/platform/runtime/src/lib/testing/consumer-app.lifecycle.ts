@@ -1,5 +1,6 @@
 import { consumerGroupMembers, waitForGroupMembers } from './consumer-group.probe';
-import { freePort, spawnInWorkspace, startNxApp, type RunningApp } from './nx-app.process';
+import { freePort } from '../free-port';
+import { spawnInWorkspace, startNxApp, type RunningApp } from './nx-app.process';
 
 /**
  * The lifecycle every Kafka-consuming app must honour, as Jest specs: started by Nx it answers

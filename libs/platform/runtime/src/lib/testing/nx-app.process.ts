@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { workspaceRoot } from '@nx/devkit';
 
 export interface RunningApp {
@@ -8,17 +7,6 @@ export interface RunningApp {
   output(): string;
   /** Signals the whole process group, waits until every process in it has exited, resolves with the leader's code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 function signalGroup(group: number, signal: NodeJS.Signals | 0): boolean {

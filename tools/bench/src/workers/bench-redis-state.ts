@@ -1,0 +1,106 @@
+import type { Redis } from 'ioredis';
+import { CONSUMER_GROUPS, type EventType } from '@opal/contracts';
+import { idempotencyKey } from '@opal/platform-idempotency';
+import { BENCH_ID_SPACE, benchIds } from './bench-events';
+
+// The workers' key layouts (apps/diagnostics-worker/src/diagnostics/diagnostics.keys.ts and
+// apps/recommendations-worker/src/recommendations/recommendations.repository.ts, default
+// prefixes): a tool may not import an app, and no REDIS_DB setting exists to isolate a run.
+const DIAGNOSTICS = 'opal:diagnostics:';
+const RECOMMENDATIONS = 'opal:recommendations:';
+/** The metrics a workflow can degrade on (diagnostics.detection.ts): each has an alert guard per workflow. */
+const DEGRADATION_METRICS = ['agent_failure_rate', 'duration_ratio', 'decision_confidence', 'workflow_failed'];
+/** The gateway's delivery ledger scope (apps/ingest-gateway/src/webhooks/redis-delivery.ledger.ts). */
+const GATEWAY_LEDGER_SCOPE = 'webhook';
+const UNLINK_CHUNK = 1_000;
+
+export interface RedisCleanupSummary {
+  keysDeleted: number;
+  setMembersRemoved: number;
+  /** Subtracted again from `opal:diagnostics:counters:processed`, by event type. */
+  processedCountersRestored: Record<string, number>;
+}
+
+/**
+ * Remembers what a run wrote into the shared Redis through the workers and the gateway, and
+ * deletes it afterwards: applied markers and idempotency records of its events, its workflows,
+ * agents, users, decisions and deliveries (ids carry the run id), and the processed counters its
+ * events incremented. Every key is named exactly; nothing is deleted by pattern.
+ */
+export class BenchRedisState {
+  private readonly diagnosticsEvents = new Map<EventType, string[]>();
+  private readonly recommendationsEvents: string[] = [];
+  private readonly decisionIds: string[] = [];
+  private readonly deliveryIds: string[] = [];
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly run: string,
+  ) {}
+
+  /** Events the diagnostics worker processed (or may have): applied marker, idempotency record, counter. */
+  addDiagnosticsEvents(eventType: EventType, eventIds: readonly string[]): void {
+    const list = this.diagnosticsEvents.get(eventType) ?? [];
+    list.push(...eventIds);
+    this.diagnosticsEvents.set(eventType, list);
+  }
+
+  addRecommendationsEvents(eventIds: readonly string[], decisionIds: readonly string[]): void {
+    this.recommendationsEvents.push(...eventIds);
+    this.decisionIds.push(...decisionIds);
+  }
+
+  /** Webhook deliveries sent to the gateway: its delivery ledger keeps one record each. */
+  addDeliveries(deliveryIds: readonly string[]): void {
+    this.deliveryIds.push(...deliveryIds);
+  }
+
+  async cleanup(): Promise<RedisCleanupSummary> {
+    const summary: RedisCleanupSummary = { keysDeleted: 0, setMembersRemoved: 0, processedCountersRestored: {} };
+    for (const [eventType, eventIds] of this.diagnosticsEvents) {
+      const applied = await this.unlink(eventIds.map((id) => `${DIAGNOSTICS}applied:${id}`));
+      // One HINCRBY per applied marker (the apply scripts do both atomically): take exactly those back.
+      if (applied > 0) await this.redis.hincrby(`${DIAGNOSTICS}counters:processed`, eventType, -applied);
+      summary.processedCountersRestored[eventType] = applied;
+      summary.keysDeleted += applied;
+      summary.keysDeleted += await this.unlink(eventIds.map((id) => idempotencyKey(CONSUMER_GROUPS.diagnostics, id)));
+    }
+    summary.keysDeleted += await this.unlink(
+      this.recommendationsEvents.map((id) => idempotencyKey(CONSUMER_GROUPS.recommendations, id)),
+    );
+    summary.keysDeleted += await this.unlink(this.decisionIds.map((id) => `${RECOMMENDATIONS}decision:${id}`));
+    summary.keysDeleted += await this.unlink(this.deliveryIds.map((id) => idempotencyKey(GATEWAY_LEDGER_SCOPE, id)));
+
+    const ids = benchIds(this.run);
+    const workflows = range(BENCH_ID_SPACE.workflows).map(ids.workflowId);
+    const agents = range(BENCH_ID_SPACE.agents).map(ids.agentId);
+    const users = range(BENCH_ID_SPACE.users).map(ids.userId);
+    summary.keysDeleted += await this.unlink([
+      ...workflows.flatMap((wf) => [
+        `${DIAGNOSTICS}workflow:${wf}`,
+        `${DIAGNOSTICS}workflow-reasons:${wf}`,
+        ...DEGRADATION_METRICS.map((metric) => `${DIAGNOSTICS}alert:${metric}:${wf}`),
+      ]),
+      ...agents.flatMap((agent) => [
+        `${DIAGNOSTICS}agent:${agent}`,
+        `${DIAGNOSTICS}agent-samples:${agent}`,
+        `${DIAGNOSTICS}agent-recent:${agent}`,
+      ]),
+      ...users.map((user) => `${RECOMMENDATIONS}preferences:${user}`),
+    ]);
+    summary.setMembersRemoved += await this.redis.srem(`${DIAGNOSTICS}workflows`, ...workflows);
+    summary.setMembersRemoved += await this.redis.srem(`${DIAGNOSTICS}workflows-degraded`, ...workflows);
+    summary.setMembersRemoved += await this.redis.srem(`${DIAGNOSTICS}agents`, ...agents);
+    return summary;
+  }
+
+  private async unlink(keys: readonly string[]): Promise<number> {
+    let deleted = 0;
+    for (let from = 0; from < keys.length; from += UNLINK_CHUNK) {
+      deleted += await this.redis.unlink(...keys.slice(from, from + UNLINK_CHUNK));
+    }
+    return deleted;
+  }
+}
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);

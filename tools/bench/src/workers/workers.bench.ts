@@ -1,0 +1,221 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { Redis } from 'ioredis';
+import { Kafka, type Admin } from 'kafkajs';
+import { buildKafkaClientConfig } from '@opal/platform-kafka';
+import { SchemaRegistryClient } from '@opal/platform-schema-registry';
+import { freePort } from '@opal/platform-runtime';
+import { BENCH } from '../shared/bench-env';
+import { machine, writeReport } from '../shared/bench-report';
+import { serveNodeProcess } from '../shared/node-process';
+import {
+  BENCH_ID_SPACE,
+  agentCompletedEvent,
+  benchIds,
+  decisionGeneratedEvent,
+  preferencesUpdatedEvent,
+  type BenchIds,
+} from './bench-events';
+import { BenchRedisState, type RedisCleanupSummary } from './bench-redis-state';
+import { measureDrain, type DrainPhaseContext, type WorkerUnderTest } from './drain-phase';
+import { DRAIN_POLL_MS } from './drain-watch';
+import { measureEndToEndPasses } from './e2e-passes';
+import { elapsed } from './elapsed';
+import { assertGroupEmpty, unconsumedRecords } from './group-offsets';
+import { Teardown, interruptOnSignals } from './interruptible';
+import { PROCESSED_POLL_MS } from './processed-watcher';
+import { loadWorkersBenchConnections, loadWorkersBenchParameters, type WorkersBenchParameters } from './workers-env';
+import { DEFINITIONS, printSummary } from './workers-report';
+import { DIAGNOSTICS_WORKER, RECOMMENDATIONS_WORKER, diagnosticsAppliedKey } from './workers-under-test';
+
+const GATEWAY_ENTRY = 'dist/apps/ingest-gateway/main.js';
+
+/**
+ * `npm run bench:workers`: how fast each built worker drains a preloaded backlog beside a bare
+ * kafkajs consumer, and the end-to-end latency from the gateway's 202 to "processed".
+ *
+ * 1. Drain rate, per worker, while no other member is in its (fixed, shared) group: record the end
+ *    offsets of every topic the group subscribes to (the start positions), preload N events
+ *    (diagnostics: agent.completed; recommendations: decision.generated plus one
+ *    user.preferences.updated per bench user), commit the start positions for the worker's group and
+ *    for a fresh bare group, then run the bare consumer, then the worker. Rate = records between the
+ *    start and end positions / seconds from the group's join (first seen Stable with a member) to
+ *    its committed offsets reaching the end offsets, both polled from the broker every 20 ms.
+ *    Process start-up and the join are excluded; fetch, decode, idempotency claim/complete,
+ *    handler and commits are included (the worker commits after processing, never before).
+ *    Ratio = worker rate / bare rate. Also reported: the steady rate from the first commit and the
+ *    worker's CPU per record.
+ * 2. End-to-end latency: the built gateway (its own secret, rate limit lifted) and the diagnostics
+ *    worker; distinct signed agent.completed deliveries at a steady open-loop rate, warm-up first;
+ *    latency = first check that finds the worker's `applied:<event_id>` marker − the 202's arrival.
+ *    When the rate is not sustained, a second pass measures at 80% of what was reached.
+ *
+ * Recommendations runs first: the diagnostics group (which subscribes to its topics too) is then
+ * moved past those records, so no worker processes another's preload. Every id carries the run id;
+ * the teardown stops every process and consumer, deletes the bare groups and the run's Redis keys.
+ */
+export async function benchWorkers(): Promise<number> {
+  const parameters = loadWorkersBenchParameters();
+  const connections = loadWorkersBenchConnections(process.env);
+  const run = randomUUID().slice(0, 8);
+  const began = performance.now();
+  const [load1, load5, load15] = loadavg();
+  const host = { ...machine(), loadAverageAtStart: { '1m': load1, '5m': load5, '15m': load15 } };
+  const ids = benchIds(run);
+  const interrupt = interruptOnSignals();
+  const teardown = new Teardown();
+  let cleanup: RedisCleanupSummary | undefined;
+
+  console.log(
+    `bench:workers: run ${run}, ${parameters.events} events per worker, end-to-end ${parameters.ratePerSecond}/s for ` +
+      `${parameters.seconds} s after ${parameters.warmupSeconds} s warm-up, ${host.cpus} CPUs, load ${loadavg()
+        .map((n) => n.toFixed(2))
+        .join(' ')}`,
+  );
+  try {
+    const kafka = new Kafka(buildKafkaClientConfig(connections.kafka, `${BENCH}-workers-${run}`));
+    const admin = kafka.admin();
+    await admin.connect();
+    teardown.add('disconnect the Kafka admin client', () => admin.disconnect());
+    const redis = new Redis({
+      host: connections.redis.host,
+      port: connections.redis.port,
+      ...(connections.redis.password ? { password: connections.redis.password } : {}),
+      ...(connections.redis.tls ? { tls: {} } : {}),
+    });
+    teardown.add('close the Redis connection', () => redis.quit());
+    const state = new BenchRedisState(redis, run);
+    teardown.add("delete the run's Redis keys", async () => {
+      cleanup = await state.cleanup();
+      console.log(
+        `${elapsed()} cleanup: ${cleanup.keysDeleted} Redis keys and ${cleanup.setMembersRemoved} set members deleted, processed counters restored ${JSON.stringify(cleanup.processedCountersRestored)}`,
+      );
+    });
+
+    const context: DrainPhaseContext = {
+      kafka,
+      admin,
+      registry: new SchemaRegistryClient(connections.schemaRegistry),
+      run,
+      teardown,
+      signal: interrupt.signal,
+    };
+
+    const backlogs = await preflight(admin, [RECOMMENDATIONS_WORKER, DIAGNOSTICS_WORKER]);
+    const recommendationsEvents = recommendationsPreload(run, ids, parameters.events);
+    state.addRecommendationsEvents(
+      [...recommendationsEvents.decisions, ...recommendationsEvents.preferences].map((e) => e.event_id),
+      recommendationsEvents.decisions.map((e) => e.decision_id),
+    );
+    const recommendations = await measureDrain(context, RECOMMENDATIONS_WORKER, [
+      { eventType: 'user.preferences.updated', events: recommendationsEvents.preferences },
+      { eventType: 'decision.generated', events: recommendationsEvents.decisions },
+    ]);
+    await recommendations.served.stop();
+
+    const agentEvents = Array.from({ length: parameters.events }, (_, i) => agentCompletedEvent(run, ids, i));
+    state.addDiagnosticsEvents(
+      'agent.completed',
+      agentEvents.map((e) => e.event_id),
+    );
+    const diagnostics = await measureDrain(context, DIAGNOSTICS_WORKER, [
+      { eventType: 'agent.completed', events: agentEvents },
+    ]);
+
+    console.log(`${elapsed()} end-to-end: starting the gateway (the diagnostics worker keeps running)…`);
+    const secret = `whsec_${randomBytes(32).toString('base64')}`;
+    const gateway = await serveNodeProcess(
+      'ingest-gateway',
+      [GATEWAY_ENTRY],
+      { WEBHOOK_SECRETS: secret, RATE_LIMIT_PER_SECOND: '10000000' },
+      await freePort(),
+      '/health/ready',
+    );
+    teardown.add('stop ingest-gateway', () => gateway.stop());
+    const { atOffered: e2e, atReachable: stepDown } = await measureEndToEndPasses(
+      admin,
+      {
+        gatewayBaseUrl: gateway.baseUrl,
+        workerBaseUrl: diagnostics.served.baseUrl,
+        groupId: DIAGNOSTICS_WORKER.groupId,
+        processedKey: diagnosticsAppliedKey,
+        redis,
+        secret,
+        run,
+        ids,
+        seconds: parameters.seconds,
+        warmupSeconds: parameters.warmupSeconds,
+        state,
+        signal: interrupt.signal,
+      },
+      parameters.ratePerSecond,
+    );
+
+    const drains = [diagnostics.result, recommendations.result];
+    printSummary(drains, e2e, stepDown);
+    await teardown.runAll();
+    const report = {
+      benchmark: 'workers',
+      at: new Date().toISOString(),
+      machine: host,
+      definitions: DEFINITIONS,
+      parameters: describeParameters(run, parameters),
+      workers: Object.fromEntries(drains.map((d) => [d.worker, { ...d, backlogSkipped: backlogs[d.worker] ?? 0 }])),
+      e2e: { worker: DIAGNOSTICS_WORKER.name, ...e2e, atReachableRate: stepDown },
+      cleanup: cleanup ?? null,
+    };
+    console.log(
+      `report: ${writeReport('workers', report)} (bench ran ${Math.round((performance.now() - began) / 1000)} s)`,
+    );
+    return 0;
+  } catch (error) {
+    // An interrupted wait rejects with a bare AbortError; say what interrupted it instead.
+    throw interrupt.signal.aborted ? interrupt.signal.reason : error;
+  } finally {
+    await teardown.runAll();
+    interrupt.dispose();
+  }
+}
+
+/**
+ * Before anything is written: every worker group must be empty (fail now, not after a preload),
+ * and what each has not consumed yet is reported, since the bench moves the groups past it.
+ */
+async function preflight(admin: Admin, workers: readonly WorkerUnderTest[]): Promise<Record<string, number>> {
+  const backlogs: Record<string, number> = {};
+  for (const worker of workers) {
+    await assertGroupEmpty(admin, worker.groupId, worker.name);
+    backlogs[worker.name] = await unconsumedRecords(admin, worker.groupId, worker.subscribedTopics);
+  }
+  const skipped = workers.filter((w) => (backlogs[w.name] ?? 0) > 0);
+  if (skipped.length > 0) {
+    console.log(
+      `note: ${skipped.map((w) => `${w.groupId} has ${backlogs[w.name]} unconsumed records`).join(', ')}; the bench moves the groups past them`,
+    );
+  }
+  return backlogs;
+}
+
+/** One preferences update per bench user (about 1 in 50 records), the rest decisions for those users. */
+function recommendationsPreload(run: string, ids: BenchIds, events: number) {
+  const preferencesCount = Math.min(BENCH_ID_SPACE.users, Math.floor(events / 50));
+  return {
+    preferences: Array.from({ length: preferencesCount }, (_, i) => preferencesUpdatedEvent(run, ids, i)),
+    decisions: Array.from({ length: events - preferencesCount }, (_, i) => decisionGeneratedEvent(run, ids, i)),
+  };
+}
+
+function describeParameters(run: string, parameters: WorkersBenchParameters) {
+  return {
+    run,
+    eventsPerWorker: parameters.events,
+    offeredRatePerSecond: parameters.ratePerSecond,
+    measuredSeconds: parameters.seconds,
+    warmupSeconds: parameters.warmupSeconds,
+    drainPollMs: DRAIN_POLL_MS,
+    processedPollMs: PROCESSED_POLL_MS,
+    idempotency: 'on: the workers as built claim and complete opal:idempotency:<group>:<event_id> around every handler',
+    workerLogLevel: 'warn',
+  };
+}

@@ -258,6 +258,8 @@ describe('kustomize build | kubeconform -strict', () => {
         'IDEMPOTENCY_TTL_SECONDS',
         'IDEMPOTENCY_LEASE_MS',
         'CIRCUIT_BREAKER_RESET_MS',
+        'CONSUMER_PARTITIONS_CONCURRENCY',
+        'CONSUMER_RECORDS_CONCURRENCY',
         'DEGRADED_AGENT_FAILURE_RATE',
         'DEGRADED_MIN_AGENT_EVENTS',
         'DEGRADED_DURATION_FACTOR',

@@ -67,6 +67,8 @@ export const workerEnv = {
   // How long the consumer stays paused behind an open circuit breaker before probing again.
   CIRCUIT_BREAKER_RESET_MS: positiveIntVar(5_000),
   CONSUMER_PARTITIONS_CONCURRENCY: positiveIntVar(3),
+  // Records of one partition in flight at once; records of one key still run one at a time, in order.
+  CONSUMER_RECORDS_CONCURRENCY: positiveIntVar(16),
   CONSUMER_LAG_INTERVAL_MS: positiveIntVar(5_000),
 };
 
@@ -78,6 +80,7 @@ export interface WorkerConfig {
   idempotency: { ttlSeconds: number; leaseMs: number };
   circuitBreakerResetMs: number;
   partitionsConcurrency: number;
+  recordsConcurrency: number;
   lagIntervalMs: number;
 }
 
@@ -87,6 +90,7 @@ export const toWorkerConfig = (env: Parsed<typeof workerEnv>): WorkerConfig => (
   idempotency: { ttlSeconds: env.IDEMPOTENCY_TTL_SECONDS, leaseMs: env.IDEMPOTENCY_LEASE_MS },
   circuitBreakerResetMs: env.CIRCUIT_BREAKER_RESET_MS,
   partitionsConcurrency: env.CONSUMER_PARTITIONS_CONCURRENCY,
+  recordsConcurrency: env.CONSUMER_RECORDS_CONCURRENCY,
   lagIntervalMs: env.CONSUMER_LAG_INTERVAL_MS,
 });
 

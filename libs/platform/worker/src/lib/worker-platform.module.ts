@@ -123,6 +123,7 @@ export class WorkerPlatformModule {
               inFlightWaitMs: worker.idempotency.leaseMs + 5_000,
               isDuplicate: (result) => result === DUPLICATE_EVENT,
               partitionsConsumedConcurrently: worker.partitionsConcurrency,
+              recordsConsumedConcurrently: worker.recordsConcurrency,
               lagIntervalMs: worker.lagIntervalMs,
             }),
         },

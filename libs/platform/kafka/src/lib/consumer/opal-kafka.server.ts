@@ -9,6 +9,7 @@ import { ConsumerLagMonitor } from './consumer-lag.monitor';
 import type { SourceRecord } from './dead-letter.record';
 import { DependencyGuard, type BreakerState } from './dependency.guard';
 import type { Dependency } from './failure.classifier';
+import { runKeyedBatch } from './keyed-batch.runner';
 import { RecordProcessor } from './record.processor';
 import type { BackoffOptions } from './retry.backoff';
 import { SchemaRegistryDeserializer } from './schema-registry.deserializer';
@@ -42,6 +43,8 @@ export interface OpalKafkaServerOptions {
   isDuplicate(result: unknown): boolean;
   /** Partitions processed at once (kafkajs `partitionsConsumedConcurrently`). Default 3. */
   partitionsConsumedConcurrently?: number;
+  /** Records of one partition in flight at once, never two of one key (`runKeyedBatch`). Default 1. */
+  recordsConsumedConcurrently?: number;
   /** Commit at least every this many records inside a long batch. Default 100. */
   commitEveryRecords?: number;
   lagIntervalMs?: number;
@@ -182,35 +185,45 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership {
     });
   }
 
-  private async consumeBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async consumeBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     const { topic, partition } = batch;
     const commitEvery = this.settings.commitEveryRecords ?? 100;
     let lastDone: string | undefined;
     let uncommitted = 0;
-    for (const message of batch.messages) {
-      if (!isRunning() || isStale() || this.stopping || !this.guard.available) break;
-      const result = await this.processor.process(this.sourceOf(topic, partition, message));
-      if (result === 'paused') {
-        // Fetch this record again once the consumer resumes; nothing past it is committed.
-        this.consumer?.seek({ topic, partition, offset: message.offset });
-        break;
-      }
-      resolveOffset(message.offset);
-      lastDone = message.offset;
-      uncommitted += 1;
-      if (uncommitted >= commitEvery) {
-        await this.commit(topic, partition, lastDone);
-        uncommitted = 0;
-      }
-      await heartbeat();
-    }
-    if (uncommitted > 0 && lastDone !== undefined) await this.commit(topic, partition, lastDone);
+    const outcome = await runKeyedBatch(batch.messages, {
+      concurrency: this.settings.recordsConsumedConcurrently ?? 1,
+      // A record without a key has no order to keep with any other record.
+      keyOf: (message) => (message.key ? `k:${message.key.toString('base64')}` : `o:${message.offset}`),
+      process: (message) => this.processor.process(this.sourceOf(topic, partition, message)),
+      canStart: () => isRunning() && !isStale() && !this.stopping && this.guard.available,
+      onPrefixDone: async (message) => {
+        resolveOffset(message.offset);
+        lastDone = message.offset;
+        uncommitted += 1;
+        if (uncommitted >= commitEvery) {
+          await this.commit(payload, lastDone);
+          uncommitted = 0;
+        }
+        await heartbeat();
+      },
+    });
+    // Fetch the first unfinished record again once the consumer resumes; nothing past it is committed.
+    if (outcome.paused && outcome.resumeFrom) this.consumer?.seek({ topic, partition, offset: outcome.resumeFrom.offset });
+    if (uncommitted > 0 && lastDone !== undefined) await this.commit(payload, lastDone);
   }
 
-  /** A failed commit is not fatal: the records come again after a rebalance and are recognised as duplicates. */
-  private async commit(topic: string, partition: number, offset: string): Promise<void> {
+  /**
+   * Commits past `offset`. Once the consumer is stopping, kafkajs' `consumer.commitOffsets` silently
+   * does nothing, so the records finished during a graceful shutdown go through the batch's own
+   * commit, which still reaches the group until the consumer leaves it. A failed commit is not
+   * fatal: the records come again after a rebalance and are recognised as duplicates.
+   */
+  private async commit({ batch: { topic, partition }, isRunning, commitOffsetsIfNecessary }: EachBatchPayload, offset: string): Promise<void> {
+    const next = (BigInt(offset) + 1n).toString();
     try {
-      await this.consumer?.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
+      if (isRunning()) await this.consumer?.commitOffsets([{ topic, partition, offset: next }]);
+      else await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: next }] }] });
     } catch (error) {
       this.logger.warn({ topic, partition, offset, err: error }, 'offset commit failed: the records will be redelivered and deduplicated');
     }

@@ -1,0 +1,126 @@
+import type { Consumer, ConsumerRunConfig, EachBatchPayload, KafkaMessage } from 'kafkajs';
+import type { SchemaRegistryClient } from '@opal/platform-schema-registry';
+import { OpalKafkaServer } from './opal-kafka.server';
+
+const TOPIC = 'opal.test';
+
+const message = (offset: string): KafkaMessage =>
+  ({
+    offset,
+    key: null,
+    value: Buffer.from([0, 0, 0, 0, 1]),
+    headers: {},
+    timestamp: '0',
+    attributes: 0,
+  }) as KafkaMessage;
+
+/** A kafkajs consumer that records what the server asks of it. */
+function fakeConsumer() {
+  const consumer = {
+    subscribe: jest.fn(async () => undefined),
+    run: jest.fn<Promise<void>, [ConsumerRunConfig]>(async () => undefined),
+    commitOffsets: jest.fn(async () => undefined),
+    seek: jest.fn(),
+    pause: jest.fn(),
+    resume: jest.fn(),
+  };
+  return consumer;
+}
+
+/** One batch of `offsets` on partition 0, running while `running.value` is true. */
+function batchPayload(offsets: string[], running: { value: boolean }) {
+  return {
+    batch: { topic: TOPIC, partition: 0, messages: offsets.map(message) },
+    resolveOffset: jest.fn(),
+    heartbeat: jest.fn(async () => undefined),
+    isRunning: () => running.value,
+    isStale: () => false,
+    commitOffsetsIfNecessary: jest.fn(async () => undefined),
+  };
+}
+
+describe(OpalKafkaServer.name, () => {
+  let server: OpalKafkaServer;
+  let consumer: ReturnType<typeof fakeConsumer>;
+  let eachBatch: (payload: EachBatchPayload) => Promise<void>;
+  const handled: string[] = [];
+  let duringHandler: () => void = () => undefined;
+
+  beforeEach(async () => {
+    handled.length = 0;
+    duringHandler = () => undefined;
+    server = new OpalKafkaServer({
+      kafka: { brokers: ['127.0.0.1:9'] },
+      groupId: 'test-group',
+      registry: { decode: (async () => ({ schemaId: 1, value: { event_id: 'e' } })) as SchemaRegistryClient['decode'] },
+      deadLetters: { send: jest.fn() },
+      probes: { redis: async () => undefined, 'schema-registry': async () => undefined, kafka: async () => undefined },
+      maxAttempts: 3,
+      backoff: { baseDelayMs: 1, maxDelayMs: 1 },
+      circuitBreakerResetMs: 1_000,
+      inFlightWaitMs: 10,
+      isDuplicate: () => false,
+    });
+    server.addHandler(
+      TOPIC,
+      async (_data: unknown, context: { getMessage(): KafkaMessage }) => {
+        handled.push(context.getMessage().offset);
+        duringHandler();
+      },
+      true,
+    );
+    consumer = fakeConsumer();
+    server['consumer'] = consumer as unknown as Consumer;
+    await server.bindEvents(consumer as unknown as Consumer);
+    const config = consumer.run.mock.calls[0]?.[0];
+    if (!config?.eachBatch) throw new Error('the server registered no eachBatch');
+    eachBatch = config.eachBatch;
+  });
+
+  afterEach(() => server.onApplicationShutdown());
+
+  describe('bindEvents', () => {
+    it('should consume without auto-commit or auto-resolve', () => {
+      expect(consumer.run).toHaveBeenCalledWith(
+        expect.objectContaining({ autoCommit: false, eachBatchAutoResolve: false }),
+      );
+    });
+  });
+
+  describe('eachBatch', () => {
+    it('should commit past the last record handled through the consumer while it runs', async () => {
+      const payload = batchPayload(['4', '5'], { value: true });
+
+      await eachBatch(payload as unknown as EachBatchPayload);
+
+      expect(handled).toEqual(['4', '5']);
+      expect(consumer.commitOffsets).toHaveBeenCalledWith([{ topic: TOPIC, partition: 0, offset: '6' }]);
+      expect(payload.commitOffsetsIfNecessary).not.toHaveBeenCalled();
+    });
+
+    it('should finish the record in hand when the consumer starts stopping, commit it through the batch, and handle nothing more', async () => {
+      const running = { value: true };
+      // SIGTERM lands while the first record's handler runs: kafkajs' consumer.commitOffsets is a no-op from then on.
+      duringHandler = () => (running.value = false);
+      const payload = batchPayload(['7', '8', '9'], running);
+
+      await eachBatch(payload as unknown as EachBatchPayload);
+
+      expect(handled).toEqual(['7']);
+      expect(payload.commitOffsetsIfNecessary).toHaveBeenCalledWith({
+        topics: [{ topic: TOPIC, partitions: [{ partition: 0, offset: '8' }] }],
+      });
+      expect(consumer.commitOffsets).not.toHaveBeenCalled();
+    });
+
+    it('should commit nothing when it stopped before the first record', async () => {
+      const payload = batchPayload(['3'], { value: false });
+
+      await eachBatch(payload as unknown as EachBatchPayload);
+
+      expect(handled).toEqual([]);
+      expect(payload.commitOffsetsIfNecessary).not.toHaveBeenCalled();
+      expect(consumer.commitOffsets).not.toHaveBeenCalled();
+    });
+  });
+});

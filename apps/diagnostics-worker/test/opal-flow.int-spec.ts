@@ -1,35 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { signWebhook, type EventType } from '@opal/contracts';
-import { loadFixture } from '@opal/contracts/testing';
-import { freePort, startNxApp, type RunningApp } from '@opal/platform-runtime/testing';
+import { fixtureData } from '@opal/contracts/testing';
+import { eventually, freePort, startNxApp, type RunningApp } from '@opal/platform-runtime/testing';
 
 const SECRET = 'whsec_' + Buffer.from('opal-flow-e2e-secret-0123456789').toString('base64');
-const ENVELOPE = new Set(['schema_version', 'event_id', 'correlation_id', 'timestamp', 'source_system', 'environment']);
 const run = randomUUID().slice(0, 8);
 const WORKFLOW = `wf-flow-${run}`;
 const USER = `user-flow-${run}`;
 const DECISION = `dec-flow-${run}`;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+// The workers may first drain what earlier suites left on the topics.
+const WAIT_MS = 60_000;
+const POLL_MS = 250;
 
 function dataOf(type: EventType, overrides: Record<string, unknown>): Record<string, unknown> {
-  const fields = Object.entries(loadFixture(type)).filter(([field]) => !ENVELOPE.has(field));
-  return { ...Object.fromEntries(fields), ...overrides };
+  return { ...fixtureData(type), ...overrides };
 }
 
 async function getJson(url: string): Promise<{ status: number; body: Record<string, unknown>; contentType: string }> {
   const response = await fetch(url);
   return { status: response.status, body: (await response.json()) as Record<string, unknown>, contentType: response.headers.get('content-type') ?? '' };
-}
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!done(value) && Date.now() < deadline) {
-    await sleep(250);
-    value = await read();
-  }
-  return value;
 }
 
 /**
@@ -59,8 +50,8 @@ describe('OPAL flow: gateway → Kafka → diagnostics and recommendations worke
       startNxApp('diagnostics-worker', { PORT: String(await freePort()) }),
       startNxApp('recommendations-worker', { PORT: String(await freePort()) }),
     ]);
-    expect(await eventually(() => consumerUp(diagnostics), Boolean)).toBe(true);
-    expect(await eventually(() => consumerUp(recommendations), Boolean)).toBe(true);
+    expect(await eventually(() => consumerUp(diagnostics), Boolean, WAIT_MS, POLL_MS)).toBe(true);
+    expect(await eventually(() => consumerUp(recommendations), Boolean, WAIT_MS, POLL_MS)).toBe(true);
   }, 240_000);
 
   afterAll(async () => {
@@ -88,10 +79,12 @@ describe('OPAL flow: gateway → Kafka → diagnostics and recommendations worke
     const workflow = await eventually(
       () => getJson(`${diagnostics.baseUrl}/v1/diagnostics/workflows/${WORKFLOW}`),
       (response) => response.status === 200 && response.body['status'] === 'success',
+      WAIT_MS,
+      POLL_MS,
     );
     expect(workflow.body).toMatchObject({ workflowId: WORKFLOW, status: 'success', health: 'degraded', agents: { failed: 2 } });
 
-    const after = await eventually(summary, (current) => (current.eventsByType['decision.degraded'] ?? 0) > (before.eventsByType['decision.degraded'] ?? 0));
+    const after = await eventually(summary, (current) => (current.eventsByType['decision.degraded'] ?? 0) > (before.eventsByType['decision.degraded'] ?? 0), WAIT_MS, POLL_MS);
     const delta = (type: string) => (after.eventsByType[type] ?? 0) - (before.eventsByType[type] ?? 0);
     expect({
       started: delta('workflow.started') >= 1,
@@ -106,6 +99,8 @@ describe('OPAL flow: gateway → Kafka → diagnostics and recommendations worke
     const personalised = await eventually(
       () => getJson(`${recommendations.baseUrl}/v1/recommendations/${DECISION}`),
       (response) => response.status === 200,
+      WAIT_MS,
+      POLL_MS,
     );
     expect(personalised.body).toMatchObject({ decision_id: DECISION, workflow_id: WORKFLOW, user_id: USER });
     // The newer preferences: min confidence 0.7, no email, personalization first.

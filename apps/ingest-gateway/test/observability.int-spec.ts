@@ -1,17 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { freePort, startNxApp, type RunningApp } from '@opal/platform-runtime/testing';
-import { bodyFor, dataOf, postWebhook } from './support/webhook-client';
+import { freePort, prometheusSample as sample, startNxApp, type RunningApp } from '@opal/platform-runtime/testing';
+import { bodyFor, postWebhook } from './support/webhook-client';
+import { fixtureData } from '@opal/contracts/testing';
 
 const SECRET = 'whsec_' + Buffer.from('gateway-observability-0123456789ab').toString('base64');
-
-/** The value of one sample of the Prometheus text format, 0 when the series does not exist yet. */
-function sample(metricsText: string, name: string, labels: Record<string, string>): number {
-  const wanted = Object.entries(labels).map(([label, value]) => `${label}="${value}"`);
-  const line = metricsText
-    .split('\n')
-    .find((candidate) => candidate.startsWith(`${name}{`) && wanted.every((pair) => candidate.includes(pair)));
-  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
-}
 
 /** The app's JSON log entries for one correlation id, once the request's own "request completed" line is out. */
 async function logLinesOf(app: RunningApp, correlationId: string, timeoutMs = 10_000): Promise<Array<Record<string, unknown>>> {
@@ -74,7 +66,7 @@ describe('ingest-gateway health, metrics and logs (real Kafka, registry, Redis)'
     it('should count webhook answers by status, produced events and idempotency checks', async () => {
       const before = await metrics();
       const deliveryId = `msg_metrics_${randomUUID()}`;
-      const body = bodyFor('agent.completed', dataOf('agent.completed'));
+      const body = bodyFor('agent.completed', fixtureData('agent.completed'));
 
       const accepted = await postWebhook(app.baseUrl, { body, secrets: SECRET, deliveryId });
       const duplicate = await postWebhook(app.baseUrl, { body, secrets: SECRET, deliveryId });
@@ -111,7 +103,7 @@ describe('ingest-gateway health, metrics and logs (real Kafka, registry, Redis)'
     it('should write JSON lines carrying the request correlation id and never the secret or signature', async () => {
       const correlationId = `corr-logs-${randomUUID()}`;
       const response = await postWebhook(app.baseUrl, {
-        body: bodyFor('workflow.started', dataOf('workflow.started')),
+        body: bodyFor('workflow.started', fixtureData('workflow.started')),
         secrets: SECRET,
         headers: { 'x-correlation-id': correlationId },
       });

@@ -3,11 +3,12 @@ import { workspaceRoot } from '@nx/devkit';
 import { LOCAL_STACK_DEFAULTS } from '@opal/platform-config';
 import { freePort, startNxApp, type RunningApp } from '@opal/platform-runtime/testing';
 import { TopicTap } from './support/topic-tap';
-import { bodyFor, dataOf, postWebhook } from './support/webhook-client';
+import { bodyFor, postWebhook } from './support/webhook-client';
+import { fixtureData } from '@opal/contracts/testing';
 
 const brokers = (process.env['KAFKA_BROKERS'] ?? LOCAL_STACK_DEFAULTS.kafkaBrokers).split(',');
 const SECRET = 'whsec_' + Buffer.from('gateway-degraded-0123456789abcdef').toString('base64');
-const body = () => bodyFor('workflow.started', dataOf('workflow.started'));
+const body = () => bodyFor('workflow.started', fixtureData('workflow.started'));
 
 async function withGateway<T>(env: Record<string, string>, run: (app: RunningApp) => Promise<T>): Promise<T> {
   const app = await startNxApp('ingest-gateway', { PORT: String(await freePort()), WEBHOOK_SECRETS: SECRET, ...env });

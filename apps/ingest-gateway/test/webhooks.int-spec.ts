@@ -4,7 +4,8 @@ import { freePort, startNxApp, type RunningApp } from '@opal/platform-runtime/te
 import { SchemaRegistryClient } from '@opal/platform-schema-registry';
 import { eventIdForDelivery } from '../src/webhooks/opal-event.factory';
 import { TopicTap } from './support/topic-tap';
-import { bodyFor, dataOf, postWebhook, type WebhookResponse } from './support/webhook-client';
+import { bodyFor, postWebhook, type WebhookResponse } from './support/webhook-client';
+import { fixtureData } from '@opal/contracts/testing';
 
 const brokers = (process.env['KAFKA_BROKERS'] ?? LOCAL_STACK_DEFAULTS.kafkaBrokers).split(',');
 const registry = new SchemaRegistryClient({ url: process.env['SCHEMA_REGISTRY_URL'] ?? LOCAL_STACK_DEFAULTS.schemaRegistryUrl });
@@ -42,7 +43,7 @@ describe('POST /v1/webhooks/opal (real Kafka, registry, Redis)', () => {
       'should put %s in Kafka once: key, headers and a decodable value, then answer 202 with its position',
       async (eventType, entry) => {
         const deliveryId = `msg_accept_${eventType}_${Date.now()}`;
-        const data = dataOf(eventType as EventType);
+        const data = fixtureData(eventType as EventType);
         const response = await postWebhook(app.baseUrl, {
           body: bodyFor(eventType, data),
           secrets: SECRET,
@@ -80,10 +81,10 @@ describe('POST /v1/webhooks/opal (real Kafka, registry, Redis)', () => {
   describe('redeliveries', () => {
     it('should answer a redelivery with 200 and the original result, a changed body with 422, producing once', async () => {
       const deliveryId = `msg_dup_${Date.now()}`;
-      const body = bodyFor('workflow.started', dataOf('workflow.started'));
+      const body = bodyFor('workflow.started', fixtureData('workflow.started'));
       const first = await postWebhook(app.baseUrl, { body, secrets: SECRET, deliveryId });
       const again = await postWebhook(app.baseUrl, { body, secrets: SECRET, deliveryId });
-      const changed = await postWebhook(app.baseUrl, { body: bodyFor('workflow.started', { ...dataOf('workflow.started'), client_name: 'other' }), secrets: SECRET, deliveryId });
+      const changed = await postWebhook(app.baseUrl, { body: bodyFor('workflow.started', { ...fixtureData('workflow.started'), client_name: 'other' }), secrets: SECRET, deliveryId });
 
       expect(first.status).toBe(202);
       expect(again).toMatchObject({ status: 200, body: { ...first.body, duplicate: true } });
@@ -93,7 +94,7 @@ describe('POST /v1/webhooks/opal (real Kafka, registry, Redis)', () => {
 
     it('should turn 50 concurrent deliveries of one webhook-id into exactly one record and consistent answers', async () => {
       const deliveryId = `msg_race_${Date.now()}`;
-      const body = bodyFor('agent.completed', dataOf('agent.completed'));
+      const body = bodyFor('agent.completed', fixtureData('agent.completed'));
       const responses = await Promise.all(Array.from({ length: 50 }, () => postWebhook(app.baseUrl, { body, secrets: SECRET, deliveryId })));
 
       const statuses = responses.map((response) => response.status);
@@ -108,7 +109,7 @@ describe('POST /v1/webhooks/opal (real Kafka, registry, Redis)', () => {
 
   describe('rotation', () => {
     it('should accept the old secret, the new one and both signatures at once', async () => {
-      const body = bodyFor('knowledge.upserted', dataOf('knowledge.upserted'));
+      const body = bodyFor('knowledge.upserted', fixtureData('knowledge.upserted'));
       const results = await Promise.all([[SECRET], [ROTATED], [SECRET, ROTATED]].map((secrets) => postWebhook(app.baseUrl, { body, secrets })));
 
       expect(results.map((result) => result.status)).toEqual([202, 202, 202]);
@@ -117,15 +118,15 @@ describe('POST /v1/webhooks/opal (real Kafka, registry, Redis)', () => {
   });
 
   describe('refused requests produce nothing', () => {
-    const valid = () => bodyFor('workflow.completed', dataOf('workflow.completed'));
+    const valid = () => bodyFor('workflow.completed', fixtureData('workflow.completed'));
     const nested = '{"type":"workflow.completed","timestamp":"2026-11-26T12:00:00Z","data":' + '['.repeat(5000) + ']'.repeat(5000) + '}';
     const corpus: Array<[string, () => Parameters<typeof postWebhook>[1], number, string]> = [
       ['truncated JSON', () => ({ body: valid().slice(0, 40), secrets: SECRET }), 400, 'malformed-json'],
       ['deeply nested JSON', () => ({ body: nested, secrets: SECRET }), 400, 'validation-failed'],
-      ['a wrong field type', () => ({ body: bodyFor('workflow.completed', { ...dataOf('workflow.completed'), agents_failed: 'two' }), secrets: SECRET }), 400, 'validation-failed'],
-      ['a missing required field', () => ({ body: bodyFor('workflow.completed', { ...dataOf('workflow.completed'), workflow_id: undefined }), secrets: SECRET }), 400, 'validation-failed'],
+      ['a wrong field type', () => ({ body: bodyFor('workflow.completed', { ...fixtureData('workflow.completed'), agents_failed: 'two' }), secrets: SECRET }), 400, 'validation-failed'],
+      ['a missing required field', () => ({ body: bodyFor('workflow.completed', { ...fixtureData('workflow.completed'), workflow_id: undefined }), secrets: SECRET }), 400, 'validation-failed'],
       ['an unknown event type', () => ({ body: bodyFor('workflow.teleported', {}), secrets: SECRET }), 400, 'unknown-event-type'],
-      ['a body over MAX_BODY_BYTES', () => ({ body: bodyFor('workflow.completed', { ...dataOf('workflow.completed'), workflow_id: 'x'.repeat(70_000) }), secrets: SECRET }), 413, 'payload-too-large'],
+      ['a body over MAX_BODY_BYTES', () => ({ body: bodyFor('workflow.completed', { ...fixtureData('workflow.completed'), workflow_id: 'x'.repeat(70_000) }), secrets: SECRET }), 413, 'payload-too-large'],
       ['no signature', () => ({ body: valid(), secrets: SECRET, headers: { 'webhook-signature': undefined } }), 401, 'invalid-signature'],
       ['a stale timestamp', () => ({ body: valid(), secrets: SECRET, timestamp: new Date(Date.now() - 10 * 60_000) }), 401, 'invalid-signature'],
       ['a future timestamp', () => ({ body: valid(), secrets: SECRET, timestamp: new Date(Date.now() + 10 * 60_000) }), 401, 'invalid-signature'],

@@ -1,4 +1,4 @@
-export { ENVIRONMENTS, SCHEMA_VERSION } from './lib/envelope';
+export { ENVELOPE_FIELDS, ENVIRONMENTS, SCHEMA_VERSION } from './lib/envelope';
 export { signWebhook } from './lib/webhook-signing';
 export type { SignedWebhookHeaders } from './lib/webhook-signing';
 export {

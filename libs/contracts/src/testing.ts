@@ -7,6 +7,7 @@ import workflowCompleted from './fixtures/workflow.completed.json';
 import workflowStarted from './fixtures/workflow.started.json';
 import type { EventPayloadByType } from './lib/generated/contracts.generated';
 import type { EventType } from './lib/topic-catalogue';
+import { ENVELOPE_FIELDS } from './lib/envelope';
 
 // Static imports, so bundled tools (kafka:test-producer) carry the fixtures too.
 const FIXTURES: Record<EventType, unknown> = {
@@ -25,3 +26,9 @@ const FIXTURES: Record<EventType, unknown> = {
  */
 export const loadFixture = <T extends EventType>(eventType: T): EventPayloadByType[T] =>
   structuredClone(FIXTURES[eventType]) as EventPayloadByType[T];
+
+const ENVELOPE = new Set<string>(ENVELOPE_FIELDS);
+
+/** A fixture's type-specific fields, envelope left out: what OPAL sends under a webhook's `data`. */
+export const fixtureData = (eventType: EventType): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(loadFixture(eventType)).filter(([field]) => !ENVELOPE.has(field)));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { EVENT_TYPES, TOPIC_CATALOGUE, signWebhook, type EventType } from '@opal/contracts';
-import { loadFixture } from '@opal/contracts/testing';
+import { EVENT_TYPES, TOPIC_CATALOGUE, signWebhook } from '@opal/contracts';
+import { fixtureData } from '@opal/contracts/testing';
 
 export interface CheckResult {
   name: string;
@@ -9,8 +9,6 @@ export interface CheckResult {
   passed: boolean;
 }
 
-const ENVELOPE = new Set(['schema_version', 'event_id', 'correlation_id', 'timestamp', 'source_system', 'environment']);
-const dataOf = (type: EventType) => Object.fromEntries(Object.entries(loadFixture(type)).filter(([field]) => !ENVELOPE.has(field)));
 const bodyOf = (type: string, data: unknown) => JSON.stringify({ type, timestamp: new Date().toISOString(), data });
 
 async function post(baseUrl: string, body: string, headers: Record<string, string>) {
@@ -31,7 +29,7 @@ export async function runProducerChecks(baseUrl: string, secret: string): Promis
 
   let first: { body: string; deliveryId: string; eventId: unknown } | undefined;
   for (const type of EVENT_TYPES) {
-    const body = bodyOf(type, dataOf(type));
+    const body = bodyOf(type, fixtureData(type));
     const deliveryId = `msg_${randomUUID()}`;
     const { status, json } = await post(baseUrl, body, signed(body, deliveryId));
     const topic = TOPIC_CATALOGUE.find((entry) => entry.eventType === type)?.topic;
@@ -42,16 +40,16 @@ export async function runProducerChecks(baseUrl: string, secret: string): Promis
     const again = await post(baseUrl, first.body, signed(first.body, first.deliveryId));
     check('redelivery is deduplicated', '200 duplicate, same event_id', `${again.status} duplicate=${String(again.json['duplicate'])}`,
       again.status === 200 && again.json['duplicate'] === true && again.json['event_id'] === first.eventId);
-    const changed = bodyOf('workflow.started', { ...dataOf('workflow.started'), client_name: 'someone-else' });
+    const changed = bodyOf('workflow.started', { ...fixtureData('workflow.started'), client_name: 'someone-else' });
     const reused = await post(baseUrl, changed, signed(changed, first.deliveryId));
     check('webhook-id reused with another body', '422', String(reused.status), reused.status === 422);
   }
-  const valid = bodyOf('workflow.completed', dataOf('workflow.completed'));
+  const valid = bodyOf('workflow.completed', fixtureData('workflow.completed'));
   const refusals: Array<[string, number, () => Promise<{ status: number }>]> = [
     ['forged signature', 401, () => post(baseUrl, valid, { ...signed(valid), 'webhook-signature': 'v1,Zm9yZ2VkIHNpZ25hdHVyZQ==' })],
     ['stale timestamp', 401, () => post(baseUrl, valid, signed(valid, undefined, new Date(Date.now() - 10 * 60_000)))],
     ['unknown event type', 400, () => { const b = bodyOf('workflow.vanished', {}); return post(baseUrl, b, signed(b)); }],
-    ['schema violation', 400, () => { const b = bodyOf('workflow.completed', { ...dataOf('workflow.completed'), agents_failed: 'two' }); return post(baseUrl, b, signed(b)); }],
+    ['schema violation', 400, () => { const b = bodyOf('workflow.completed', { ...fixtureData('workflow.completed'), agents_failed: 'two' }); return post(baseUrl, b, signed(b)); }],
     ['malformed JSON', 400, () => { const b = valid.slice(0, 30); return post(baseUrl, b, signed(b)); }],
     ['not JSON', 415, () => post(baseUrl, valid, { ...signed(valid), 'content-type': 'text/plain' })],
   ];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EVENT_TYPES, type EventType } from '@opal/contracts';
+import { ENVELOPE_FIELDS, EVENT_TYPES, type EventType } from '@opal/contracts';
 
 /** One field-level problem, as it appears in problem+json `errors`. */
 export interface FieldProblem {
@@ -18,7 +18,7 @@ const webhookBody = z.object({
 });
 
 /** Envelope fields are the gateway's to fill; accepting them from a caller would let it forge ids. */
-const RESERVED_FIELDS = ['schema_version', 'event_id', 'correlation_id', 'timestamp', 'source_system', 'environment'];
+const RESERVED_FIELDS: readonly string[] = ENVELOPE_FIELDS;
 
 /** `{"type", "timestamp", "data"}` from raw bytes, with every problem named by its path. */
 export function parseWebhookBody(rawBody: Buffer): ParsedWebhook {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { loadFixture } from '@opal/contracts/testing';
+import { fixtureData } from '@opal/contracts/testing';
 import { signWebhook } from '@opal/contracts';
 import type { ProblemException } from '@opal/platform-runtime';
 import { WebhooksService } from './webhooks.service';
@@ -53,9 +53,8 @@ function delivery(id: string, data: Record<string, unknown>, type = 'agent.compl
   return { rawBody: Buffer.from(rawBody), headers: signWebhook({ secrets: SECRET, deliveryId: id, body: rawBody }), correlationId: 'corr-1' };
 }
 
-const ENVELOPE = ['schema_version', 'event_id', 'correlation_id', 'timestamp', 'source_system', 'environment'];
 /** The fixture's type-specific fields: what a sender puts under `data`. */
-const agentData = Object.fromEntries(Object.entries(loadFixture('agent.completed')).filter(([field]) => !ENVELOPE.includes(field)));
+const agentData = fixtureData('agent.completed');
 
 const problemOf = async (promise: Promise<unknown>) => {
   try {

@@ -1,13 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { signWebhook, type EventType } from '@opal/contracts';
-import { loadFixture } from '@opal/contracts/testing';
-
-const ENVELOPE = new Set(['schema_version', 'event_id', 'correlation_id', 'timestamp', 'source_system', 'environment']);
-
-/** A fixture's type-specific fields: what OPAL sends under `data`. */
-export function dataOf(type: EventType): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(loadFixture(type)).filter(([field]) => !ENVELOPE.has(field)));
-}
+import { signWebhook } from '@opal/contracts';
 
 export const bodyFor = (type: string, data: unknown) => JSON.stringify({ type, timestamp: '2026-11-26T12:00:00Z', data });
 

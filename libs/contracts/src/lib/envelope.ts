@@ -6,3 +6,6 @@ export const SCHEMA_VERSION = '1.0.0';
 
 /** The deployment environments an event may come from (the Avro `Environment` enum). */
 export const ENVIRONMENTS = ['development', 'staging', 'production'] as const;
+
+/** The envelope fields every event starts with; producers fill them, never the event's sender. */
+export const ENVELOPE_FIELDS = ['schema_version', 'event_id', 'correlation_id', 'timestamp', 'source_system', 'environment'] as const;

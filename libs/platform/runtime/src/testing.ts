@@ -4,3 +4,5 @@ export { consumerGroupMembers, waitForGroupMembers } from './lib/testing/consume
 export { spawnInWorkspace, startNxApp } from './lib/testing/nx-app.process';
 export { freePort } from './lib/free-port';
 export type { RunningApp } from './lib/testing/nx-app.process';
+export { eventually } from './lib/testing/eventually';
+export { prometheusSample } from './lib/testing/prometheus-sample';

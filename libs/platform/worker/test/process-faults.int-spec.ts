@@ -11,6 +11,7 @@ import {
   type GroupView,
   type PartitionProgress,
 } from './support/consumer-group.inspect';
+import { eventually } from '@opal/platform-runtime/testing';
 import { FaultLedger, type LedgerSnapshot } from './support/fault-ledger';
 import { PROBE_SCHEMA, type ProbeEvent } from './support/pipeline-probe';
 import { ProbeWorkerProcess } from './support/probe-worker.process';
@@ -29,21 +30,6 @@ const LEASE_MS = 2_000;
 const RECORDS_CONCURRENCY = 4;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function eventually<T>(
-  read: () => Promise<T> | T,
-  done: (value: T) => boolean,
-  timeoutMs = 30_000,
-  intervalMs = 100,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!done(value) && Date.now() < deadline) {
-    await sleep(intervalMs);
-    value = await read();
-  }
-  return value;
-}
 
 interface ProducedEvent {
   eventId: string;

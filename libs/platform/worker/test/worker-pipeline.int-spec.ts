@@ -13,7 +13,7 @@ import {
 import { headersAsStrings } from '@opal/platform-kafka';
 import { SchemaRegistryClient } from '@opal/platform-schema-registry';
 import { WorkerPlatformModule, bootstrapWorker } from '../src';
-import { freePort } from '@opal/platform-runtime/testing';
+import { eventually, freePort, prometheusSample } from '@opal/platform-runtime/testing';
 import { PROBE_SCHEMA, ProbeLedger, probeModule, type ProbeEvent } from './support/pipeline-probe';
 import { TcpProxy } from './support/tcp-proxy';
 
@@ -28,16 +28,6 @@ const GROUP = `test-pipeline-${run}`;
 const MAX_ATTEMPTS = 3;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function eventually<T>(read: () => Promise<T> | T, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!done(value) && Date.now() < deadline) {
-    await sleep(100);
-    value = await read();
-  }
-  return value;
-}
 
 interface DeadLetter {
   key: string | null;
@@ -71,12 +61,7 @@ describe('worker pipeline: OpalKafkaServer in a Nest app (real Kafka, registry, 
   const sendRaw = async (key: string, value: Buffer) =>
     producer.send({ topic: TOPIC, messages: [{ key, value, headers: { event_id: `raw-${key}` } }] });
   const metrics = async () => (await app.inject({ method: 'GET', url: '/metrics' })).body;
-  const sample = (text: string, name: string, labels: Record<string, string>) => {
-    const line = text
-      .split('\n')
-      .find((candidate) => candidate.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => candidate.includes(`${k}="${v}"`)));
-    return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
-  };
+  const sample = prometheusSample;
   const consumed = async (outcome: string) => sample(await metrics(), 'opal_events_consumed_total', { topic: TOPIC, group: GROUP, outcome });
   const lettersFor = (eventIdOrKey: string) =>
     deadLetters.filter((letter) => letter.headers['event_id'] === eventIdOrKey || letter.key === eventIdOrKey);

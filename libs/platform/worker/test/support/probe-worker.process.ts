@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { workspaceRoot } from '@nx/devkit';
-import { freePort } from '@opal/platform-runtime/testing';
+import { freePort, prometheusSample } from '@opal/platform-runtime/testing';
 
 const ENTRY = path.join(__dirname, 'probe-worker.main.ts');
 // tsconfig.spec.json extends the base config: its `paths` resolve @opal/*, and decorator metadata is on.
@@ -99,15 +99,7 @@ export class ProbeWorkerProcess {
 
   /** One sample of the worker's Prometheus text, 0 when absent. */
   async metric(name: string, labels: Record<string, string>): Promise<number> {
-    const text = await (await fetch(`${this.baseUrl}/metrics`)).text();
-    const line = text
-      .split('\n')
-      .find(
-        (candidate) =>
-          candidate.startsWith(`${name}{`) &&
-          Object.entries(labels).every(([k, v]) => candidate.includes(`${k}="${v}"`)),
-      );
-    return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+    return prometheusSample(await (await fetch(`${this.baseUrl}/metrics`)).text(), name, labels);
   }
 
   private async waitUntilReady(timeoutMs: number): Promise<void> {

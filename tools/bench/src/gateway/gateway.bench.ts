@@ -1,15 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { Kafka } from 'kafkajs';
 import { buildKafkaClientConfig } from '@opal/platform-kafka';
 import { freePort } from '@opal/platform-runtime';
 import { BENCH, loadBenchKafkaConfig } from '../shared/bench-env';
 import { machine, positiveIntFromEnv, writeReport } from '../shared/bench-report';
 import { printLoad, runLoad, type LoadSummary } from '../shared/load-run';
+import { WEBHOOK_PATH, benchWebhookSecret, serveBenchGateway } from '../shared/bench-gateway';
 import { serveNodeProcess, type ServedProcess } from '../shared/node-process';
 import { BENCH_TOPIC, signedDeliveries } from './signed-deliveries';
 
-const WEBHOOK_PATH = '/v1/webhooks/opal';
-const GATEWAY_ENTRY = 'dist/apps/ingest-gateway/main.js';
 const TARGET_RATIO = 0.5;
 const TARGET_P99_MS = 50;
 
@@ -35,7 +33,7 @@ async function topicEndOffset(kafka: Kafka, topic: string): Promise<number> {
 export async function benchGateway(): Promise<number> {
   const durationSeconds = positiveIntFromEnv('BENCH_DURATION_SECONDS', 10);
   const connections = positiveIntFromEnv('BENCH_CONNECTIONS', 32);
-  const secret = `whsec_${randomBytes(32).toString('base64')}`;
+  const secret = benchWebhookSecret();
   const kafka = new Kafka(buildKafkaClientConfig(loadBenchKafkaConfig(process.env), `${BENCH}-gateway`));
   const served: ServedProcess[] = [];
 
@@ -43,13 +41,7 @@ export async function benchGateway(): Promise<number> {
     console.log(`bench:gateway: ${durationSeconds} s per run, ${connections} connections, ${machine().cpus} CPUs`);
     const bare = await serveNodeProcess('bare endpoint', [process.argv[1] ?? '', 'bare-server'], {}, await freePort(), '/health/live');
     served.push(bare);
-    const gateway = await serveNodeProcess(
-      'ingest-gateway',
-      [GATEWAY_ENTRY],
-      { WEBHOOK_SECRETS: secret, RATE_LIMIT_PER_SECOND: '10000000' },
-      await freePort(),
-      '/health/ready',
-    );
+    const gateway = await serveBenchGateway(secret);
     served.push(gateway);
 
     const load = (label: string, url: string, seconds: number, overallRate?: number) =>

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Webhook } from 'standardwebhooks';
+import { signWebhook } from '@opal/contracts';
 
 /**
  * An endless supply of distinct, correctly signed `agent.completed` deliveries: every request has
  * its own `webhook-id` (so none is a duplicate) and its own workflow id (so keys spread over partitions).
  */
 export function signedDeliveries(secret: string) {
-  const webhook = new Webhook(secret);
   const run = randomUUID().slice(0, 8);
   let sequence = 0;
   return () => {
@@ -25,16 +24,7 @@ export function signedDeliveries(secret: string) {
         agent_data: { recommendations: ['tighten budget', 'reuse cached plan'], confidence_score: 0.87 },
       },
     });
-    const now = new Date();
-    return {
-      headers: {
-        'content-type': 'application/json',
-        'webhook-id': deliveryId,
-        'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-        'webhook-signature': webhook.sign(deliveryId, now, body),
-      },
-      body,
-    };
+    return { headers: { ...signWebhook({ secrets: secret, deliveryId, body }) }, body };
   };
 }
 

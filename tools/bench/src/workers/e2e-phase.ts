@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Redis } from 'ioredis';
 import type { BenchIds } from './bench-events';
 import type { BenchRedisState } from './bench-redis-state';
+import { WEBHOOK_PATH } from '../shared/bench-gateway';
 import { e2eDelivery } from './e2e-deliveries';
 import { summariseLatencies, type LatencySummary } from './latency-stats';
 import { sendPaced } from './paced-sender';
@@ -13,7 +14,6 @@ export const TARGET_P99_MS = 250;
 export const PROCESSED_DEADLINE_MS = 10_000;
 /** The achieved rate must reach this share of the offered one for the run to count as "at" that rate. */
 const SUSTAINED_SHARE = 0.95;
-const WEBHOOK_PATH = '/v1/webhooks/opal';
 const PROGRESS_EVERY_MS = 1_000;
 
 export interface EndToEndInput {

@@ -1,14 +1,13 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { Kafka, type Admin } from 'kafkajs';
 import { buildKafkaClientConfig } from '@opal/platform-kafka';
 import { SchemaRegistryClient } from '@opal/platform-schema-registry';
-import { freePort } from '@opal/platform-runtime';
 import { BENCH } from '../shared/bench-env';
 import { machine, writeReport } from '../shared/bench-report';
-import { serveNodeProcess } from '../shared/node-process';
+import { benchWebhookSecret, serveBenchGateway } from '../shared/bench-gateway';
 import {
   BENCH_ID_SPACE,
   agentCompletedEvent,
@@ -29,7 +28,6 @@ import { loadWorkersBenchConnections, loadWorkersBenchParameters, type WorkersBe
 import { DEFINITIONS, printSummary } from './workers-report';
 import { DIAGNOSTICS_WORKER, RECOMMENDATIONS_WORKER, diagnosticsAppliedKey } from './workers-under-test';
 
-const GATEWAY_ENTRY = 'dist/apps/ingest-gateway/main.js';
 
 /**
  * `npm run bench:workers`: how fast each built worker drains a preloaded backlog beside a bare
@@ -124,14 +122,8 @@ export async function benchWorkers(): Promise<number> {
     ]);
 
     console.log(`${elapsed()} end-to-end: starting the gateway (the diagnostics worker keeps running)…`);
-    const secret = `whsec_${randomBytes(32).toString('base64')}`;
-    const gateway = await serveNodeProcess(
-      'ingest-gateway',
-      [GATEWAY_ENTRY],
-      { WEBHOOK_SECRETS: secret, RATE_LIMIT_PER_SECOND: '10000000' },
-      await freePort(),
-      '/health/ready',
-    );
+    const secret = benchWebhookSecret();
+    const gateway = await serveBenchGateway(secret);
     teardown.add('stop ingest-gateway', () => gateway.stop());
     const { atOffered: e2e, atReachable: stepDown } = await measureEndToEndPasses(
       admin,

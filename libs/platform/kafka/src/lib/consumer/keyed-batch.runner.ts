@@ -34,9 +34,9 @@ export interface KeyedBatchOutcome<M> {
 export async function runKeyedBatch<M>(messages: readonly M[], options: KeyedBatchOptions<M>): Promise<KeyedBatchOutcome<M>> {
   const concurrency = Math.max(1, Math.floor(options.concurrency));
   const results: Array<KeyedRecordResult | undefined> = new Array(messages.length);
+  const keys = messages.map((message) => options.keyOf(message));
   const queues = new Map<string, number[]>();
-  messages.forEach((message, index) => {
-    const key = options.keyOf(message);
+  keys.forEach((key, index) => {
     const queue = queues.get(key);
     if (queue) queue.push(index);
     else queues.set(key, [index]);
@@ -49,9 +49,8 @@ export async function runKeyedBatch<M>(messages: readonly M[], options: KeyedBat
   let prefix = 0;
 
   const start = (index: number) => {
-    const message = messages[index] as M;
-    const key = options.keyOf(message);
-    const settled = options.process(message).then(
+    const key = keys[index] as string;
+    const settled = options.process(messages[index] as M).then(
       (result) => {
         results[index] = result;
         if (result === 'paused') paused = true;

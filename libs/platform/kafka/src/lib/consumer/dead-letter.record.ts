@@ -1,5 +1,5 @@
 import type { IHeaders } from 'kafkajs';
-import { DLQ_HEADERS, dlqTopicOf } from '@opal/contracts';
+import { DLQ_HEADERS, dlqTopicOf, readHeaderText } from '@opal/contracts';
 import type { EventRecord } from '../producer/event-producer.types';
 
 /** The consumed record as the dead-letter writer needs it. */
@@ -24,9 +24,9 @@ export interface FailureFacts {
 /** Header values as strings; the first of a repeated header. */
 export function headersAsStrings(headers: IHeaders | undefined): Record<string, string> {
   const result: Record<string, string> = {};
-  for (const [name, raw] of Object.entries(headers ?? {})) {
-    const value = Array.isArray(raw) ? raw[0] : raw;
-    if (value !== undefined) result[name] = Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
+  for (const name of Object.keys(headers ?? {})) {
+    const value = readHeaderText(headers, name);
+    if (value !== undefined) result[name] = value;
   }
   return result;
 }

@@ -27,12 +27,13 @@ describe('ingest-gateway health, metrics and logs (real Kafka, registry, Redis)'
   const metrics = async (path = '/metrics') => (await fetch(`${app.baseUrl}${path}`)).text();
 
   beforeAll(async () => {
-    app = await startNxApp('ingest-gateway', {
-      PORT: String(await freePort()),
-      WEBHOOK_SECRETS: SECRET,
-      MAX_BODY_BYTES: '4096',
-      RATE_LIMIT_PER_SECOND: '100000',
-    });
+    // Started once ready, as an orchestrator would route to it: the first readiness checks open
+    // the Kafka admin and registry connections and, on a loaded machine, may outrun their deadline.
+    app = await startNxApp(
+      'ingest-gateway',
+      { PORT: String(await freePort()), WEBHOOK_SECRETS: SECRET, MAX_BODY_BYTES: '4096', RATE_LIMIT_PER_SECOND: '100000' },
+      { readyPath: '/health/ready' },
+    );
   });
 
   afterAll(async () => {

@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import { LOCAL_STACK_DEFAULTS } from '@opal/platform-config';
 import { freePort, prometheusSample as sample, startNxApp, type RunningApp } from '@opal/platform-runtime/testing';
+import { SchemaRegistryClient } from '@opal/platform-schema-registry';
+import { eventIdForDelivery } from '../src/webhooks/opal-event.factory';
+import { TopicTap } from './support/topic-tap';
 import { bodyFor, postWebhook } from './support/webhook-client';
 import { fixtureData } from '@opal/contracts/testing';
+
+const brokers = (process.env['KAFKA_BROKERS'] ?? LOCAL_STACK_DEFAULTS.kafkaBrokers).split(',');
+const registry = new SchemaRegistryClient({ url: process.env['SCHEMA_REGISTRY_URL'] ?? LOCAL_STACK_DEFAULTS.schemaRegistryUrl });
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 const SECRET = 'whsec_' + Buffer.from('gateway-observability-0123456789ab').toString('base64');
 
@@ -116,6 +124,39 @@ describe('ingest-gateway health, metrics and logs (real Kafka, registry, Redis)'
       expect(mine.every((entry) => entry['service'] === 'ingest-gateway' && typeof entry['level'] === 'string')).toBe(true);
       expect(app.output()).not.toContain(SECRET.slice('whsec_'.length));
       expect(app.output()).not.toMatch(/v1,[A-Za-z0-9+/]{40,}=*/);
+    });
+
+    it('should give a request without x-correlation-id one generated id: every log line, the answer, the record and the envelope', async () => {
+      const tap = new TopicTap(brokers, ['opal.workflow.started']);
+      await tap.open();
+      const deliveryId = `msg_corr_${randomUUID()}`;
+      const eventId = eventIdForDelivery(deliveryId);
+      try {
+        const response = await postWebhook(app.baseUrl, { body: bodyFor('workflow.started', fixtureData('workflow.started')), secrets: SECRET, deliveryId });
+        expect(response.status).toBe(202);
+        const correlationId = response.headers.get('x-correlation-id') ?? '';
+        expect(correlationId).toMatch(UUID);
+
+        const mine = await logLinesOf(app, correlationId);
+        expect(mine.map((entry) => entry['msg'])).toEqual(expect.arrayContaining(['event accepted', 'request completed']));
+        // Every line that names this request (its delivery id in the request log, its event id after) carries the one id, once.
+        const aboutThisRequest = app
+          .output()
+          .split('\n')
+          .filter((line) => line.includes('{"level"') && (line.includes(deliveryId) || line.includes(eventId)));
+        expect(aboutThisRequest.length).toBeGreaterThanOrEqual(2);
+        for (const line of aboutThisRequest) {
+          expect(line.match(/"correlation_id":"([^"]*)"/g)).toEqual([`"correlation_id":"${correlationId}"`]);
+        }
+
+        const [record, ...others] = (await tap.read()).filter((entry) => entry.headers['event_id'] === eventId);
+        expect(others).toEqual([]);
+        expect(record?.headers['correlation_id']).toBe(correlationId);
+        const decoded = await registry.decode(record?.value ?? Buffer.alloc(0));
+        expect(decoded.value).toMatchObject({ event_id: eventId, correlation_id: correlationId });
+      } finally {
+        await tap.close();
+      }
     });
   });
 });

@@ -99,7 +99,8 @@ export class WebhooksService {
       // The event is durably in Kafka; a lost ledger write only weakens HTTP-level dedupe (consumers still dedupe by event_id).
       this.logger.warn({ err: error, event_id: accepted.event_id }, 'could not record the delivery result');
     });
-    this.logger.log({ event_id: accepted.event_id, correlation_id: incoming.correlationId, topic: accepted.topic, partition: accepted.partition, offset: accepted.offset }, 'event accepted');
+    // The request's logger already carries its correlation_id: repeating it would write the key twice.
+    this.logger.log({ event_id: accepted.event_id, topic: accepted.topic, partition: accepted.partition, offset: accepted.offset }, 'event accepted');
     return { status: 202, body: { ...accepted, duplicate: false } };
   }
 

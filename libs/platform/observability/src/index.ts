@@ -11,6 +11,7 @@ export {
   correlationIdOf,
   currentCorrelationId,
   isValidCorrelationId,
+  requestCorrelationId,
   resolveCorrelationId,
 } from './lib/logging/correlation-id';
 export type { CorrelatedRequest } from './lib/logging/correlation-id';

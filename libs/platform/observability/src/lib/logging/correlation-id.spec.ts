@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { Store, storage } from 'nestjs-pino/storage';
-import { correlationIdOf, currentCorrelationId, isValidCorrelationId, resolveCorrelationId } from './correlation-id';
+import { correlationIdOf, currentCorrelationId, isValidCorrelationId, requestCorrelationId, resolveCorrelationId } from './correlation-id';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -51,6 +51,19 @@ describe('correlation ids', () => {
     it('should fall back to a valid header, and to nothing for an invalid one', () => {
       expect(correlationIdOf({ raw: { headers: { 'x-correlation-id': 'from-header' } } })).toBe('from-header');
       expect(correlationIdOf({ raw: { headers: { 'x-correlation-id': 'bad id' } } })).toBeUndefined();
+    });
+  });
+
+  describe(requestCorrelationId.name, () => {
+    it('should return the id decided at the edge, never a new one', () => {
+      const request = { id: 'req-1', raw: { id: 'abc-123', headers: {} } };
+
+      expect(requestCorrelationId(request)).toBe('abc-123');
+      expect(requestCorrelationId(request)).toBe('abc-123');
+    });
+
+    it('should throw when the observability middleware did not run', () => {
+      expect(() => requestCorrelationId({ raw: { headers: {} } })).toThrow(/ObservabilityModule/);
     });
   });
 

@@ -37,6 +37,16 @@ export function correlationIdOf(request: CorrelatedRequest): string | undefined 
   return isValidCorrelationId(header) ? header : undefined;
 }
 
+/**
+ * The correlation id `ObservabilityModule` decided for `request` at the edge (logged, echoed in
+ * `x-correlation-id`). Handlers read it here instead of working it out again from the header.
+ */
+export function requestCorrelationId(request: CorrelatedRequest): string {
+  const id = correlationIdOf(request);
+  if (id === undefined) throw new Error('the request has no correlation id: is ObservabilityModule imported by the root module?');
+  return id;
+}
+
 /** The correlation id of the HTTP request being handled, from anywhere in its async context. */
 export function currentCorrelationId(): string | undefined {
   const value: unknown = storage.getStore()?.logger.bindings()[CORRELATION_ID_LOG_KEY];

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { workspaceRoot } from '@nx/devkit';
 import { LOCAL_STACK_DEFAULTS } from '@opal/platform-config';
-import { freePort, startNxApp, type RunningApp } from '@opal/platform-runtime/testing';
+import { freePort, prometheusSample, startNxApp, type RunningApp } from '@opal/platform-runtime/testing';
 import { TopicTap } from './support/topic-tap';
 import { bodyFor, postWebhook } from './support/webhook-client';
 import { fixtureData } from '@opal/contracts/testing';
@@ -27,6 +27,9 @@ async function readiness(baseUrl: string): Promise<{ status: number; down: strin
   const body = (await response.json()) as { error?: Record<string, unknown> };
   return { status: response.status, down: Object.keys(body.error ?? {}).sort() };
 }
+
+const unenforcedChecks = async (baseUrl: string) =>
+  prometheusSample(await (await fetch(`${baseUrl}/metrics`)).text(), 'opal_rate_limit_checks_total', { result: 'unavailable' });
 
 describe('ingest-gateway under pressure and failure', () => {
   const tap = new TopicTap(brokers);
@@ -62,6 +65,18 @@ describe('ingest-gateway under pressure and failure', () => {
     });
   });
 
+  it('should let requests past the rate limit when Redis is unreachable in fail-open mode, saying so once in the log and counting each', async () => {
+    await withGateway({ REDIS_PORT: String(await freePort()), RATE_LIMIT_PER_SECOND: '1' }, async (app) => {
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push((await postWebhook(app.baseUrl, { body: body(), secrets: SECRET })).status);
+
+      expect(statuses).toEqual([202, 202, 202]);
+      expect(await unenforcedChecks(app.baseUrl)).toBe(3);
+      expect(app.output().match(/Redis unavailable: requests pass without a rate limit \(IDEMPOTENCY_FAIL_MODE=open\)/g)).toHaveLength(1);
+      expect((await tap.read()).length).toBe(3);
+    });
+  });
+
   it('should refuse with 503 when Redis is unreachable in fail-closed mode, producing nothing', async () => {
     await withGateway({ REDIS_PORT: String(await freePort()), IDEMPOTENCY_FAIL_MODE: 'closed' }, async (app) => {
       const response = await postWebhook(app.baseUrl, { body: body(), secrets: SECRET });
@@ -70,6 +85,9 @@ describe('ingest-gateway under pressure and failure', () => {
       expect(response.headers.get('retry-after')).toBeTruthy();
       expect(response.body['type']).toBe('/problems/dependency-unavailable');
       expect(await tap.read()).toEqual([]);
+      // Refused at the rate limit already, the first step that needs Redis.
+      expect(await unenforcedChecks(app.baseUrl)).toBe(1);
+      expect(app.output()).toMatch(/Redis unavailable: requests are refused with 503 \(IDEMPOTENCY_FAIL_MODE=closed\)/);
     });
   });
 

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { IdempotencyStoreUnavailableError, type IdempotencyStorePort } from '@opal/platform-idempotency';
-import { DependencyUnavailableError, type AcceptedEvent, type DeliveryClaim, type DeliveryLedger } from './webhook.ports';
+import { DependencyUnavailableError, type AcceptedEvent, type DeliveryClaim, type DeliveryLedger, type RedisFailMode } from './webhook.ports';
 
 /** Keys are `opal:idempotency:webhook:<webhook-id>`. */
 export const WEBHOOK_SCOPE = 'webhook';
@@ -10,7 +10,7 @@ const UNTRACKED = '';
 
 export interface DeliveryLedgerOptions {
   /** `open`: publish anyway when Redis is down (consumers still dedupe by event_id); `closed`: 503. */
-  failMode: 'open' | 'closed';
+  failMode: RedisFailMode;
   leaseMs: number;
   ttlSeconds: number;
 }

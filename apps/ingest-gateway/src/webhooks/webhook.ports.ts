@@ -31,7 +31,11 @@ export interface EventPublisher {
   publish(record: { topic: string; key: string; value: Buffer; headers: Record<string, string> }): Promise<{ partition: number; offset: string }>;
 }
 
+/** What the gateway does when Redis is unreachable (`IDEMPOTENCY_FAIL_MODE`): carry on without it, or refuse with 503. */
+export type RedisFailMode = 'open' | 'closed';
+
 export interface RateLimiter {
+  /** Throws DependencyUnavailableError when Redis is unreachable in fail-closed mode. */
   consume(sourceId: string): Promise<{ allowed: boolean; retryAfterSeconds: number }>;
 }
 

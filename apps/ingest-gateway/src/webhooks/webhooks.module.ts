@@ -73,8 +73,13 @@ export class WebhooksModule {
         { provide: EVENT_PUBLISHER, inject: [EventProducer], useFactory: (producer: EventProducer) => new KafkaEventPublisher(producer) },
         {
           provide: RATE_LIMITER,
-          inject: [GATEWAY_REDIS],
-          useFactory: (redis: Redis) => new WebhookRateLimiter(redis, config.webhooks.rateLimitPerSecond),
+          inject: [GATEWAY_REDIS, OpalMetrics],
+          useFactory: (redis: Redis, metrics: OpalMetrics) =>
+            new WebhookRateLimiter(redis, {
+              limitPerSecond: config.webhooks.rateLimitPerSecond,
+              failMode: config.idempotency.failMode,
+              onCheck: (result) => metrics.recordRateLimitCheck(result),
+            }),
         },
       ],
       exports: [GATEWAY_REDIS, SchemaRegistryClient],

@@ -11,6 +11,7 @@ import {
   type DeliveryLedger,
   type EventEncoder,
   type EventPublisher,
+  type RateLimiter,
 } from './webhook.ports';
 
 const SECRET = 'whsec_' + Buffer.from('unit-test-secret-0123456789').toString('base64');
@@ -36,14 +37,14 @@ class FakeLedger implements DeliveryLedger {
   }
 }
 
-function setup(overrides: { encoder?: EventEncoder; publisher?: EventPublisher; allowed?: boolean } = {}) {
+function setup(overrides: { encoder?: EventEncoder; publisher?: EventPublisher; allowed?: boolean; limiter?: RateLimiter } = {}) {
   const ledger = new FakeLedger();
   const published: Array<{ topic: string; key: string; headers: Record<string, string> }> = [];
   const publisher: EventPublisher = overrides.publisher ?? {
     publish: async (record) => (published.push(record), { partition: 1, offset: String(published.length - 1) }),
   };
   const encoder: EventEncoder = overrides.encoder ?? { encode: async () => Buffer.from([0, 0, 0, 0, 1]) };
-  const limiter = { consume: async () => ({ allowed: overrides.allowed ?? true, retryAfterSeconds: 1 }) };
+  const limiter = overrides.limiter ?? { consume: async () => ({ allowed: overrides.allowed ?? true, retryAfterSeconds: 1 }) };
   const service = new WebhooksService({ secrets: [SECRET], sourceSystem: 'opal', environment: 'development' }, ledger, encoder, publisher, limiter);
   return { service, ledger, published };
 }
@@ -136,6 +137,17 @@ describe(WebhooksService.name, () => {
     it('should answer 429 when the source is over its rate', async () => {
       const { service } = setup({ allowed: false });
       expect(await problemOf(service.accept(delivery('msg_1', agentData)))).toMatchObject({ status: 429, code: 'rate-limited' });
+    });
+
+    it('should answer 503 naming Redis, publishing nothing, when the rate limiter cannot reach it (fail-closed)', async () => {
+      const limiter: RateLimiter = { consume: () => Promise.reject(new DependencyUnavailableError('redis')) };
+      const { service, published, ledger } = setup({ limiter });
+
+      const problem = await problemOf(service.accept(delivery('msg_1', agentData)));
+
+      expect(problem).toMatchObject({ status: 503, code: 'dependency-unavailable', options: { detail: expect.stringMatching(/^redis is unavailable/) } });
+      expect(published).toEqual([]);
+      expect(ledger.entries.size).toBe(0);
     });
 
     it('should tell malformed JSON, unknown types and invalid requests apart', async () => {

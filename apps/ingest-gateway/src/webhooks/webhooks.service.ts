@@ -57,7 +57,7 @@ export class WebhooksService {
 
   async accept(incoming: IncomingWebhook): Promise<WebhookOutcome> {
     const delivery = this.authenticate(incoming);
-    const rate = await this.rateLimiter.consume(delivery.sourceId);
+    const rate = await this.orUnavailable(this.rateLimiter.consume(delivery.sourceId));
     if (!rate.allowed) throw webhookProblems.rateLimited(rate.retryAfterSeconds);
 
     const parsed = parseWebhookBody(incoming.rawBody);
@@ -79,7 +79,7 @@ export class WebhooksService {
     const value = await this.encode(record.definition.subject, record.payload);
 
     const fingerprint = createHash('sha256').update(incoming.rawBody).digest('hex');
-    const claim = await this.claim(delivery.deliveryId, fingerprint);
+    const claim = await this.orUnavailable(this.ledger.claim(delivery.deliveryId, fingerprint));
     if (claim.state === 'done') {
       if (!claim.sameFingerprint) throw webhookProblems.deliveryMismatch();
       return { status: 200, body: { ...claim.result, duplicate: true } };
@@ -115,19 +115,19 @@ export class WebhooksService {
 
   private async encode(subject: string, payload: Record<string, unknown>) {
     try {
-      return await this.encoder.encode(subject, payload);
+      return await this.orUnavailable(this.encoder.encode(subject, payload));
     } catch (error) {
       if (error instanceof EventValidationError) {
         throw webhookProblems.invalidRequest(error.errors.map((e) => ({ path: e.path ? `data.${e.path}` : 'data', message: e.message })));
       }
-      if (error instanceof DependencyUnavailableError) throw webhookProblems.unavailable(error.dependency);
       throw error;
     }
   }
 
-  private async claim(deliveryId: string, fingerprint: string) {
+  /** A dependency that cannot serve now is the caller's 503 + Retry-After. */
+  private async orUnavailable<T>(work: Promise<T>): Promise<T> {
     try {
-      return await this.ledger.claim(deliveryId, fingerprint);
+      return await work;
     } catch (error) {
       if (error instanceof DependencyUnavailableError) throw webhookProblems.unavailable(error.dependency);
       throw error;

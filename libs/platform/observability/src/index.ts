@@ -22,6 +22,7 @@ export type {
   ConsumeOutcome,
   IdempotencyCheckResult,
   ProduceResult,
+  RateLimitCheckResult,
 } from './lib/metrics/opal-metrics.catalogue';
 /** The Nest `LoggerService` to hand to `app.useLogger(app.get(JsonLogger))`. */
 export { Logger as JsonLogger, PinoLogger, InjectPinoLogger } from 'nestjs-pino';

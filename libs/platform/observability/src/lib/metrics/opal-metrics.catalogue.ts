@@ -7,6 +7,9 @@ export type ConsumeOutcome = 'processed' | 'duplicate' | 'retried' | 'dead_lette
 /** Result label of `opal_idempotency_checks_total`. */
 export type IdempotencyCheckResult = 'claimed' | 'duplicate' | 'in_flight' | 'mismatch' | 'error';
 
+/** Result label of `opal_rate_limit_checks_total`: `unavailable` means Redis could not be asked. */
+export type RateLimitCheckResult = 'allowed' | 'limited' | 'unavailable';
+
 /** States of a circuit breaker; the gauge `opal_circuit_breaker_state` reports their value. */
 export type CircuitBreakerState = 'closed' | 'half-open' | 'open';
 
@@ -75,6 +78,12 @@ export const OPAL_METRICS = {
     help: 'Webhook requests answered, by HTTP status.',
     type: 'counter',
     labelNames: ['status'],
+  },
+  rateLimitChecks: {
+    name: 'opal_rate_limit_checks_total',
+    help: 'Webhook rate-limit checks, by result (allowed, limited, unavailable = Redis unreachable, the fail mode applied).',
+    type: 'counter',
+    labelNames: ['result'],
   },
   circuitBreakerState: {
     name: 'opal_circuit_breaker_state',

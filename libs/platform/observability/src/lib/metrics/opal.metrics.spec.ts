@@ -34,6 +34,7 @@ describe(OpalMetrics.name, () => {
         opal_consumer_lag: ['topic', 'partition', 'group'],
         opal_idempotency_checks_total: ['scope', 'result'],
         opal_webhook_requests_total: ['status'],
+        opal_rate_limit_checks_total: ['result'],
         opal_circuit_breaker_state: ['name'],
       });
     });
@@ -76,15 +77,17 @@ describe(OpalMetrics.name, () => {
   });
 
   describe('gauges and counters', () => {
-    it('should set lag per partition, count checks and webhook statuses', async () => {
+    it('should set lag per partition, count checks, rate-limit checks and webhook statuses', async () => {
       metrics.setConsumerLag('opal.agent.completed', 2, 'opal-diagnostics', 17);
       metrics.recordIdempotencyCheck('http', 'claimed');
       metrics.recordWebhookRequest(401);
+      metrics.recordRateLimitCheck('unavailable');
       const text = await registry.metrics();
 
       expect(text).toContain('opal_consumer_lag{topic="opal.agent.completed",partition="2",group="opal-diagnostics"} 17');
       expect(text).toContain('opal_idempotency_checks_total{scope="http",result="claimed"} 1');
       expect(text).toContain('opal_webhook_requests_total{status="401"} 1');
+      expect(text).toContain('opal_rate_limit_checks_total{result="unavailable"} 1');
     });
 
     it.each([

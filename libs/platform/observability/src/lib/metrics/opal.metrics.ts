@@ -6,6 +6,7 @@ import {
   type ConsumeOutcome,
   type IdempotencyCheckResult,
   type ProduceResult,
+  type RateLimitCheckResult,
 } from './opal-metrics.catalogue';
 
 type Definition = (typeof OPAL_METRICS)[keyof typeof OPAL_METRICS];
@@ -24,6 +25,7 @@ export class OpalMetrics {
   private readonly consumerLag: Gauge<LabelsOf<typeof OPAL_METRICS.consumerLag>>;
   private readonly idempotencyChecks: Counter<LabelsOf<typeof OPAL_METRICS.idempotencyChecks>>;
   private readonly webhookRequests: Counter<LabelsOf<typeof OPAL_METRICS.webhookRequests>>;
+  private readonly rateLimitChecks: Counter<LabelsOf<typeof OPAL_METRICS.rateLimitChecks>>;
   private readonly circuitBreakerState: Gauge<LabelsOf<typeof OPAL_METRICS.circuitBreakerState>>;
 
   constructor(private readonly registry: Registry) {
@@ -34,6 +36,7 @@ export class OpalMetrics {
     this.consumerLag = this.gauge(OPAL_METRICS.consumerLag);
     this.idempotencyChecks = this.counter(OPAL_METRICS.idempotencyChecks);
     this.webhookRequests = this.counter(OPAL_METRICS.webhookRequests);
+    this.rateLimitChecks = this.counter(OPAL_METRICS.rateLimitChecks);
     this.circuitBreakerState = this.gauge(OPAL_METRICS.circuitBreakerState);
   }
 
@@ -59,6 +62,10 @@ export class OpalMetrics {
 
   recordWebhookRequest(status: number): void {
     this.webhookRequests.inc({ status: String(status) });
+  }
+
+  recordRateLimitCheck(result: RateLimitCheckResult): void {
+    this.rateLimitChecks.inc({ result });
   }
 
   /** Reports `state` as 0 (closed), 1 (half-open) or 2 (open). */

@@ -103,7 +103,7 @@ recordNxRun(await runNx(['run-many', '-t', 'lint', 'typecheck', '--parallel=2'])
 step('Unit tests (every project)');
 pendingJestFailures.push(...recordNxRun(await runNx(['run-many', '-t', 'test', '--parallel=2', '--skip-nx-cache']), 'unit tests'));
 
-step('Schema-evolution gate: working-tree .avsc against the registered versions (schemas:check)');
+step('Schema-evolution gate: working-tree .avsc against the registered versions and the git base (schemas:check)');
 recordNxRun(await runNx(['run', 'kafka-init:check-schemas']), 'schemas:check');
 
 step('Integration tests against the real stack');

@@ -5,9 +5,10 @@ import { Kafka } from 'kafkajs';
 import { parseEnvOrExit } from '@opal/platform-config';
 import { buildKafkaClientConfig } from '@opal/platform-kafka';
 import { SchemaRegistryClient } from '@opal/platform-schema-registry';
-import { runSchemaCheck } from './check-schemas.command';
+import { runBaseCheck, runSchemaCheck } from './check-schemas.command';
 import { KAFKA_INIT, loadKafkaInitConfig, type KafkaInitConfig } from './config/kafka-init.env';
-import { EVENT_SUBJECT_SCHEMAS } from './event-schemas';
+import { EVENT_SUBJECT_SCHEMAS, readWorkingTreeSchemas } from './event-schemas';
+import { openGitBase } from './git-base';
 import { runInit } from './init.command';
 import { formatTable } from './report-table';
 
@@ -28,11 +29,19 @@ async function init(config: KafkaInitConfig): Promise<number> {
 }
 
 async function checkSchemas(config: KafkaInitConfig): Promise<number> {
-  const rows = await runSchemaCheck(new SchemaRegistryClient(config.schemaRegistry), EVENT_SUBJECT_SCHEMAS);
-  console.log(formatTable(['subject', 'result', 'details'], rows.map((row) => [row.subject, row.result, row.details])));
+  // Nx and npm run the gate from the workspace root, and it judges that checkout's files.
+  const root = process.cwd();
+  const files = readWorkingTreeSchemas(root);
+  const base = await openGitBase(root, config.schemasBase);
+  const baseRows = await runBaseCheck(base, files);
+  const registryRows = await runSchemaCheck(new SchemaRegistryClient(config.schemaRegistry), files);
+  const rows = files.flatMap(({ subject }) => [...registryRows, ...baseRows].filter((row) => row.subject === subject));
+  console.log(formatTable(['subject', 'against', 'result', 'details'], rows.map((row) => [row.subject, row.against, row.result, row.details])));
   const incompatible = rows.filter((row) => row.result === 'INCOMPATIBLE');
   if (incompatible.length === 0) return 0;
-  console.error(`\nschemas:check: ${incompatible.map((row) => row.subject).join(', ')} not BACKWARD compatible; see libs/contracts/README.md`);
+  console.error('');
+  for (const row of incompatible) console.error(`schemas:check: ${row.subject} is not BACKWARD compatible with ${row.against}: ${row.details}`);
+  console.error('schemas:check: see "Changing a schema" in libs/contracts/README.md');
   return 1;
 }
 

@@ -10,7 +10,8 @@ export default [
   {
     files: ['**/*.ts', '**/*.js', '**/*.mjs', '**/*.cjs'],
     rules: {
-      // Apps never import each other; platform code never reaches up into apps; contracts stand alone.
+      // Apps never import each other; platform code never reaches up into apps; contracts stand alone;
+      // e2e projects reach the apps over HTTP and Kafka only.
       '@nx/enforce-module-boundaries': [
         'error',
         {
@@ -22,6 +23,7 @@ export default [
             { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contract'] },
             { sourceTag: 'type:contract', onlyDependOnLibsWithTags: ['type:contract'] },
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:platform', 'type:contract'] },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:platform', 'type:contract'] },
           ],
         },
       ],

@@ -1,16 +1,23 @@
 // `npm run up`: one command from a fresh clone to a running system — dependencies, the local
 // stack (Kafka, Schema Registry, Redis), topics and schemas, the three apps built and started.
-import { openSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+// One line per step; each step's output is in .stack/logs/up-<step>.log and on the screen only when
+// it fails, or always with `npm run up -- --verbose` (or VERBOSE=1).
+import { existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { APPS, ROOT, STACK_DIR, devWebhookSecrets, elapsed, ensureDependencies, isLive, nx, stack, step } from './workspace.mjs';
+import { createStepRunner, isVerbose } from './steps.mjs';
+import { APPS, NPM_CI, NX_ENV, ROOT, STACK_DIR, STACK_SH, dependenciesOutdated, devWebhookSecrets, elapsed, isLive } from './workspace.mjs';
 
 const READY_TIMEOUT_MS = 60_000;
+const LOG_DIR = path.join(STACK_DIR, 'logs');
+const verbose = isVerbose();
+const step = createStepRunner({ logDir: LOG_DIR, verbose, cwd: ROOT });
+const nx = (exec, ...args) => exec('npx', ['nx', ...args, '--outputStyle=static'], { env: NX_ENV });
 
 function startApp({ name, port }) {
-  mkdirSync(path.join(STACK_DIR, 'logs'), { recursive: true });
   mkdirSync(path.join(STACK_DIR, 'run'), { recursive: true });
-  const logFile = path.join(STACK_DIR, 'logs', `${name}.log`);
+  const logFile = path.join(LOG_DIR, `${name}.log`);
+  const logOffset = existsSync(logFile) ? statSync(logFile).size : 0;
   const log = openSync(logFile, 'a');
   const child = spawn('node', [path.join(ROOT, 'dist/apps', name, 'main.js')], {
     cwd: ROOT,
@@ -19,54 +26,75 @@ function startApp({ name, port }) {
     stdio: ['ignore', log, log],
   });
   writeFileSync(path.join(STACK_DIR, 'run', `${name}.pid`), String(child.pid));
+  let exitCode;
+  child.once('exit', (code, signal) => (exitCode = code ?? signal));
   child.unref();
-  return logFile;
+  return { pid: child.pid, logFile, logOffset, exited: () => exitCode };
 }
 
-async function waitLive(app, logFile) {
+async function waitLive(app, { logFile, logOffset, exited }) {
   const deadline = Date.now() + READY_TIMEOUT_MS;
+  const failure = (reason) => {
+    const tail = readFileSync(logFile).subarray(logOffset).toString('utf8').trim().split('\n').slice(-20).join('\n');
+    return new Error(`${app.name} ${reason}. What it logged (${path.relative(ROOT, logFile)}):\n${tail}`);
+  };
   while (Date.now() < deadline) {
     if (await isLive(app.port)) return;
+    if (exited() !== undefined) throw failure(`exited (${exited()}) before answering /health/live on port ${app.port}`);
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
-  const tail = readFileSync(logFile, 'utf8').trim().split('\n').slice(-20).join('\n');
-  throw new Error(`${app.name} did not answer /health/live on port ${app.port} within ${READY_TIMEOUT_MS / 1000}s. Last log lines:\n${tail}`);
+  throw failure(`did not answer /health/live on port ${app.port} within ${READY_TIMEOUT_MS / 1000}s`);
 }
 
-ensureDependencies();
+const required = (ok) => ok || process.exit(1);
 
-step('Starting the local stack');
-if ((await stack('up')) !== 0) process.exit(1);
+console.log(`npm run up${verbose ? '' : `  (one line per step; output in ${path.relative(ROOT, LOG_DIR)}/up-<step>.log, all of it with: npm run up -- --verbose)`}\n`);
 
-step('Building the apps and tools');
-if ((await nx('run-many', '-t', 'build', '-p', ...APPS.map((app) => app.name), 'kafka-init', 'test-producer', '--outputStyle=static')) !== 0) process.exit(1);
-
-step('Topics and schemas (kafka-init; idempotent)');
-if ((await nx('run', 'kafka-init:init', '--outputStyle=static')) !== 0) process.exit(1);
-
-step('Starting the apps');
-try {
-  for (const app of APPS) {
-    if (await isLive(app.port)) {
-      console.log(`${app.name}: already answering on port ${app.port}, left as it is`);
-      continue;
-    }
-    const logFile = startApp(app);
-    await waitLive(app, logFile);
-    console.log(`${app.name}: started (log: ${path.relative(ROOT, logFile)})`);
-  }
-} catch (error) {
-  console.error(error.message);
-  process.exit(1);
+required(
+  await step('install', 'npm dependencies', async ({ exec }) => {
+    if (!dependenciesOutdated()) return 'up to date';
+    await exec(...NPM_CI);
+    return 'installed (npm ci)';
+  }),
+);
+required(
+  await step('stack', 'Local stack: Kafka, Schema Registry, Redis', async ({ exec }) => {
+    await exec('bash', [STACK_SH, 'up']);
+  }),
+);
+required(
+  await step('build', 'Building the apps and tools', async ({ exec }) => {
+    await nx(exec, 'run-many', '-t', 'build', '-p', ...APPS.map((app) => app.name), 'kafka-init', 'test-producer');
+  }),
+);
+required(
+  await step('kafka-init', 'Topics and schemas (kafka-init; idempotent)', async ({ exec }) => {
+    await nx(exec, 'run', 'kafka-init:init');
+  }),
+);
+for (const app of APPS) {
+  required(
+    await step(`start-${app.name}`, `Starting ${app.name}`, async ({ log }) => {
+      if (await isLive(app.port)) return `already answering on port ${app.port}, left as it is`;
+      const started = startApp(app);
+      log(`${app.name}: pid ${started.pid}, log: ${path.relative(ROOT, started.logFile)}`);
+      await waitLive(app, started);
+      return `log: ${path.relative(ROOT, started.logFile)}`;
+    }),
+  );
 }
+let sampleSummary = '';
+const sampleOk = await step('sample-flow', 'Sample flow: kafka:test-producer via the gateway', async ({ exec }) => {
+  const { output } = await nx(exec, 'run', 'test-producer:run');
+  sampleSummary = [...output.matchAll(/^\d+ passed, \d+ failed$/gm)].at(-1)?.[0] ?? '';
+  return sampleSummary;
+});
 
 console.log(`\nOPAL event backbone is up [${elapsed()}]\n`);
 for (const app of APPS) console.log(`  ${app.name.padEnd(24)} http://127.0.0.1:${app.port}  (/health/live)`);
 console.log(`  ${'kafka'.padEnd(24)} 127.0.0.1:${process.env.KAFKA_PORT ?? 9092}`);
 console.log(`  ${'schema registry'.padEnd(24)} http://127.0.0.1:${process.env.SCHEMA_REGISTRY_PORT ?? 8081}/apis/ccompat/v7`);
 console.log(`  ${'redis'.padEnd(24)} 127.0.0.1:${process.env.REDIS_PORT ?? 6379}`);
-step('Sample flow: the producer test suite through the gateway (kafka:test-producer)');
-const sample = await nx('run', 'test-producer:run', '--outputStyle=static');
-console.log(sample === 0 ? '\nSample flow passed.' : '\nSample flow FAILED: see above.');
-console.log('Stop everything with: npm run down');
-if (sample !== 0) process.exit(1);
+console.log(`\n${sampleOk ? `Sample flow passed${sampleSummary ? ` (${sampleSummary})` : ''}.` : 'Sample flow FAILED: see above.'}`);
+console.log(`App logs: ${path.relative(ROOT, LOG_DIR)}/<app>.log. Stop everything with: npm run down`);
+if (!sampleOk) process.exit(1);

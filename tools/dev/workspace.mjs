@@ -30,21 +30,29 @@ export function run(command, args, options = {}) {
   });
 }
 
-/** `npm ci` when node_modules is missing or older than the lockfile; otherwise nothing. */
-export function ensureDependencies() {
+/** True when node_modules is missing or older than the lockfile. */
+export function dependenciesOutdated() {
   const marker = path.join(ROOT, 'node_modules', '.package-lock.json');
   const lock = path.join(ROOT, 'package-lock.json');
-  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  return !existsSync(marker) || statSync(marker).mtimeMs < statSync(lock).mtimeMs;
+}
+
+export const NPM_CI = ['npm', ['ci', '--no-audit', '--no-fund']];
+
+/** `npm ci` (streaming its output) when the dependencies are outdated; otherwise nothing. */
+export function ensureDependencies() {
+  if (!dependenciesOutdated()) return;
   step('Installing npm dependencies (npm ci)');
-  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: ROOT, stdio: 'inherit' });
+  const result = spawnSync(NPM_CI[0], NPM_CI[1], { cwd: ROOT, stdio: 'inherit' });
   if (result.status !== 0) {
     console.error('npm ci failed: see the output above');
     process.exit(result.status ?? 1);
   }
 }
 
-export const stack = (...args) => run('bash', [path.join(ROOT, 'tools/local-stack/stack.sh'), ...args]);
-export const nx = (...args) => run('npx', ['nx', ...args], { env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false' } });
+export const STACK_SH = path.join(ROOT, 'tools/local-stack/stack.sh');
+export const stack = (...args) => run('bash', [STACK_SH, ...args]);
+export const NX_ENV = { NX_DAEMON: 'false', NX_TUI: 'false' };
 
 export async function isLive(port) {
   try {

@@ -60,4 +60,19 @@ describe('module boundaries (@nx/enforce-module-boundaries on project tags)', ()
       ),
     ).toEqual([]);
   });
+
+  it('should let the e2e project use platform and contract libs but never an app\'s code', () => {
+    expect(
+      violationsOf(
+        'apps/opal-flow-e2e/test/boundary-probe.ts',
+        "import { signWebhook } from '@opal/contracts';\nimport { startNxApp } from '@opal/platform-runtime/testing';\nexport const probe = [signWebhook, startNxApp];\n",
+      ),
+    ).toEqual([]);
+    expect(
+      violationsOf(
+        'apps/opal-flow-e2e/test/boundary-probe.ts',
+        "import { AppModule } from '../../ingest-gateway/src/app.module';\nexport const probe = AppModule;\n",
+      ),
+    ).toEqual([expect.stringMatching(/cannot be imported by a relative or absolute path/)]);
+  });
 });

@@ -1,5 +1,6 @@
-import { InvalidEnvironmentError } from '@opal/platform-config';
-import { loadDiagnosticsWorkerConfig } from './diagnostics-worker.env';
+import { envDefaults, InvalidEnvironmentError } from '@opal/platform-config';
+import { documentedEnvDefaults } from '@opal/platform-config/testing';
+import { DIAGNOSTICS_WORKER, diagnosticsWorkerEnv, loadDiagnosticsWorkerConfig } from './diagnostics-worker.env';
 
 describe(loadDiagnosticsWorkerConfig.name, () => {
   it('should default to port 3001 on loopback and the local stack', () => {
@@ -69,5 +70,9 @@ describe(loadDiagnosticsWorkerConfig.name, () => {
         `diagnostics-worker: invalid environment: ${name}=${JSON.stringify(value)}: ${expected}`,
       );
     });
+  });
+
+  it("should be documented exactly in the README's configuration table: every variable, each with its default", () => {
+    expect(Object.fromEntries(documentedEnvDefaults(DIAGNOSTICS_WORKER))).toEqual(Object.fromEntries(envDefaults(diagnosticsWorkerEnv)));
   });
 });

@@ -9,6 +9,8 @@ import {
   type EnvSource,
 } from '@opal/platform-config';
 
+import { DEFAULT_RETENTION_SECONDS } from '../diagnostics/diagnostics.constants';
+
 export const DIAGNOSTICS_WORKER = 'diagnostics-worker';
 
 /** A decimal in [min, max] (or (min, max] when `exclusiveMin`), said in words a start-up error can show. */
@@ -20,7 +22,8 @@ function decimalVar(fallback: number, range: { min: number; max?: number; exclus
   return (range.max === undefined ? bounded : bounded.lte(range.max, what)).default(fallback);
 }
 
-const diagnosticsWorkerEnv = platformSchema(3001, {
+/** Every variable this app reads, with its default: the one source of both (README's table is checked against it). */
+export const diagnosticsWorkerEnv = platformSchema(3001, {
   ...workerEnv,
   // A failed share of a workflow's agent events at or above this marks it degraded.
   DEGRADED_AGENT_FAILURE_RATE: decimalVar(0.5, { min: 0, max: 1, exclusiveMin: true }),
@@ -30,8 +33,8 @@ const diagnosticsWorkerEnv = platformSchema(3001, {
   DEGRADED_DURATION_FACTOR: decimalVar(2, { min: 0, exclusiveMin: true }),
   // A decision's overall_confidence under this marks its workflow degraded; 0 turns the check off.
   DEGRADED_MIN_CONFIDENCE: decimalVar(0.5, { min: 0, max: 1 }),
-  // How long an event's applied marker, and a workflow after its last event, are kept (7 days).
-  DIAGNOSTICS_RETENTION_SECONDS: positiveIntVar(7 * 24 * 60 * 60),
+  // How long an event's applied marker, and a workflow after its last event, are kept.
+  DIAGNOSTICS_RETENTION_SECONDS: positiveIntVar(DEFAULT_RETENTION_SECONDS),
 });
 
 export type DiagnosticsWorkerConfig = ReturnType<typeof loadDiagnosticsWorkerConfig>;

@@ -1,5 +1,6 @@
-import { InvalidEnvironmentError } from '@opal/platform-config';
-import { loadIngestGatewayConfig } from './ingest-gateway.env';
+import { envDefaults, InvalidEnvironmentError } from '@opal/platform-config';
+import { documentedEnvDefaults } from '@opal/platform-config/testing';
+import { INGEST_GATEWAY, ingestGatewayEnv, loadIngestGatewayConfig } from './ingest-gateway.env';
 
 const SECRET = 'whsec_' + Buffer.from('config-spec-secret-0123456789').toString('base64');
 
@@ -27,5 +28,9 @@ describe(loadIngestGatewayConfig.name, () => {
     expect(config.webhooks.secrets).toHaveLength(2);
     expect(config.idempotency).toEqual({ failMode: 'open', ttlSeconds: 86_400, leaseMs: 30_000 });
     expect(config.webhooks.rateLimitPerSecond).toBe(1000);
+  });
+
+  it("should be documented exactly in the README's configuration table: every variable, each with its default", () => {
+    expect(Object.fromEntries(documentedEnvDefaults(INGEST_GATEWAY))).toEqual(Object.fromEntries(envDefaults(ingestGatewayEnv)));
   });
 });

@@ -8,6 +8,7 @@ import {
   toPlatformConfig,
   type EnvSource,
 } from '@opal/platform-config';
+import { DEFAULT_LINGER_MS, DEFAULT_MAX_BATCH_SIZE } from '@opal/platform-kafka';
 
 export const INGEST_GATEWAY = 'ingest-gateway';
 
@@ -21,16 +22,18 @@ const webhookSecretsVar = z
     error: 'expected whsec_<base64> secrets (at least 16 base64 characters each), comma-separated',
   });
 
-const ingestGatewayEnv = platformSchema(3000, {
+/** Every variable this app reads, with its default: the one source of both (README's table is checked against it). */
+export const ingestGatewayEnv = platformSchema(3000, {
   WEBHOOK_SECRETS: webhookSecretsVar,
   MAX_BODY_BYTES: positiveIntVar(1_048_576),
   SOURCE_SYSTEM: stringVar('opal'),
   RATE_LIMIT_PER_SECOND: positiveIntVar(1000),
   IDEMPOTENCY_FAIL_MODE: enumVar(['open', 'closed'] as const, 'open'),
   IDEMPOTENCY_TTL_SECONDS: positiveIntVar(86_400),
+  // A delivery's claim outlives the longest publish (registry lookup + acks=all delivery timeout) many times over.
   IDEMPOTENCY_LEASE_MS: positiveIntVar(30_000),
-  PRODUCER_MAX_BATCH_SIZE: positiveIntVar(500),
-  PRODUCER_LINGER_MS: positiveIntVar(5),
+  PRODUCER_MAX_BATCH_SIZE: positiveIntVar(DEFAULT_MAX_BATCH_SIZE),
+  PRODUCER_LINGER_MS: positiveIntVar(DEFAULT_LINGER_MS),
 });
 
 export type IngestGatewayConfig = ReturnType<typeof loadIngestGatewayConfig>;

@@ -1,5 +1,6 @@
-import { InvalidEnvironmentError } from '@opal/platform-config';
-import { loadRecommendationsWorkerConfig } from './recommendations-worker.env';
+import { envDefaults, InvalidEnvironmentError } from '@opal/platform-config';
+import { documentedEnvDefaults } from '@opal/platform-config/testing';
+import { loadRecommendationsWorkerConfig, RECOMMENDATIONS_WORKER, recommendationsWorkerEnv } from './recommendations-worker.env';
 
 describe(loadRecommendationsWorkerConfig.name, () => {
   it('should default to port 3002 on loopback and the local stack', () => {
@@ -23,5 +24,9 @@ describe(loadRecommendationsWorkerConfig.name, () => {
   it('should refuse an invalid variable, naming the app', () => {
     expect(() => loadRecommendationsWorkerConfig({ KAFKA_SSL: 'maybe' })).toThrow(InvalidEnvironmentError);
     expect(() => loadRecommendationsWorkerConfig({ KAFKA_SSL: 'maybe' })).toThrow('recommendations-worker: invalid environment: KAFKA_SSL="maybe": expected true or false');
+  });
+
+  it("should be documented exactly in the README's configuration table: every variable, each with its default", () => {
+    expect(Object.fromEntries(documentedEnvDefaults(RECOMMENDATIONS_WORKER))).toEqual(Object.fromEntries(envDefaults(recommendationsWorkerEnv)));
   });
 });

@@ -3,7 +3,8 @@ import { DEFAULT_DECISION_TTL_SECONDS } from '../recommendations/recommendations
 
 export const RECOMMENDATIONS_WORKER = 'recommendations-worker';
 
-const recommendationsWorkerEnv = platformSchema(3002, {
+/** Every variable this app reads, with its default: the one source of both (README's table is checked against it). */
+export const recommendationsWorkerEnv = platformSchema(3002, {
   ...workerEnv,
   RECOMMENDATIONS_TTL_SECONDS: positiveIntVar(DEFAULT_DECISION_TTL_SECONDS),
 });

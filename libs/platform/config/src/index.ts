@@ -40,3 +40,5 @@ export type {
   WorkerConfig,
 } from './lib/platform-env';
 export { LOCAL_STACK_DEFAULTS } from './lib/local-stack.defaults';
+export { envDefaults, REQUIRED, UNSET } from './lib/env-defaults';
+export type { EnvDefault } from './lib/env-defaults';

@@ -15,9 +15,7 @@ export { toCheckResult } from './lib/idempotency.check';
 export { idempotencyKey } from './lib/idempotency.key';
 export {
   DEFAULT_DUPLICATE_RESPONSE,
-  DEFAULT_LEASE_MS,
   DEFAULT_TIMEOUT_MS,
-  DEFAULT_TTL_SECONDS,
   IDEMPOTENCY_INTERCEPTOR_OPTIONS,
   IDEMPOTENCY_KEY_PREFIX,
   IDEMPOTENCY_OPTIONS,

@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { defer, lastValueFrom, of } from 'rxjs';
 import { IdempotencyInterceptor, IdempotencyModule, IdempotencyStore, idempotencyRedisOptions } from '../src';
 import { deleteScope, redisConnection, uniqueScope, unusedPort } from './support/redis-stack';
+import { TEST_RECORD_LIFETIMES } from '../src/lib/testing/record-lifetimes';
 
 class AgentCompletedController {
   handle(): void {
@@ -33,7 +34,7 @@ describe(`${IdempotencyModule.name} (real Redis)`, () => {
 
   it('should connect its own client at start-up, dedupe redeliveries through the interceptor and quit on close', async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [IdempotencyModule.forRoot({ connection: redisConnection, interceptor: { scope } })],
+      imports: [IdempotencyModule.forRoot({ ...TEST_RECORD_LIFETIMES, connection: redisConnection, interceptor: { scope } })],
     }).compile();
     await moduleRef.init();
     const interceptor = moduleRef.get(IdempotencyInterceptor);
@@ -55,6 +56,7 @@ describe(`${IdempotencyModule.name} (real Redis)`, () => {
     const moduleRef = await Test.createTestingModule({
       imports: [
         IdempotencyModule.forRoot({
+          ...TEST_RECORD_LIFETIMES,
           connection: { host: '127.0.0.1', port: await unusedPort() },
           interceptor: { scope },
         }),

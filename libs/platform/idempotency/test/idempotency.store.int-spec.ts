@@ -8,12 +8,13 @@ import {
 } from '../src';
 import { describeIdempotencyStoreContract } from './support/idempotency-store.contract';
 import { deleteScope, redisConnection, uniqueScope } from './support/redis-stack';
+import { TEST_RECORD_LIFETIMES } from '../src/lib/testing/record-lifetimes';
 
 describe(`${IdempotencyStore.name} (real Redis)`, () => {
   const scope = uniqueScope('store');
   const checks: Array<[string, IdempotencyCheckResult]> = [];
   const redis = new Redis(idempotencyRedisOptions(redisConnection));
-  const store = new IdempotencyStore(redis, { onCheck: (s, result) => checks.push([s, result]) });
+  const store = new IdempotencyStore(redis, { ...TEST_RECORD_LIFETIMES, onCheck: (s, result) => checks.push([s, result]) });
   const clients: Redis[] = [];
 
   beforeAll(async () => {
@@ -33,7 +34,7 @@ describe(`${IdempotencyStore.name} (real Redis)`, () => {
   describe('claim', () => {
     it('should give exactly one of 50 concurrent claims of a key, over 10 fresh connections', async () => {
       for (let i = 0; i < 10; i++) clients.push(createIdempotencyRedisClient(redisConnection));
-      const stores = clients.map((client) => new IdempotencyStore(client));
+      const stores = clients.map((client) => new IdempotencyStore(client, TEST_RECORD_LIFETIMES));
 
       const claims = await Promise.all(
         Array.from({ length: 50 }, (_, i) => stores[i % stores.length]?.claim(scope, 'race', { fingerprint: 'same' })),

@@ -6,6 +6,7 @@ import {
   type IdempotencyCheckResult,
 } from '../src';
 import { unusedPort } from './support/redis-stack';
+import { TEST_RECORD_LIFETIMES } from '../src/lib/testing/record-lifetimes';
 
 describe(`${IdempotencyStore.name} (Redis unreachable)`, () => {
   const clients: Redis[] = [];
@@ -17,7 +18,7 @@ describe(`${IdempotencyStore.name} (Redis unreachable)`, () => {
     clients.push(client);
     client.on('error', () => undefined);
     const checks: IdempotencyCheckResult[] = [];
-    const store = new IdempotencyStore(client, { onCheck: (_, result) => checks.push(result) });
+    const store = new IdempotencyStore(client, { ...TEST_RECORD_LIFETIMES, onCheck: (_, result) => checks.push(result) });
     const started = Date.now();
 
     const error = await store.claim('webhook', 'msg_unreachable', { fingerprint: 'f' }).catch((e: unknown) => e);
@@ -32,7 +33,7 @@ describe(`${IdempotencyStore.name} (Redis unreachable)`, () => {
     const client = createIdempotencyRedisClient({ host: '127.0.0.1', port: await unusedPort() });
     clients.push(client);
     client.on('error', () => undefined);
-    const store = new IdempotencyStore(client);
+    const store = new IdempotencyStore(client, TEST_RECORD_LIFETIMES);
     const started = Date.now();
 
     await expect(store.complete('webhook', 'k', 'token', {})).rejects.toMatchObject({ operation: 'complete' });
@@ -50,7 +51,7 @@ describe(`${IdempotencyStore.name} (Redis unreachable)`, () => {
     clients.push(client);
     client.on('error', () => undefined);
     await new Promise((resolve) => client.once('reconnecting', resolve));
-    const store = new IdempotencyStore(client, { timeoutMs: 300 });
+    const store = new IdempotencyStore(client, { ...TEST_RECORD_LIFETIMES, timeoutMs: 300 });
     const started = Date.now();
 
     await expect(store.claim('webhook', 'msg_queued')).rejects.toMatchObject({

@@ -16,7 +16,7 @@ export {
   DEFAULT_MAX_BATCH_SIZE,
   DEFAULT_REQUEST_TIMEOUT_MS,
   EVENT_PRODUCER_OPTIONS,
-} from './lib/producer/event-producer.constants';
+} from './lib/kafka.constants';
 export {
   EventProducerError,
   KafkaProduceError,

@@ -13,12 +13,6 @@ export const IDEMPOTENT_METADATA = 'IDEMPOTENCY:HANDLER_OPTIONS';
 /** Records live under `opal:idempotency:<scope>:<key>` (ARCHITECTURE.md §4). */
 export const IDEMPOTENCY_KEY_PREFIX = 'opal:idempotency';
 
-/** How long a finished record answers "duplicate": `IDEMPOTENCY_TTL_SECONDS`' default. */
-export const DEFAULT_TTL_SECONDS = 86_400;
-
-/** How long a claim protects a running handler before another worker may take over. */
-export const DEFAULT_LEASE_MS = 30_000;
-
 /** Upper bound of one store call, network included: callers fall open or closed quickly. */
 export const DEFAULT_TIMEOUT_MS = 1_000;
 

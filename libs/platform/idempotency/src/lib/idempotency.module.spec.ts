@@ -6,6 +6,7 @@ import { IdempotencyModule } from './idempotency.module';
 import { IdempotencyStore } from './idempotency.store';
 import { Idempotent } from './interceptor/idempotent.decorator';
 import { IdempotencyInterceptor } from './interceptor/idempotency.interceptor';
+import { TEST_RECORD_LIFETIMES } from './testing/record-lifetimes';
 
 const fakeRedis = () =>
   ({ defineCommand: jest.fn(), quit: jest.fn(), status: 'ready' }) as unknown as Redis & { quit: jest.Mock };
@@ -31,7 +32,7 @@ describe(IdempotencyModule.name, () => {
     it('should provide the store over the given client, the options and the interceptor defaults', async () => {
       const redis = fakeRedis();
       const moduleRef = await Test.createTestingModule({
-        imports: [IdempotencyModule.forRoot({ redis, ttlSeconds: 60, interceptor: { scope: 'opal-diagnostics' } })],
+        imports: [IdempotencyModule.forRoot({ ...TEST_RECORD_LIFETIMES, redis, ttlSeconds: 60, interceptor: { scope: 'opal-diagnostics' } })],
         controllers: [ConsumerController],
       }).compile();
 
@@ -45,7 +46,7 @@ describe(IdempotencyModule.name, () => {
 
     it('should never close a client the app gave it', async () => {
       const redis = fakeRedis();
-      const moduleRef = await Test.createTestingModule({ imports: [IdempotencyModule.forRoot({ redis })] }).compile();
+      const moduleRef = await Test.createTestingModule({ imports: [IdempotencyModule.forRoot({ ...TEST_RECORD_LIFETIMES, redis })] }).compile();
       await moduleRef.init();
       await moduleRef.close();
 
@@ -66,7 +67,7 @@ describe(IdempotencyModule.name, () => {
           IdempotencyModule.forRootAsync({
             imports: [RedisConfigModule],
             inject: [RedisConfig],
-            useFactory: (config: RedisConfig) => ({ redis: config.redis, leaseMs: 5_000 }),
+            useFactory: (config: RedisConfig) => ({ redis: config.redis, ttlSeconds: 60, leaseMs: 5_000 }),
           }),
         ],
       }).compile();

@@ -3,6 +3,7 @@ import { ReplyError, type Redis } from 'ioredis';
 import { IdempotencyStoreUnavailableError } from './idempotency.errors';
 import { CLAIM_SCRIPT, COMPLETE_SCRIPT, RELEASE_SCRIPT, SCRIPT_COMMANDS } from './idempotency.scripts';
 import { IdempotencyStore } from './idempotency.store';
+import { TEST_RECORD_LIFETIMES } from './testing/record-lifetimes';
 
 /** Just enough of ioredis: `defineCommand`, the three script commands as mocks, events and a status. */
 function fakeRedis(status = 'ready') {
@@ -23,7 +24,7 @@ describe(IdempotencyStore.name, () => {
   describe('constructor', () => {
     it('should define the three scripts with one key each', () => {
       const redis = fakeRedis();
-      new IdempotencyStore(redis.client);
+      new IdempotencyStore(redis.client, TEST_RECORD_LIFETIMES);
 
       expect(redis.defineCommand.mock.calls).toEqual([
         [SCRIPT_COMMANDS.claim, { numberOfKeys: 1, lua: CLAIM_SCRIPT }],
@@ -33,7 +34,7 @@ describe(IdempotencyStore.name, () => {
     });
 
     it.each([{ ttlSeconds: 0 }, { leaseMs: 1.5 }, { timeoutMs: -1 }])('should reject %j', (options) => {
-      expect(() => new IdempotencyStore(fakeRedis().client, options)).toThrow(RangeError);
+      expect(() => new IdempotencyStore(fakeRedis().client, { ...TEST_RECORD_LIFETIMES, ...options })).toThrow(RangeError);
     });
   });
 
@@ -41,7 +42,7 @@ describe(IdempotencyStore.name, () => {
     it('should send key, fingerprint, a token and the lease, and return that token when claimed', async () => {
       const redis = fakeRedis();
       redis.opalIdempotencyClaim.mockResolvedValue(['claimed']);
-      const store = new IdempotencyStore(redis.client, { leaseMs: 5_000 });
+      const store = new IdempotencyStore(redis.client, { ...TEST_RECORD_LIFETIMES, leaseMs: 5_000 });
 
       const claim = await store.claim('webhook', 'msg_1', { fingerprint: 'f1' });
 
@@ -54,7 +55,7 @@ describe(IdempotencyStore.name, () => {
     it('should use the per-call lease and the empty fingerprint by default', async () => {
       const redis = fakeRedis();
       redis.opalIdempotencyClaim.mockResolvedValue(['claimed']);
-      await new IdempotencyStore(redis.client).claim('webhook', 'msg_1', { leaseMs: 200 });
+      await new IdempotencyStore(redis.client, TEST_RECORD_LIFETIMES).claim('webhook', 'msg_1', { leaseMs: 200 });
 
       expect(redis.opalIdempotencyClaim).toHaveBeenCalledWith(KEY, '', expect.any(String), 200);
     });
@@ -68,7 +69,7 @@ describe(IdempotencyStore.name, () => {
       const redis = fakeRedis();
       redis.opalIdempotencyClaim.mockResolvedValue(reply);
 
-      expect(await new IdempotencyStore(redis.client).claim('webhook', 'msg_1')).toEqual(expected);
+      expect(await new IdempotencyStore(redis.client, TEST_RECORD_LIFETIMES).claim('webhook', 'msg_1')).toEqual(expected);
     });
 
     it.each([[['surprise']], [['done', 1, '{not json']], ['OK']])(
@@ -77,7 +78,7 @@ describe(IdempotencyStore.name, () => {
         const redis = fakeRedis();
         redis.opalIdempotencyClaim.mockResolvedValue(reply);
 
-        await expect(new IdempotencyStore(redis.client).claim('webhook', 'msg_1')).rejects.toMatchObject({
+        await expect(new IdempotencyStore(redis.client, TEST_RECORD_LIFETIMES).claim('webhook', 'msg_1')).rejects.toMatchObject({
           code: 'IDEMPOTENCY_STORE_UNAVAILABLE',
           operation: 'claim',
           reason: 'reply',
@@ -94,7 +95,7 @@ describe(IdempotencyStore.name, () => {
       const redis = fakeRedis();
       redis.opalIdempotencyClaim.mockRejectedValue(cause);
 
-      const error = await new IdempotencyStore(redis.client).claim('webhook', 'msg_1').catch((e: unknown) => e);
+      const error = await new IdempotencyStore(redis.client, TEST_RECORD_LIFETIMES).claim('webhook', 'msg_1').catch((e: unknown) => e);
 
       expect(error).toBeInstanceOf(IdempotencyStoreUnavailableError);
       expect(error).toMatchObject({ code: 'IDEMPOTENCY_STORE_UNAVAILABLE', operation: 'claim', reason, cause });
@@ -105,7 +106,7 @@ describe(IdempotencyStore.name, () => {
       redis.opalIdempotencyClaim.mockReturnValue(new Promise(() => undefined));
       const started = Date.now();
 
-      const error = await new IdempotencyStore(redis.client, { timeoutMs: 30 })
+      const error = await new IdempotencyStore(redis.client, { ...TEST_RECORD_LIFETIMES, timeoutMs: 30 })
         .claim('webhook', 'msg_1')
         .catch((e: unknown) => e);
 
@@ -116,7 +117,7 @@ describe(IdempotencyStore.name, () => {
     it('should wait for a connecting client to be ready, with one listener for all calls', async () => {
       const redis = fakeRedis('connecting');
       redis.opalIdempotencyClaim.mockResolvedValue(['claimed']);
-      const store = new IdempotencyStore(redis.client);
+      const store = new IdempotencyStore(redis.client, TEST_RECORD_LIFETIMES);
 
       const claims = Promise.all([store.claim('webhook', 'a'), store.claim('webhook', 'b')]);
       await new Promise((resolve) => setImmediate(resolve));
@@ -131,7 +132,7 @@ describe(IdempotencyStore.name, () => {
 
     it('should connect a lazy client and fail with its connection error', async () => {
       const redis = fakeRedis('wait');
-      const store = new IdempotencyStore(redis.client);
+      const store = new IdempotencyStore(redis.client, TEST_RECORD_LIFETIMES);
 
       const claim = store.claim('webhook', 'a').catch((e: unknown) => e);
       await new Promise((resolve) => setImmediate(resolve));
@@ -148,7 +149,7 @@ describe(IdempotencyStore.name, () => {
         new Error("Stream isn't writeable and enableOfflineQueue options is false"),
       );
 
-      await expect(new IdempotencyStore(redis.client).claim('webhook', 'a')).rejects.toMatchObject({
+      await expect(new IdempotencyStore(redis.client, TEST_RECORD_LIFETIMES).claim('webhook', 'a')).rejects.toMatchObject({
         reason: 'connection',
       });
     });
@@ -158,7 +159,7 @@ describe(IdempotencyStore.name, () => {
       const onCheck = jest.fn(() => {
         throw new Error('metrics down');
       });
-      const store = new IdempotencyStore(redis.client, { onCheck });
+      const store = new IdempotencyStore(redis.client, { ...TEST_RECORD_LIFETIMES, onCheck });
       redis.opalIdempotencyClaim
         .mockResolvedValueOnce(['claimed'])
         .mockResolvedValueOnce(['done', 1, '1'])
@@ -180,7 +181,7 @@ describe(IdempotencyStore.name, () => {
 
     it('should reject a bad scope or lease without calling Redis', async () => {
       const redis = fakeRedis();
-      const store = new IdempotencyStore(redis.client);
+      const store = new IdempotencyStore(redis.client, TEST_RECORD_LIFETIMES);
 
       await expect(store.claim('web:hook', 'k')).rejects.toBeInstanceOf(TypeError);
       await expect(store.claim('webhook', 'k', { leaseMs: 0 })).rejects.toBeInstanceOf(RangeError);
@@ -193,7 +194,7 @@ describe(IdempotencyStore.name, () => {
       const redis = fakeRedis();
       redis.opalIdempotencyComplete.mockResolvedValue(1);
 
-      expect(await new IdempotencyStore(redis.client).complete('webhook', 'msg_1', 'tok', { offset: '3' })).toBe(true);
+      expect(await new IdempotencyStore(redis.client, TEST_RECORD_LIFETIMES).complete('webhook', 'msg_1', 'tok', { offset: '3' })).toBe(true);
       expect(redis.opalIdempotencyComplete).toHaveBeenCalledWith(KEY, 'tok', '{"offset":"3"}', 86_400);
     });
 
@@ -202,7 +203,7 @@ describe(IdempotencyStore.name, () => {
       redis.opalIdempotencyComplete.mockResolvedValue(0);
 
       expect(
-        await new IdempotencyStore(redis.client, { ttlSeconds: 600 }).complete(
+        await new IdempotencyStore(redis.client, { ...TEST_RECORD_LIFETIMES, ttlSeconds: 600 }).complete(
           'webhook',
           'msg_1',
           'tok',
@@ -217,7 +218,7 @@ describe(IdempotencyStore.name, () => {
       const redis = fakeRedis();
       redis.opalIdempotencyComplete.mockRejectedValue(new Error('Connection is closed.'));
 
-      await expect(new IdempotencyStore(redis.client).complete('webhook', 'msg_1', 'tok', 1)).rejects.toMatchObject({
+      await expect(new IdempotencyStore(redis.client, TEST_RECORD_LIFETIMES).complete('webhook', 'msg_1', 'tok', 1)).rejects.toMatchObject({
         code: 'IDEMPOTENCY_STORE_UNAVAILABLE',
         operation: 'complete',
         reason: 'connection',
@@ -229,7 +230,7 @@ describe(IdempotencyStore.name, () => {
     it('should send the token and report whether it owned the claim', async () => {
       const redis = fakeRedis();
       redis.opalIdempotencyRelease.mockResolvedValueOnce(1).mockResolvedValueOnce(0);
-      const store = new IdempotencyStore(redis.client);
+      const store = new IdempotencyStore(redis.client, TEST_RECORD_LIFETIMES);
 
       expect(await store.release('webhook', 'msg_1', 'tok')).toBe(true);
       expect(await store.release('webhook', 'msg_1', 'tok')).toBe(false);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ReplyError, type Redis } from 'ioredis';
-import { DEFAULT_LEASE_MS, DEFAULT_TIMEOUT_MS, DEFAULT_TTL_SECONDS } from './idempotency.constants';
+import { DEFAULT_TIMEOUT_MS } from './idempotency.constants';
 import { toCheckResult } from './idempotency.check';
 import {
   IdempotencyStoreUnavailableError,
@@ -47,10 +47,10 @@ export class IdempotencyStore implements IdempotencyStorePort {
    */
   constructor(
     client: Redis,
-    private readonly options: IdempotencyStoreOptions = {},
+    private readonly options: IdempotencyStoreOptions,
   ) {
-    this.ttlSeconds = positiveInteger('ttlSeconds', options.ttlSeconds ?? DEFAULT_TTL_SECONDS);
-    this.leaseMs = positiveInteger('leaseMs', options.leaseMs ?? DEFAULT_LEASE_MS);
+    this.ttlSeconds = positiveInteger('ttlSeconds', options.ttlSeconds);
+    this.leaseMs = positiveInteger('leaseMs', options.leaseMs);
     this.timeoutMs = positiveInteger('timeoutMs', options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     client.defineCommand(SCRIPT_COMMANDS.claim, { numberOfKeys: 1, lua: CLAIM_SCRIPT });
     client.defineCommand(SCRIPT_COMMANDS.complete, { numberOfKeys: 1, lua: COMPLETE_SCRIPT });

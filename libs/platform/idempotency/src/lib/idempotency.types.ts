@@ -24,10 +24,10 @@ export interface IdempotencyClaimOptions {
 export type IdempotencyCheckHook = (scope: string, result: IdempotencyCheckResult) => void;
 
 export interface IdempotencyStoreOptions {
-  /** TTL of finished records (`IDEMPOTENCY_TTL_SECONDS`). Default 86400. */
-  ttlSeconds?: number;
-  /** Default claim lease. Default 30000. */
-  leaseMs?: number;
+  /** TTL of finished records (`IDEMPOTENCY_TTL_SECONDS`: the app's env schema owns the default). */
+  ttlSeconds: number;
+  /** Claim lease when a claim names none (`IDEMPOTENCY_LEASE_MS`: the app's env schema owns the default). */
+  leaseMs: number;
   /**
    * Upper bound of one call, network included, after which it rejects with
    * `IdempotencyStoreUnavailableError` (reason `timeout`) whatever the client's own settings. Default 1000.

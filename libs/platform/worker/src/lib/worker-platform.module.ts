@@ -33,6 +33,9 @@ class RedisCloser implements OnApplicationShutdown {
   }
 }
 
+/** A claim held by another consumer frees itself after the lease; wait a little longer than that. */
+const IN_FLIGHT_WAIT_MARGIN_MS = 5_000;
+
 /** The seed's metrics path; `/api/health` and `/api/kafka/health` come with the health module's `seedAliases`. */
 const SEED_METRICS_PATH = '/api/metrics';
 
@@ -120,7 +123,7 @@ export class WorkerPlatformModule {
               maxAttempts: worker.maxAttempts,
               backoff: worker.retry,
               circuitBreakerResetMs: worker.circuitBreakerResetMs,
-              inFlightWaitMs: worker.idempotency.leaseMs + 5_000,
+              inFlightWaitMs: worker.idempotency.leaseMs + IN_FLIGHT_WAIT_MARGIN_MS,
               isDuplicate: (result) => result === DUPLICATE_EVENT,
               partitionsConsumedConcurrently: worker.partitionsConcurrency,
               recordsConsumedConcurrently: worker.recordsConcurrency,

@@ -9,6 +9,7 @@ import { Idempotent } from './idempotent.decorator';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { payloadFingerprint } from './idempotency.extractors';
 import type { IdempotencyInterceptorOptions } from './idempotency-interceptor.options';
+import { TEST_RECORD_LIFETIMES } from '../testing/record-lifetimes';
 
 class DiagnosticsController {
   handle(): void {
@@ -74,7 +75,7 @@ describe(IdempotencyInterceptor.name, () => {
   beforeAll(() => Logger.overrideLogger(false));
   afterAll(() => Logger.overrideLogger(['log', 'error', 'warn']));
   beforeEach(() => {
-    store = new InMemoryIdempotencyStore();
+    store = new InMemoryIdempotencyStore(TEST_RECORD_LIFETIMES);
   });
 
   describe('intercept (RPC)', () => {

@@ -1,15 +1,16 @@
 import { describeIdempotencyStoreContract } from '../../../test/support/idempotency-store.contract';
 import { InMemoryIdempotencyStore } from './in-memory-idempotency.store';
+import { TEST_RECORD_LIFETIMES } from './record-lifetimes';
 
 describe(InMemoryIdempotencyStore.name, () => {
-  const store = new InMemoryIdempotencyStore();
+  const store = new InMemoryIdempotencyStore(TEST_RECORD_LIFETIMES);
 
   describeIdempotencyStoreContract(InMemoryIdempotencyStore.name, () => ({ store, scope: 'unit' }));
 
   describe('claim', () => {
     it('should expire done records after their TTL on the given clock', async () => {
       let now = 1_000;
-      const clocked = new InMemoryIdempotencyStore({ now: () => now });
+      const clocked = new InMemoryIdempotencyStore({ ...TEST_RECORD_LIFETIMES, now: () => now });
       const claim = await clocked.claim('s', 'k');
       if (claim.state !== 'claimed') throw new Error('expected a claim');
       await clocked.complete('s', 'k', claim.token, 'r', 10);
@@ -22,7 +23,7 @@ describe(InMemoryIdempotencyStore.name, () => {
 
     it('should report each outcome to onCheck', async () => {
       const onCheck = jest.fn();
-      const hooked = new InMemoryIdempotencyStore({ onCheck });
+      const hooked = new InMemoryIdempotencyStore({ ...TEST_RECORD_LIFETIMES, onCheck });
       await hooked.claim('s', 'k', { fingerprint: 'a' });
       await hooked.claim('s', 'k', { fingerprint: 'b' });
 

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_LEASE_MS, DEFAULT_TTL_SECONDS } from '../idempotency.constants';
 import { toCheckResult } from '../idempotency.check';
 import { idempotencyKey } from '../idempotency.key';
 import type {
@@ -27,11 +26,11 @@ export class InMemoryIdempotencyStore implements IdempotencyStorePort {
 
   constructor(
     private readonly options: {
-      ttlSeconds?: number;
-      leaseMs?: number;
+      ttlSeconds: number;
+      leaseMs: number;
       now?: () => number;
       onCheck?: IdempotencyCheckHook;
-    } = {},
+    },
   ) {}
 
   async claim<TResult = unknown>(
@@ -45,7 +44,7 @@ export class InMemoryIdempotencyStore implements IdempotencyStorePort {
     let claim: IdempotencyClaim<TResult>;
     if (!record) {
       const token = randomUUID();
-      const leaseMs = options.leaseMs ?? this.options.leaseMs ?? DEFAULT_LEASE_MS;
+      const leaseMs = options.leaseMs ?? this.options.leaseMs;
       this.records.set(id, { state: 'in-flight', fingerprint, token, expiresAt: this.now() + leaseMs });
       claim = { state: 'claimed', token };
     } else {
@@ -63,7 +62,7 @@ export class InMemoryIdempotencyStore implements IdempotencyStorePort {
     const id = idempotencyKey(scope, key);
     const record = this.live(id);
     if (record?.state !== 'in-flight' || record.token !== token) return false;
-    const ttl = ttlSeconds ?? this.options.ttlSeconds ?? DEFAULT_TTL_SECONDS;
+    const ttl = ttlSeconds ?? this.options.ttlSeconds;
     this.records.set(id, {
       state: 'done',
       fingerprint: record.fingerprint,

@@ -60,6 +60,9 @@ describe(OpalKafkaServer.name, () => {
       circuitBreakerResetMs: 1_000,
       inFlightWaitMs: 10,
       isDuplicate: () => false,
+      partitionsConsumedConcurrently: 3,
+      recordsConsumedConcurrently: 1,
+      lagIntervalMs: 5_000,
     });
     server.addHandler(
       TOPIC,

@@ -13,6 +13,7 @@ import { runKeyedBatch } from './keyed-batch.runner';
 import { RecordProcessor } from './record.processor';
 import type { BackoffOptions } from './retry.backoff';
 import { SchemaRegistryDeserializer } from './schema-registry.deserializer';
+import { DEFAULT_COMMIT_EVERY_RECORDS, DEFAULT_HEARTBEAT_INTERVAL_MS, DEFAULT_SESSION_TIMEOUT_MS } from '../kafka.constants';
 
 /** The `opal_*` metrics the consumer records (`OpalMetrics` fits). */
 export interface ConsumerMetrics {
@@ -41,13 +42,14 @@ export interface OpalKafkaServerOptions {
   inFlightWaitMs: number;
   /** Tells the idempotency interceptor's duplicate answer from a handler result. */
   isDuplicate(result: unknown): boolean;
-  /** Partitions processed at once (kafkajs `partitionsConsumedConcurrently`). Default 3. */
-  partitionsConsumedConcurrently?: number;
-  /** Records of one partition in flight at once, never two of one key (`runKeyedBatch`). Default 1. */
-  recordsConsumedConcurrently?: number;
-  /** Commit at least every this many records inside a long batch. Default 100. */
+  /** `CONSUMER_PARTITIONS_CONCURRENCY`: partitions processed at once (kafkajs `partitionsConsumedConcurrently`). */
+  partitionsConsumedConcurrently: number;
+  /** `CONSUMER_RECORDS_CONCURRENCY`: records of one partition in flight at once, never two of one key (`runKeyedBatch`). */
+  recordsConsumedConcurrently: number;
+  /** `CONSUMER_LAG_INTERVAL_MS`: how often `opal_consumer_lag` is refreshed. */
+  lagIntervalMs: number;
+  /** Commit at least every this many records inside a long batch. Default `DEFAULT_COMMIT_EVERY_RECORDS`. */
   commitEveryRecords?: number;
-  lagIntervalMs?: number;
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
   /** Called after every record with what came of it (e.g. to count duplicates in a domain summary). */
@@ -89,8 +91,8 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership {
       consumer: {
         groupId: options.groupId,
         allowAutoTopicCreation: false,
-        sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-        heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
+        sessionTimeout: options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS,
+        heartbeatInterval: options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
       },
       deserializer: new SchemaRegistryDeserializer(options.registry),
     });
@@ -165,7 +167,7 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership {
       this.settings.groupId,
       () => this.subscribedTopics,
       (topic, partition, lag) => this.settings.metrics?.setConsumerLag(topic, partition, this.settings.groupId, lag),
-      this.settings.lagIntervalMs ?? 5_000,
+      this.settings.lagIntervalMs,
     );
     this.lagMonitor.start();
     callback();
@@ -181,7 +183,7 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.settings.partitionsConsumedConcurrently ?? 3,
+      partitionsConsumedConcurrently: this.settings.partitionsConsumedConcurrently,
       eachBatch: (payload) => this.consumeBatch(payload),
     });
   }
@@ -189,11 +191,11 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership {
   private async consumeBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     const { topic, partition } = batch;
-    const commitEvery = this.settings.commitEveryRecords ?? 100;
+    const commitEvery = this.settings.commitEveryRecords ?? DEFAULT_COMMIT_EVERY_RECORDS;
     let lastDone: string | undefined;
     let uncommitted = 0;
     const outcome = await runKeyedBatch(batch.messages, {
-      concurrency: this.settings.recordsConsumedConcurrently ?? 1,
+      concurrency: this.settings.recordsConsumedConcurrently,
       // A record without a key has no order to keep with any other record.
       keyOf: (message) => (message.key ? `k:${message.key.toString('base64')}` : `o:${message.offset}`),
       process: (message) => this.processor.process(this.sourceOf(topic, partition, message)),

@@ -1,5 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import { EVENT_PRODUCER_OPTIONS } from './event-producer.constants';
+import { EVENT_PRODUCER_OPTIONS } from '../kafka.constants';
 import type { EventProducerOptions } from './event-producer.types';
 
 export const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =

@@ -1,6 +1,6 @@
 import { Test } from '@nestjs/testing';
 import { FakeKafka } from '../../../test/fakes/fake-kafka';
-import { EVENT_PRODUCER_OPTIONS } from './event-producer.constants';
+import { EVENT_PRODUCER_OPTIONS } from '../kafka.constants';
 import { EventProducerModule } from './event-producer.module';
 import { EventProducer } from './event.producer';
 

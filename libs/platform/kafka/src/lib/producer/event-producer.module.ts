@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { EVENT_PRODUCER_OPTIONS } from './event-producer.constants';
+import { EVENT_PRODUCER_OPTIONS } from '../kafka.constants';
 import { ConfigurableModuleClass } from './event-producer.module-definition';
 import type { EventProducerOptions } from './event-producer.types';
 import { EventProducer } from './event.producer';

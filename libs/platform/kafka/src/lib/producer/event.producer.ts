@@ -11,7 +11,7 @@ import {
   DEFAULT_RETRY,
   DEFAULT_UNKNOWN_TOPIC_MAX_AGE_MS,
   MAX_IN_FLIGHT_REQUESTS_LIMIT,
-} from './event-producer.constants';
+} from '../kafka.constants';
 import { KafkaProduceError, KafkaUnavailableError, KafkaUnknownTopicError } from './event-producer.errors';
 import type {
   EventProducerOptions,

@@ -1,3 +1,5 @@
+/** Every default of the kafka lib; what an app makes configurable comes in through its env schema. */
+
 /** DI token under which `EventProducerModule` provides the producer options. */
 export const EVENT_PRODUCER_OPTIONS = 'KAFKA:EVENT_PRODUCER_OPTIONS';
 
@@ -12,3 +14,9 @@ export const DEFAULT_RETRY = { retries: 3, initialRetryTime: 100, maxRetryTime: 
 export const MAX_IN_FLIGHT_REQUESTS_LIMIT = 5;
 export const DEFAULT_METADATA_MAX_AGE_MS = 300_000;
 export const DEFAULT_UNKNOWN_TOPIC_MAX_AGE_MS = 1_000;
+
+/** Consumer session: a member silent this long is dropped from the group (kafkajs `sessionTimeout`). */
+export const DEFAULT_SESSION_TIMEOUT_MS = 30_000;
+export const DEFAULT_HEARTBEAT_INTERVAL_MS = 3_000;
+/** Commit at least every this many finished records inside one long batch. */
+export const DEFAULT_COMMIT_EVERY_RECORDS = 100;

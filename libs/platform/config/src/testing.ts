@@ -1,0 +1,1 @@
+export { documentedEnvDefaults } from './lib/testing/readme-config-table';

@@ -157,4 +157,21 @@ describe('GET /v1/diagnostics (Fastify, real Redis)', () => {
       errors: [{ path: 'workflowId', message: expect.stringContaining('must match') }],
     });
   });
+
+  it('should answer an over-long workflow id with 414 problem+json, not Fastify\'s own body', async () => {
+    const response = await get(`/v1/diagnostics/workflows/${'w'.repeat(1000)}`);
+
+    expect(response.statusCode).toBe(414);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.json()).toMatchObject({ type: '/problems/uri-too-long', status: 414 });
+  });
+
+  it('should answer a known path asked with the wrong method with 405 and Allow', async () => {
+    const response = await app.inject({ method: 'POST', url: '/v1/diagnostics/summary' });
+
+    expect(response.statusCode).toBe(405);
+    expect(response.headers['allow']).toBe('GET, HEAD');
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.json()).toMatchObject({ type: '/problems/method-not-allowed', status: 405 });
+  });
 });

@@ -38,6 +38,15 @@ describe('POST /v1/webhooks/opal (real Kafka, registry, Redis)', () => {
     await app?.stop();
   });
 
+  describe('delivery ids', () => {
+    it('should accept a webhook-id of exactly 255 characters', async () => {
+      const response = await postWebhook(app.baseUrl, { body: bodyFor('workflow.started', fixtureData('workflow.started')), secrets: SECRET, deliveryId: `msg_${'k'.repeat(251)}_`.slice(0, 255) });
+
+      expect(response.status).toBe(202);
+      await tap.read();
+    });
+  });
+
   describe('accepted events', () => {
     it.each(TOPIC_CATALOGUE.map((entry) => [entry.eventType, entry] as const))(
       'should put %s in Kafka once: key, headers and a decodable value, then answer 202 with its position',
@@ -133,10 +142,22 @@ describe('POST /v1/webhooks/opal (real Kafka, registry, Redis)', () => {
       ['a forged signature', () => ({ body: valid(), secrets: secret('attacker') }), 401, 'invalid-signature'],
       ['a re-serialized body', () => ({ body: valid(), secrets: SECRET, sendBody: JSON.stringify(JSON.parse(valid()), null, 2) }), 401, 'invalid-signature'],
       ['a non-JSON content type', () => ({ body: valid(), secrets: SECRET, headers: { 'content-type': 'text/plain' } }), 415, 'unsupported-media-type'],
+      ['a 10 KB webhook-id', () => ({ body: valid(), secrets: SECRET, deliveryId: `msg_${'x'.repeat(10_240)}` }), 400, 'invalid-webhook-id'],
+      ['a webhook-id of 256 characters', () => ({ body: valid(), secrets: SECRET, deliveryId: 'm'.repeat(256) }), 400, 'invalid-webhook-id'],
+      ['a webhook-id with a space', () => ({ body: valid(), secrets: SECRET, deliveryId: 'msg 1' }), 400, 'invalid-webhook-id'],
     ];
 
     it.each(corpus)('should refuse %s', async (_name, request, status, type) => {
       expectProblem(await postWebhook(app.baseUrl, request()), status, type);
+    });
+
+    it('should answer GET on the webhook path with 405 and Allow: POST', async () => {
+      const response = await fetch(`${app.baseUrl}/v1/webhooks/opal`);
+
+      expect(response.status).toBe(405);
+      expect(response.headers.get('allow')).toBe('POST');
+      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(await response.json()).toMatchObject({ type: '/problems/method-not-allowed', status: 405, instance: '/v1/webhooks/opal' });
     });
 
     it('should have produced no record for any of them', async () => {

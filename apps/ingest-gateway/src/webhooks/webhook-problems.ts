@@ -7,6 +7,8 @@ export const webhookProblems = {
     new ProblemException(400, 'unknown-event-type', 'Unknown event type', { detail: 'type is not an OPAL event type', errors }),
   invalidRequest: (errors: ProblemFieldError[]) =>
     new ProblemException(400, 'validation-failed', 'Request failed validation', { detail: `${errors.length} invalid field(s)`, errors }),
+  invalidDeliveryId: (errors: ProblemFieldError[]) =>
+    new ProblemException(400, 'invalid-webhook-id', 'Invalid webhook-id header', { detail: errors[0]?.message, errors }),
   invalidSignature: (detail: string) => new ProblemException(401, 'invalid-signature', 'Invalid webhook signature', { detail }),
   deliveryInFlight: () =>
     new ProblemException(409, 'delivery-in-flight', 'Delivery is being processed', {

@@ -17,6 +17,19 @@ const webhookBody = z.object({
   data: z.record(z.string(), z.unknown(), { error: 'expected an object with the event fields' }),
 });
 
+/** Stripe's bound for idempotency keys: long enough for any id scheme, short enough for a Redis key. */
+export const DELIVERY_ID_MAX_LENGTH = 255;
+
+/** Visible ASCII only: the id becomes a Redis key, a log field and part of the signed content. */
+const DELIVERY_ID = new RegExp(`^[\\x21-\\x7e]{1,${DELIVERY_ID_MAX_LENGTH}}$`);
+
+/** A problem with the `webhook-id` header, or undefined when it is absent (the signature check names that) or fine. */
+export function deliveryIdProblem(header: string | string[] | undefined): FieldProblem | undefined {
+  if (header === undefined || header === '') return undefined;
+  if (typeof header === 'string' && DELIVERY_ID.test(header)) return undefined;
+  return { path: 'headers.webhook-id', message: `expected 1-${DELIVERY_ID_MAX_LENGTH} visible ASCII characters (no spaces), sent once` };
+}
+
 /** Envelope fields are the gateway's to fill; accepting them from a caller would let it forge ids. */
 const RESERVED_FIELDS: readonly string[] = ENVELOPE_FIELDS;
 

@@ -100,6 +100,16 @@ describe(WebhooksService.name, () => {
       expect((await problemOf(service.accept(inFlight))).status).toBe(409);
     });
 
+    it('should refuse an over-long webhook-id with 400 before verifying or claiming anything', async () => {
+      const { service, published, ledger } = setup();
+
+      const problem = await problemOf(service.accept(delivery(`msg_${'x'.repeat(10_240)}`, agentData)));
+
+      expect(problem).toMatchObject({ status: 400, code: 'invalid-webhook-id', options: { errors: [{ path: 'headers.webhook-id' }] } });
+      expect(published).toEqual([]);
+      expect(ledger.entries.size).toBe(0);
+    });
+
     it('should refuse a bad signature with 401 before anything else', async () => {
       const { service, published } = setup();
       const forged = { ...delivery('msg_1', agentData), rawBody: Buffer.from('{"type":"agent.completed"}') };

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DeploymentEnvironment } from '@opal/platform-config';
 import { buildEventRecord } from './opal-event.factory';
 import { webhookProblems } from './webhook-problems';
-import { parseWebhookBody } from './webhook-request';
+import { deliveryIdProblem, parseWebhookBody } from './webhook-request';
 import { WebhookSignatureError, WebhookSignatureVerifier } from './webhook-signature.verifier';
 import {
   DELIVERY_LEDGER,
@@ -56,6 +56,9 @@ export class WebhooksService {
   }
 
   async accept(incoming: IncomingWebhook): Promise<WebhookOutcome> {
+    // Checked before the signature: an unbounded id would be hashed, logged and stored as a Redis key.
+    const badDeliveryId = deliveryIdProblem(incoming.headers['webhook-id']);
+    if (badDeliveryId) throw webhookProblems.invalidDeliveryId([badDeliveryId]);
     const delivery = this.authenticate(incoming);
     const rate = await this.orUnavailable(this.rateLimiter.consume(delivery.sourceId));
     if (!rate.allowed) throw webhookProblems.rateLimited(rate.retryAfterSeconds);

@@ -1,9 +1,12 @@
 import { Logger, type DynamicModule, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { HttpConfig } from '@opal/platform-config';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
+import { frameworkProblem, sendProblem } from './problem/problem-details';
 import { ProblemDetailsFilter } from './problem/problem-details.filter';
+import { RouteMethods } from './problem/route-methods';
 
 export interface HttpAppOptions {
   bodyLimit?: number;
@@ -19,18 +22,26 @@ export interface HttpAppOptions {
  * Every app serves HTTP through Fastify (health, metrics and its own API). Shutdown hooks are on so
  * SIGTERM closes Kafka and Redis clients through Nest's lifecycle instead of dropping them.
  * Fastify's own errors (body too large, wrong media type, bad JSON) reach the global filter through
- * the error handler Nest installs at init, so they leave as problem+json too.
+ * the error handler Nest installs at init, and those raised before routing (an over-long path
+ * parameter, a malformed URL) through `frameworkErrors`, so every error leaves as problem+json; a
+ * known path asked with the wrong method is a 405 with `Allow`.
  */
 export async function createHttpApp(rootModule: Type | DynamicModule, options: HttpAppOptions = {}) {
   const app = await NestFactory.create<NestFastifyApplication>(
     rootModule,
-    new FastifyAdapter({ bodyLimit: options.bodyLimit }),
+    new FastifyAdapter({
+      bodyLimit: options.bodyLimit,
+      frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => void sendProblem(frameworkProblem(error), request, reply),
+    }),
     { bodyParser: options.bodyParser ?? true, bufferLogs: options.jsonLogs ?? false },
   );
+  // Routes are registered at init, after this: the hook sees every one of them.
+  const routes = new RouteMethods();
+  app.getHttpAdapter().getInstance().addHook('onRoute', (route) => routes.add(route.method, route.url));
   if (options.jsonLogs) app.useLogger(app.get(PinoNestLogger));
   app.enableShutdownHooks();
   if (options.shutdownTimeoutMs) exitIfShutdownHangs(options.shutdownTimeoutMs);
-  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalFilters(new ProblemDetailsFilter(routes));
   return app;
 }
 

@@ -18,6 +18,7 @@ const FASTIFY_PROBLEMS: Record<number, { code: string; title: string }> = {
   404: { code: 'not-found', title: 'Not found' },
   405: { code: 'method-not-allowed', title: 'Method not allowed' },
   413: { code: 'payload-too-large', title: 'Payload too large' },
+  414: { code: 'uri-too-long', title: 'URI too long' },
   415: { code: 'unsupported-media-type', title: 'Unsupported media type' },
 };
 
@@ -35,6 +36,28 @@ function toProblem(error: unknown): ProblemException {
   }
   // Anything else is our bug: no message, no stack to the caller (the log has them).
   return new ProblemException(500, 'internal-error', 'Internal server error');
+}
+
+/** A known path asked with a method none of its routes answers (RFC 9110 §15.5.6: 405 lists them in `Allow`). */
+export function methodNotAllowed(method: string, allowed: readonly string[]): ProblemException {
+  return new ProblemException(405, 'method-not-allowed', 'Method not allowed', {
+    detail: `${method} is not allowed here; allowed: ${allowed.join(', ')}`,
+    headers: { allow: allowed.join(', ') },
+  });
+}
+
+/**
+ * Errors Fastify raises before any route or hook runs (Fastify's `frameworkErrors`), as problems
+ * that do not echo the offending URL back.
+ */
+export function frameworkProblem(error: Error & { code?: string }): ProblemException {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return new ProblemException(414, 'uri-too-long', 'URI too long', { detail: 'a path segment is longer than this API accepts' });
+  }
+  if (error.code === 'FST_ERR_BAD_URL') {
+    return new ProblemException(400, 'bad-request', 'Bad request', { detail: 'the URL is not valid (malformed percent-encoding)' });
+  }
+  return toProblem(error);
 }
 
 /** Sends `error` as `application/problem+json`, echoing the request's correlation id. */

@@ -8,8 +8,9 @@ export const DEFAULT_MAX_SAMPLES_PER_AGENT = 1000;
 
 /**
  * How long diagnostics remembers an event (its applied marker) and a workflow after its last event.
- * 7 days: longer than the idempotency TTL (1 day) and production topic retention (7 days), so any
- * redelivery or replay of an event still finds its applied marker and changes nothing.
+ * 7 days: longer than the default idempotency TTL (1 day) and as long as production topic
+ * retention, so any redelivery, and a replay within the week (dead letters are kept 14 days),
+ * still finds the event's applied marker and changes nothing.
  */
 export const DEFAULT_RETENTION_SECONDS = 7 * 24 * 60 * 60;
 

@@ -38,9 +38,10 @@ export interface DiagnosticsModuleOptions {
 /**
  * The diagnostics domain: the Kafka handlers (`DiagnosticsMessageController`, one per topic), the
  * query API (`GET /v1/diagnostics/summary`, `GET /v1/diagnostics/workflows/:workflowId`), and their
- * Redis state. Uses the default connection of the global `RedisModule` (`@nestjs-modules/ioredis`),
- * which the app provides and closes. Exports `DiagnosticsService` (the pipeline calls its
- * `recordDuplicate`).
+ * Redis state. The repository takes the connection that `WorkerPlatformModule` provides globally
+ * under `@nestjs-modules/ioredis`'s default token (`@InjectRedis()`) and closes on shutdown. Exports
+ * `DiagnosticsService` for the app's `DuplicateCounter`, which calls its `recordDuplicate` for each
+ * record the consumer skips as a duplicate (no handler runs for those).
  */
 @Module({})
 export class DiagnosticsModule {

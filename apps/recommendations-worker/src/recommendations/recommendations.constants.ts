@@ -4,13 +4,13 @@ export const RECOMMENDATIONS_OPTIONS = 'RECOMMENDATIONS:OPTIONS';
 export const DEFAULT_RECOMMENDATIONS_KEY_PREFIX = 'opal:recommendations:';
 
 /**
- * 7 days: longer than the idempotency TTL (1 day) and production topic retention (7 days), so any
- * redelivery of a decision still finds the stored set and leaves it as it is.
+ * 7 days: longer than the default idempotency TTL (1 day) and as long as production topic
+ * retention, so any redelivery of a decision still finds the stored set and leaves it as it is.
  */
 export const DEFAULT_DECISION_TTL_SECONDS = 7 * 24 * 60 * 60;
 
 /**
  * What `GET /v1/recommendations/:decisionId` accepts; anything else is a 400 before Redis is asked.
- * 100 is Fastify's default `maxParamLength`: a longer id never reaches the route (Fastify answers 414).
+ * 100 is Fastify's default `maxParamLength`: a longer id never reaches the route (414 problem+json).
  */
 export const DECISION_ID_PATTERN = /^[\w.:-]{1,100}$/;

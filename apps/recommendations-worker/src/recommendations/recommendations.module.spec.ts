@@ -13,7 +13,7 @@ import { RecommendationsService } from './recommendations.service';
 
 const redisStub = { defineCommand: jest.fn() };
 
-/** Stands in for the app's global `RedisModule`: the module must take the connection from there. */
+/** Stands in for the connection `WorkerPlatformModule` provides globally: the module must take it from there. */
 @Global()
 @Module({ providers: [{ provide: getRedisConnectionToken(), useValue: redisStub }], exports: [getRedisConnectionToken()] })
 class GlobalRedisStubModule {}

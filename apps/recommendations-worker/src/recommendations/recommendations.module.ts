@@ -19,8 +19,8 @@ export interface RecommendationsModuleOptions {
 
 /**
  * The recommendations domain: the Kafka handlers, `GET /v1/recommendations/:decisionId`, and their
- * Redis state. Uses the default connection of the global `RedisModule` (`@nestjs-modules/ioredis`),
- * which the app provides and closes.
+ * Redis state. The repository takes the connection that `WorkerPlatformModule` provides globally
+ * under `@nestjs-modules/ioredis`'s default token (`@InjectRedis()`) and closes on shutdown.
  */
 @Module({})
 export class RecommendationsModule {

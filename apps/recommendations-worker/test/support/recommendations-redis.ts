@@ -36,7 +36,10 @@ export async function deleteKeys(redis: Redis, keyPrefix: string): Promise<void>
 @Module({})
 class RecommendationsTestRootModule {}
 
-/** The domain module on the real Redis, wired as the app wires it: a global `RedisModule` connection. */
+/**
+ * The domain module on the real Redis, its connection where the app's `WorkerPlatformModule` puts
+ * it: global, under `@nestjs-modules/ioredis`'s default token (here from `RedisModule.forRoot`).
+ */
 export function recommendationsTestModule(keyPrefix: string, decisionTtlSeconds?: number): DynamicModule {
   return {
     module: RecommendationsTestRootModule,

@@ -21,7 +21,7 @@ interface IdempotencyRedisHandle {
 
 /**
  * Provides `IdempotencyStore` and `IdempotencyInterceptor`:
- * `IdempotencyModule.forRoot({ connection: { host, port }, ttlSeconds, interceptor: { scope } })`,
+ * `IdempotencyModule.forRoot({ connection: { host, port }, ttlSeconds, leaseMs, interceptor: { scope } })`,
  * `forRoot({ redis })` with a client the app owns, or `forRootAsync({ inject, useFactory })`;
  * `isGlobal: true` shares it app-wide. Options are injectable under `IDEMPOTENCY_OPTIONS`
  * (`'IDEMPOTENCY:OPTIONS'`).

@@ -3,8 +3,9 @@ import { logLevel } from 'kafkajs';
 import type { KafkaConnectionConfig } from '@opal/platform-config';
 
 /**
- * Turns validated connection settings into a kafkajs client config. SASL always travels over TLS
- * unless the deployment says otherwise explicitly, so credentials are never sent in clear by accident.
+ * Turns validated connection settings into a kafkajs client config. TLS follows `ssl`
+ * (`KAFKA_SSL`) alone, credentials or not: a deployment that sets SASL credentials sets
+ * `KAFKA_SSL=true` as well (the production overlay does), or they travel in clear.
  */
 export function buildKafkaClientConfig(connection: KafkaConnectionConfig, clientId: string): KafkaConfig {
   return {

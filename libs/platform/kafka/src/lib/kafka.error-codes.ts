@@ -1,5 +1,6 @@
 /**
- * Every code an error of this library can carry. Codes are stable strings: they travel in logs,
+ * Every code the producer's and the topic manager's errors can carry (the consumer's own errors,
+ * `consumer.errors.ts`, carry theirs). Codes are stable strings: they travel in logs,
  * problem+json bodies and DLQ headers, so callers switch on them, not on class names.
  */
 export const KAFKA_ERROR_CODES = [

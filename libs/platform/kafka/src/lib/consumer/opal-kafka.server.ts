@@ -69,7 +69,9 @@ type Membership = ReturnType<ConsumerMembership['membership']>;
  *   breaker and pauses every partition: nothing is committed or dead-lettered until its probe
  *   succeeds, then consumption resumes from the first unfinished record;
  * - values are decoded through the Schema Registry (`SchemaRegistryDeserializer`);
- * - on shutdown it stops fetching, finishes or abandons (uncommitted) the record in hand, commits,
+ * - up to `recordsConsumedConcurrently` records of a partition run at once, never two of one key,
+ *   and commits only ever cover the unbroken run of finished records;
+ * - on shutdown it stops fetching, finishes or abandons (uncommitted) the records in hand, commits,
  *   and leaves the group.
  */
 export class OpalKafkaServer extends ServerKafka implements ConsumerMembership {

@@ -35,9 +35,10 @@ export interface RecordProcessorOptions {
 export type RecordResult = 'done' | 'paused';
 
 /**
- * The life of one record: decode, route, handle through the idempotency interceptor, retry
- * transient failures with backoff and jitter, dead-letter what cannot succeed, and give up
- * (without committing or dead-lettering) when a downstream is down, so that the consumer pauses.
+ * The life of one record: skip a replay addressed to another group, route, decode, handle through
+ * the idempotency interceptor, retry transient failures with backoff and jitter, dead-letter what
+ * cannot succeed, and give up (without committing or dead-lettering) when a downstream is down, so
+ * that the consumer pauses.
  */
 export class RecordProcessor {
   private readonly logger = new Logger(RecordProcessor.name);

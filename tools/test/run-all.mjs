@@ -106,6 +106,11 @@ pendingJestFailures.push(...recordNxRun(await runNx(['run-many', '-t', 'test', '
 step('Schema-evolution gate: working-tree .avsc against the registered versions and the git base (schemas:check)');
 recordNxRun(await runNx(['run', 'kafka-init:check-schemas']), 'schemas:check');
 
+// The integration tier runs on an initialised stack, as `npm run up` leaves it: the apps subscribe
+// to the event topics at start-up, whichever project's tests happen to run first.
+step('Topics and schemas for the integration tier (kafka-init; idempotent)');
+recordNxRun(await runNx(['run', 'kafka-init:init']), 'kafka-init');
+
 step('Integration tests against the real stack');
 pendingJestFailures.push(...recordNxRun(await runNx(['run-many', '-t', 'int-test', '--parallel=1', '--skip-nx-cache']), 'integration tests'));
 

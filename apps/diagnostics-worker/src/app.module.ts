@@ -5,7 +5,6 @@ import { SchemaRegistryClient } from '@opal/platform-schema-registry';
 import { WorkerPlatformModule } from '@opal/platform-worker';
 import { DIAGNOSTICS_WORKER, type DiagnosticsWorkerConfig } from './config/diagnostics-worker.env';
 import { DEGRADED_ALERT_PUBLISHER, DiagnosticsModule } from './diagnostics';
-import { DuplicateCounter } from './diagnostics/duplicate.counter';
 import { KafkaDegradedAlertPublisher } from './diagnostics/kafka-degraded-alert.publisher';
 
 export const DIAGNOSTICS_WORKER_CONFIG = 'DIAGNOSTICS_WORKER:CONFIG';
@@ -28,7 +27,7 @@ export class AppModule {
           },
         }),
       ],
-      providers: [{ provide: DIAGNOSTICS_WORKER_CONFIG, useValue: config }, DuplicateCounter],
+      providers: [{ provide: DIAGNOSTICS_WORKER_CONFIG, useValue: config }],
     };
   }
 }

@@ -58,22 +58,24 @@ describe('GET /v1/diagnostics (Fastify, real Redis)', () => {
       workflow_id: workflowId,
       estimated_duration_ms: 60_000,
     });
-    for (const [status, ms] of [
-      ['success', 100],
-      ['failure', 300],
-      ['failure', 200],
-    ] as const) {
-      await diagnostics.onAgentCompleted({
-        ...loadFixture('agent.completed'),
-        event_id: randomUUID(),
-        workflow_id: workflowId,
-        agent_id: 'http-agent',
-        execution_status: status,
-        processing_time_ms: ms,
-      });
-    }
+    const agentEvents = (
+      [
+        ['success', 100],
+        ['failure', 300],
+        ['failure', 200],
+      ] as const
+    ).map(([status, ms]) => ({
+      ...loadFixture('agent.completed'),
+      event_id: randomUUID(),
+      workflow_id: workflowId,
+      agent_id: 'http-agent',
+      execution_status: status,
+      processing_time_ms: ms,
+    }));
+    for (const agentEvent of agentEvents) await diagnostics.onAgentCompleted(agentEvent);
     await diagnostics.onKnowledgeUpserted({ ...loadFixture('knowledge.upserted'), event_id: randomUUID() });
-    await diagnostics.recordDuplicate('agent.completed');
+    // A redelivery: the apply script refuses it and counts it as a duplicate.
+    await diagnostics.onAgentCompleted(agentEvents[0] as (typeof agentEvents)[number]);
   });
 
   afterAll(async () => {

@@ -109,14 +109,15 @@ describe(`${DiagnosticsRepository.name} and ${DiagnosticsService.name} (real Red
       'knowledge.upserted',
       'decision.degraded',
       'user.preferences.updated',
-    ])('should change nothing the second time for %s', async (type) => {
+    ])('should change nothing the second time for %s but count it as a duplicate', async (type) => {
       const payload = { ...event(type), workflow_id: workflowId } as OpalEvent;
 
       await expect(handle(type, payload)).resolves.toMatchObject({ applied: true });
       const afterFirst = await snapshot(redis, prefix);
       await expect(handle(type, payload)).resolves.toMatchObject({ applied: false });
 
-      expect(await snapshot(redis, prefix)).toEqual(afterFirst);
+      // The apply script refused the event and counted that in the same step; nothing else moved.
+      expect(await snapshot(redis, prefix)).toEqual({ ...afterFirst, [diagnosticsKeys(prefix).duplicates]: { [type]: '1' } });
       expect((await repository.summary()).eventsByType[type]).toBe(1);
     });
 
@@ -253,13 +254,14 @@ describe(`${DiagnosticsRepository.name} and ${DiagnosticsService.name} (real Red
       });
     });
 
-    it('should count duplicates the pipeline skipped, by type, apart from processed events', async () => {
-      await service.recordDuplicate('agent.completed');
-      await service.recordDuplicate('agent.completed');
-      await service.recordDuplicate('workflow.started');
+    it('should count redeliveries the apply scripts refused, by type, apart from processed events', async () => {
+      const agent = event('agent.completed');
+      const started = event('workflow.started');
+      for (const redelivery of [agent, agent, agent]) await service.onAgentCompleted(redelivery);
+      for (const redelivery of [started, started]) await service.onWorkflowStarted(redelivery);
 
       const summary = await repository.summary();
-      expect(summary).toMatchObject({ totalEventsProcessed: 0, duplicatesSkipped: 3 });
+      expect(summary).toMatchObject({ totalEventsProcessed: 2, duplicatesSkipped: 3 });
       expect(summary.duplicatesByType).toMatchObject({
         'agent.completed': 2,
         'workflow.started': 1,

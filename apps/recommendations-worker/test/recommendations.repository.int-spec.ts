@@ -52,15 +52,15 @@ describe(`${RecommendationsRepository.name} (real Redis)`, () => {
 
   describe('savePreferences', () => {
     it('should keep the newer preferences when an older update arrives after it', async () => {
-      await expect(repository.savePreferences(preferencesAt('late-older', 2_000))).resolves.toBe(true);
-      await expect(repository.savePreferences(preferencesAt('late-older', 1_000))).resolves.toBe(false);
+      await expect(repository.savePreferences(preferencesAt('late-older', 2_000))).resolves.toBe('stored');
+      await expect(repository.savePreferences(preferencesAt('late-older', 1_000))).resolves.toBe('stale');
 
       expect(await repository.findPreferences('late-older')).toEqual(preferencesAt('late-older', 2_000));
     });
 
     it('should replace older preferences with newer ones', async () => {
       await repository.savePreferences(preferencesAt('in-order', 1_000));
-      await expect(repository.savePreferences(preferencesAt('in-order', 1_001))).resolves.toBe(true);
+      await expect(repository.savePreferences(preferencesAt('in-order', 1_001))).resolves.toBe('stored');
 
       expect((await repository.findPreferences('in-order'))?.updated_at).toBe(1_001);
     });
@@ -69,9 +69,17 @@ describe(`${RecommendationsRepository.name} (real Redis)`, () => {
       await repository.savePreferences(preferencesAt('equal', 5_000, 3));
       const rival = { ...preferencesAt('equal', 5_000, 9), event_id: 'evt-rival' };
 
-      await expect(repository.savePreferences(rival)).resolves.toBe(false);
+      await expect(repository.savePreferences(rival)).resolves.toBe('stale');
 
       expect(await repository.findPreferences('equal')).toEqual(preferencesAt('equal', 5_000, 3));
+    });
+
+    it('should recognise a redelivery of the stored preferences by its event id', async () => {
+      const stored = preferencesAt('redelivered', 4_000);
+      await repository.savePreferences(stored);
+
+      await expect(repository.savePreferences(stored)).resolves.toBe('redelivered');
+      expect(await repository.findPreferences('redelivered')).toEqual(stored);
     });
 
     it('should end in the newest state for any arrival order of real epoch-ms timestamps', async () => {
@@ -98,7 +106,7 @@ describe(`${RecommendationsRepository.name} (real Redis)`, () => {
 
       for (const user of users) {
         expect(await repository.findPreferences(user)).toEqual(preferencesAt(user, 10_039));
-        expect(results.find(({ update }) => update.user_id === user && update.updated_at === 10_039)?.stored).toBe(true);
+        expect(results.find(({ update }) => update.user_id === user && update.updated_at === 10_039)?.stored).toBe('stored');
       }
     });
 

@@ -49,21 +49,27 @@ describe(DiagnosticsMessageController.name, () => {
       expect(Reflect.getMetadata(PATTERN_HANDLER_METADATA, handler)).toBe(PatternHandler.EVENT);
     });
 
-    it('should hand the event to the service', async () => {
+    it('should hand the event to the service and report it applied', async () => {
       const event = loadFixture(eventType);
       const serviceMethod = service[method];
       serviceMethod.mockResolvedValue({ applied: true, alerts: [] });
 
-      await (controller[method] as (payload: unknown) => Promise<void>)(event);
+      await expect((controller[method] as (payload: unknown) => Promise<unknown>)(event)).resolves.toBe('applied');
 
       expect(serviceMethod).toHaveBeenCalledWith(event);
+    });
+
+    it('should report an event the apply script had applied already as a duplicate', async () => {
+      service[method].mockResolvedValue({ applied: false, alerts: [] });
+
+      await expect((controller[method] as (payload: unknown) => Promise<unknown>)(loadFixture(eventType))).resolves.toBe('duplicate');
     });
 
     it('should reject when the service fails, so the pipeline can retry', async () => {
       const failure = new Error('Connection is closed.');
       service[method].mockRejectedValue(failure);
 
-      await expect((controller[method] as (payload: unknown) => Promise<void>)(loadFixture(eventType))).rejects.toBe(
+      await expect((controller[method] as (payload: unknown) => Promise<unknown>)(loadFixture(eventType))).rejects.toBe(
         failure,
       );
     });

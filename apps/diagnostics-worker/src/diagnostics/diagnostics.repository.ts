@@ -162,10 +162,6 @@ export class DiagnosticsRepository {
     return this.applyOnce('opalDiagnosticsApplyCounted', eventType, eventId, [], []);
   }
 
-  async recordDuplicate(eventType: EventType): Promise<void> {
-    await this.redis.hincrby(this.keys.duplicates, eventType, 1);
-  }
-
   /**
    * Marks the workflow degraded by `metric` and takes the metric's alert guard for `token` (the
    * causing event_id) for `leaseMs` (`alertLeaseMs` by default).
@@ -296,6 +292,7 @@ export class DiagnosticsRepository {
     const reply = await this.redis[script](
       this.keys.applied(eventId),
       this.keys.processed,
+      this.keys.duplicates,
       ...keys,
       this.options.retentionSeconds,
       eventType,

@@ -40,7 +40,6 @@ describe(DiagnosticsService.name, () => {
     applyDecisionGenerated: jest.fn(),
     applyDecisionDegraded: jest.fn(),
     applyCounted: jest.fn(),
-    recordDuplicate: jest.fn(),
     findWorkflow: jest.fn(),
     summary: jest.fn(),
     markDegradedAndClaimAlert: jest.fn(),
@@ -251,16 +250,6 @@ describe(DiagnosticsService.name, () => {
       await expect(service.onPreferencesUpdated(event)).resolves.toEqual({ applied: false, alerts: [] });
 
       expect(repository.applyCounted).toHaveBeenCalledWith('user.preferences.updated', event.event_id);
-    });
-  });
-
-  describe('recordDuplicate', () => {
-    it('should count the skipped delivery by type', async () => {
-      repository.recordDuplicate.mockResolvedValue(undefined);
-
-      await service.recordDuplicate('agent.completed');
-
-      expect(repository.recordDuplicate).toHaveBeenCalledWith('agent.completed');
     });
   });
 });

@@ -3,7 +3,6 @@ import type {
   AgentCompletedEvent,
   DecisionDegradedEvent,
   DecisionGeneratedEvent,
-  EventType,
   KnowledgeUpsertedEvent,
   OpalEvent,
   UserPreferencesUpdatedEvent,
@@ -18,7 +17,7 @@ import type { DiagnosticsOptions, DiagnosticsSummary, WorkflowDiagnostics } from
 
 /** What handling one event did. */
 export interface DiagnosticsOutcome {
-  /** false when the event had already been applied (a re-run): state and counters were left alone. */
+  /** false when the event had already been applied (a redelivery): state left alone, counted in `duplicatesSkipped`. */
   applied: boolean;
   /** Alerts this call published (detection runs on re-runs too, so a failed publish is retried). */
   alerts: DegradedAlert[];
@@ -72,11 +71,6 @@ export class DiagnosticsService {
 
   async onPreferencesUpdated(event: UserPreferencesUpdatedEvent): Promise<DiagnosticsOutcome> {
     return { applied: await this.repository.applyCounted('user.preferences.updated', event.event_id), alerts: [] };
-  }
-
-  /** Counts a delivery the pipeline skipped as already processed (`duplicatesSkipped`). */
-  recordDuplicate(eventType: EventType): Promise<void> {
-    return this.repository.recordDuplicate(eventType);
   }
 
   summary(): Promise<DiagnosticsSummary> {

@@ -22,13 +22,19 @@ describe(RecommendationsMessageController.name, () => {
   });
 
   describe('onDecisionGenerated', () => {
-    it('should personalise the decision', async () => {
+    it('should personalise the decision and report it applied', async () => {
       const event = loadFixture('decision.generated');
       service.personaliseDecision.mockResolvedValue({ stored: true, decision: {} });
 
-      await controller.onDecisionGenerated(event);
+      await expect(controller.onDecisionGenerated(event)).resolves.toBe('applied');
 
       expect(service.personaliseDecision).toHaveBeenCalledWith(event);
+    });
+
+    it('should report a decision whose set was stored already as a duplicate', async () => {
+      service.personaliseDecision.mockResolvedValue({ stored: false, decision: {} });
+
+      await expect(controller.onDecisionGenerated(loadFixture('decision.generated'))).resolves.toBe('duplicate');
     });
 
     it('should reject when the service fails, so the pipeline can retry', async () => {
@@ -40,13 +46,22 @@ describe(RecommendationsMessageController.name, () => {
   });
 
   describe('onPreferencesUpdated', () => {
-    it('should apply the preferences', async () => {
+    it('should apply the preferences and report them applied', async () => {
       const event = loadFixture('user.preferences.updated');
-      service.applyPreferences.mockResolvedValue(true);
+      service.applyPreferences.mockResolvedValue('stored');
 
-      await controller.onPreferencesUpdated(event);
+      await expect(controller.onPreferencesUpdated(event)).resolves.toBe('applied');
 
       expect(service.applyPreferences).toHaveBeenCalledWith(event);
+    });
+
+    it.each([
+      ['stale', 'applied'],
+      ['redelivered', 'duplicate'],
+    ] as const)('should report %s preferences as %s', async (write, outcome) => {
+      service.applyPreferences.mockResolvedValue(write);
+
+      await expect(controller.onPreferencesUpdated(loadFixture('user.preferences.updated'))).resolves.toBe(outcome);
     });
 
     it('should reject when the service fails, so the pipeline can retry', async () => {

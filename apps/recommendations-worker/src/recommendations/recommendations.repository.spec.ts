@@ -45,16 +45,17 @@ describe(RecommendationsRepository.name, () => {
   });
 
   describe('savePreferences', () => {
-    it('should send the user key under the prefix, updated_at and the JSON value, and report whether it stored', async () => {
+    it('should send the user key under the prefix, updated_at, the JSON value and the event id, and report what it did', async () => {
       const { client, redis } = fakeRedis();
       const repository = new RecommendationsRepository(redis, options);
-      client[SAVE_PREFERENCES_COMMAND].mockResolvedValueOnce(1).mockResolvedValueOnce(0);
+      client[SAVE_PREFERENCES_COMMAND].mockResolvedValueOnce(1).mockResolvedValueOnce(0).mockResolvedValueOnce(2);
 
-      await expect(repository.savePreferences(preferences)).resolves.toBe(true);
-      await expect(repository.savePreferences(preferences)).resolves.toBe(false);
+      await expect(repository.savePreferences(preferences)).resolves.toBe('stored');
+      await expect(repository.savePreferences(preferences)).resolves.toBe('stale');
+      await expect(repository.savePreferences(preferences)).resolves.toBe('redelivered');
 
-      const [key, updatedAt, value] = client[SAVE_PREFERENCES_COMMAND].mock.calls[0] as [string, string, string];
-      expect([key, updatedAt]).toEqual(['test:reco:preferences:user-1', '1795679400000']);
+      const [key, updatedAt, value, eventId] = client[SAVE_PREFERENCES_COMMAND].mock.calls[0] as [string, string, string, string];
+      expect([key, updatedAt, eventId]).toEqual(['test:reco:preferences:user-1', '1795679400000', preferences.event_id]);
       expect(JSON.parse(value)).toEqual(preferences);
     });
 

@@ -2,10 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRedis } from '@nestjs-modules/ioredis';
 import type { Redis } from 'ioredis';
 import { RECOMMENDATIONS_OPTIONS } from './recommendations.constants';
-import { SAVE_PREFERENCES_COMMAND, SAVE_PREFERENCES_SCRIPT } from './recommendations.scripts';
+import { PREFERENCES_WRITES, SAVE_PREFERENCES_COMMAND, SAVE_PREFERENCES_SCRIPT, type PreferencesWrite } from './recommendations.scripts';
 import type { PersonalisedDecision, RecommendationsOptions, StoredPreferences } from './recommendations.types';
 
-type SavePreferences = (key: string, updatedAt: string, value: string) => Promise<unknown>;
+type SavePreferences = (key: string, updatedAt: string, value: string, eventId: string) => Promise<unknown>;
 type ScriptedRedis = Redis & Record<typeof SAVE_PREFERENCES_COMMAND, SavePreferences>;
 
 export const preferencesKey = (keyPrefix: string, userId: string) => `${keyPrefix}preferences:${userId}`;
@@ -32,9 +32,10 @@ export class RecommendationsRepository {
 
   /**
    * Stores `preferences` unless the stored ones have the same or a later `updated_at`, atomically.
-   * @returns true when stored, false when ignored as stale or as a redelivery.
+   * @returns `stored`, `stale` (ignored: as new or newer ones are kept) or `redelivered` (ignored:
+   *   these very preferences, by event_id, are the stored ones).
    */
-  async savePreferences(preferences: StoredPreferences): Promise<boolean> {
+  async savePreferences(preferences: StoredPreferences): Promise<PreferencesWrite> {
     if (!Number.isSafeInteger(preferences.updated_at)) {
       throw new RangeError(`updated_at must be an integer (epoch ms), got ${String(preferences.updated_at)}`);
     }
@@ -42,8 +43,11 @@ export class RecommendationsRepository {
       preferencesKey(this.options.keyPrefix, preferences.user_id),
       String(preferences.updated_at),
       JSON.stringify(preferences),
+      preferences.event_id,
     );
-    return reply === 1;
+    const write = PREFERENCES_WRITES[Number(reply)];
+    if (!write) throw new Error(`unexpected reply ${String(reply)} from ${SAVE_PREFERENCES_COMMAND}`);
+    return write;
   }
 
   async findPreferences(userId: string): Promise<StoredPreferences | null> {

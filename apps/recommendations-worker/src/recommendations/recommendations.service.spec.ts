@@ -4,6 +4,7 @@ import { loadFixture } from '@opal/contracts/testing';
 import { DEFAULT_PREFERENCES } from './recommendations.personalisation';
 import { RecommendationsRepository } from './recommendations.repository';
 import { RecommendationsService } from './recommendations.service';
+import type { PreferencesWrite } from './recommendations.scripts';
 import type { PersonalisedDecision, StoredPreferences } from './recommendations.types';
 
 /** The repository's contract (newer-wins preferences, first-write-wins decisions) in memory. */
@@ -11,11 +12,12 @@ class InMemoryRecommendationsRepository {
   readonly preferences = new Map<string, StoredPreferences>();
   readonly decisions = new Map<string, PersonalisedDecision>();
 
-  async savePreferences(preferences: StoredPreferences): Promise<boolean> {
+  async savePreferences(preferences: StoredPreferences): Promise<PreferencesWrite> {
     const current = this.preferences.get(preferences.user_id);
-    if (current && current.updated_at >= preferences.updated_at) return false;
+    if (current?.event_id === preferences.event_id) return 'redelivered';
+    if (current && current.updated_at >= preferences.updated_at) return 'stale';
     this.preferences.set(preferences.user_id, structuredClone(preferences));
-    return true;
+    return 'stored';
   }
 
   async findPreferences(userId: string): Promise<StoredPreferences | null> {
@@ -61,7 +63,7 @@ describe(RecommendationsService.name, () => {
     it('should store the user, client, preferences, updated_at and event id', async () => {
       const event = preferencesEvent();
 
-      await expect(service.applyPreferences(event)).resolves.toBe(true);
+      await expect(service.applyPreferences(event)).resolves.toBe('stored');
 
       expect(repository.preferences.get(event.user_id)).toEqual({
         user_id: event.user_id,
@@ -77,7 +79,7 @@ describe(RecommendationsService.name, () => {
       const older = preferencesEvent({ event_id: 'older', updated_at: 1_000 });
 
       await service.applyPreferences(newer);
-      await expect(service.applyPreferences(older)).resolves.toBe(false);
+      await expect(service.applyPreferences(older)).resolves.toBe('stale');
 
       expect(repository.preferences.get(newer.user_id)?.event_id).toBe('newer');
     });

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { DecisionGeneratedEvent, UserPreferencesUpdatedEvent } from '@opal/contracts';
 import { personaliseRecommendations } from './recommendations.personalisation';
 import { RecommendationsRepository } from './recommendations.repository';
+import type { PreferencesWrite } from './recommendations.scripts';
 import type { PersonalisedDecision } from './recommendations.types';
 
 /** What handling a `decision.generated` left in Redis. */
@@ -23,16 +24,16 @@ export class RecommendationsService {
   constructor(private readonly repository: RecommendationsRepository) {}
 
   /** Keeps the event's preferences as the user's latest unless newer (or equally new) ones are stored. */
-  async applyPreferences(event: UserPreferencesUpdatedEvent): Promise<boolean> {
-    const stored = await this.repository.savePreferences({
+  async applyPreferences(event: UserPreferencesUpdatedEvent): Promise<PreferencesWrite> {
+    const write = await this.repository.savePreferences({
       user_id: event.user_id,
       client_name: event.client_name,
       preferences: event.preferences,
       updated_at: event.updated_at,
       event_id: event.event_id,
     });
-    if (!stored) this.logger.debug(logFields(event), 'preferences not newer than the stored ones: ignored');
-    return stored;
+    if (write === 'stale') this.logger.debug(logFields(event), 'preferences not newer than the stored ones: ignored');
+    return write;
   }
 
   /**

@@ -36,6 +36,8 @@ export type {
   ProducerRetryOptions,
   RecordPosition,
 } from './lib/producer/event-producer.types';
+export { APPLIED, DUPLICATE } from './lib/consumer/handler-outcome';
+export type { HandlerOutcome } from './lib/consumer/handler-outcome';
 export { OpalKafkaServer } from './lib/consumer/opal-kafka.server';
 export type { ConsumerMetrics, OpalKafkaServerOptions } from './lib/consumer/opal-kafka.server';
 export { RecordProcessor } from './lib/consumer/record.processor';

@@ -40,7 +40,7 @@ import { DIAGNOSTICS_WORKER, RECOMMENDATIONS_WORKER, diagnosticsAppliedKey } fro
  *    for a fresh bare group, then run the bare consumer, then the worker. Rate = records between the
  *    start and end positions / seconds from the group's join (first seen Stable with a member) to
  *    its committed offsets reaching the end offsets, both polled from the broker every 20 ms.
- *    Process start-up and the join are excluded; fetch, decode, idempotency claim/complete,
+ *    Process start-up and the join are excluded; fetch, decode, the apply-once script,
  *    handler and commits are included (the worker commits after processing, never before).
  *    Ratio = worker rate / bare rate. Also reported: the steady rate from the first commit and the
  *    worker's CPU per record.
@@ -207,7 +207,7 @@ function describeParameters(run: string, parameters: WorkersBenchParameters) {
     warmupSeconds: parameters.warmupSeconds,
     drainPollMs: DRAIN_POLL_MS,
     processedPollMs: PROCESSED_POLL_MS,
-    idempotency: 'on: the workers as built claim and complete opal:idempotency:<group>:<event_id> around every handler',
+    idempotency: 'the workers as built: each handler applies its event with one apply-once Redis script that also reports duplicates',
     workerLogLevel: 'warn',
   };
 }

@@ -1,19 +1,14 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { getRedisConnectionToken } from '@nestjs-modules/ioredis';
 import { Kafka } from 'kafkajs';
 import { Redis } from 'ioredis';
 import type { ConsumerGroup } from '@opal/contracts';
 import type { PlatformConfig, WorkerConfig } from '@opal/platform-config';
 import { HealthModule, kafkaReadiness, redisReadiness, schemaRegistryReadiness } from '@opal/platform-health';
-import { IdempotencyModule, idempotencyRedisOptions } from '@opal/platform-idempotency';
-import { ConsumerGroupHealthIndicator, EventProducer, OpalKafkaServer, buildKafkaClientConfig } from '@opal/platform-kafka';
+import { IdempotencyModule, idempotencyRedisOptions, type IdempotencyInterceptorOptions } from '@opal/platform-idempotency';
+import { ConsumerGroupHealthIndicator, DUPLICATE, EventProducer, OpalKafkaServer, buildKafkaClientConfig } from '@opal/platform-kafka';
 import { ObservabilityModule, OpalMetrics } from '@opal/platform-observability';
 import { SchemaRegistryClient } from '@opal/platform-schema-registry';
-import { ConsumerIdempotencyInterceptor } from './consumer-idempotency.interceptor';
-
-/** What the idempotency interceptor answers for an event this group already processed. */
-export const DUPLICATE_EVENT = Object.freeze({ duplicate: true });
 
 export interface WorkerPlatformOptions {
   appName: string;
@@ -31,6 +26,16 @@ class RedisCloser implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
+}
+
+/**
+ * The generic claim/complete interceptor of a worker: opt-in (`@UseInterceptors(IdempotencyInterceptor)`)
+ * for a handler whose effect lives outside Redis. Scoped to the group; a completed event's
+ * redelivery answers `DUPLICATE` without running the handler, so the consumer counts it as such;
+ * with Redis down there is no work without the record (the consumer pauses).
+ */
+export function claimInterceptorOptions(groupId: string): Partial<IdempotencyInterceptorOptions> {
+  return { scope: groupId, duplicateResponse: DUPLICATE, failMode: 'closed' };
 }
 
 /** A claim held by another consumer frees itself after the lease; wait a little longer than that. */
@@ -51,8 +56,9 @@ async function kafkaAnswers(kafka: Kafka): Promise<void> {
 
 /**
  * Everything a worker runs on, shared by both (global): JSON logs and `/metrics`, the Redis
- * connection (`@InjectRedis()`, closed on shutdown), the idempotency store and interceptor scoped to the consumer
- * group, the registry client, the shared producer (dead letters, derived events), the Kafka
+ * connection (`@InjectRedis()`, closed on shutdown), the generic claim/complete interceptor scoped
+ * to the consumer group (opt-in, for handlers whose effect lives outside Redis: a handler whose
+ * effect is an apply-once Redis script reports `duplicate` itself), the registry client, the shared producer (dead letters, derived events), the Kafka
  * consumer (`OpalKafkaServer`), and `/health/ready` over Kafka, Redis, the registry and the
  * group membership. The app module adds only its domain.
  */
@@ -73,7 +79,7 @@ export class WorkerPlatformModule {
             redis,
             ttlSeconds: worker.idempotency.ttlSeconds,
             leaseMs: worker.idempotency.leaseMs,
-            interceptor: { scope: groupId, duplicateResponse: DUPLICATE_EVENT, failMode: 'closed' },
+            interceptor: claimInterceptorOptions(groupId),
             onCheck: (scope, result) => metrics.recordIdempotencyCheck(scope, result),
           }),
           isGlobal: true,
@@ -90,7 +96,6 @@ export class WorkerPlatformModule {
         }),
       ],
       providers: [
-        { provide: APP_INTERCEPTOR, useClass: ConsumerIdempotencyInterceptor },
         // Under @nestjs-modules/ioredis's token, so domain code uses `@InjectRedis()`. Fail-fast
         // options: while Redis is down, calls fail at once and the consumer pauses.
         { provide: REDIS, useFactory: () => new Redis(idempotencyRedisOptions(config.redis)) },
@@ -124,7 +129,6 @@ export class WorkerPlatformModule {
               backoff: worker.retry,
               circuitBreakerResetMs: worker.circuitBreakerResetMs,
               inFlightWaitMs: worker.idempotency.leaseMs + IN_FLIGHT_WAIT_MARGIN_MS,
-              isDuplicate: (result) => result === DUPLICATE_EVENT,
               partitionsConsumedConcurrently: worker.partitionsConcurrency,
               recordsConsumedConcurrently: worker.recordsConcurrency,
               lagIntervalMs: worker.lagIntervalMs,

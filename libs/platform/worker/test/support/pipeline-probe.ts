@@ -1,5 +1,6 @@
-import { Controller, Injectable, Module } from '@nestjs/common';
+import { Controller, Injectable, Module, UseInterceptors } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
+import { IdempotencyInterceptor } from '@opal/platform-idempotency';
 import { PermanentProcessingError } from '@opal/platform-kafka';
 
 export interface ProbeEvent {
@@ -31,9 +32,13 @@ export class ProbeLedger {
   }
 }
 
-/** A message controller for one topic whose handler fails on command. */
+/**
+ * A message controller for one topic whose handler fails on command. Its effect (the in-memory
+ * ledger) lives outside Redis, so it opts in to the generic claim/complete interceptor.
+ */
 export function probeModule(topic: string) {
   @Controller()
+  @UseInterceptors(IdempotencyInterceptor)
   class ProbeMessageController {
     constructor(private readonly ledger: ProbeLedger) {}
 

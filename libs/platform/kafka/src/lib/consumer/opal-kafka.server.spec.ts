@@ -59,7 +59,6 @@ describe(OpalKafkaServer.name, () => {
       backoff: { baseDelayMs: 1, maxDelayMs: 1 },
       circuitBreakerResetMs: 1_000,
       inFlightWaitMs: 10,
-      isDuplicate: () => false,
       partitionsConsumedConcurrently: 3,
       recordsConsumedConcurrently: 1,
       lagIntervalMs: 5_000,

@@ -40,8 +40,6 @@ export interface OpalKafkaServerOptions {
   circuitBreakerResetMs: number;
   /** How long to wait for a claim held by another consumer (≥ the idempotency lease). */
   inFlightWaitMs: number;
-  /** Tells the idempotency interceptor's duplicate answer from a handler result. */
-  isDuplicate(result: unknown): boolean;
   /** `CONSUMER_PARTITIONS_CONCURRENCY`: partitions processed at once (kafkajs `partitionsConsumedConcurrently`). */
   partitionsConsumedConcurrently: number;
   /** `CONSUMER_RECORDS_CONCURRENCY`: records of one partition in flight at once, never two of one key (`runKeyedBatch`). */
@@ -52,8 +50,6 @@ export interface OpalKafkaServerOptions {
   commitEveryRecords?: number;
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
-  /** Called after every record with what came of it (e.g. to count duplicates in a domain summary). */
-  onOutcome?: (topic: string, outcome: ConsumeOutcome) => void;
 }
 
 type Membership = ReturnType<ConsumerMembership['membership']>;
@@ -84,7 +80,6 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership {
   private readonly handlersByTopic = new Map<string, MessageHandler>();
   private state: Membership = { state: 'joining', groupId: '', partitions: 0 };
   private stopping = false;
-  private readonly outcomeListeners: Array<(topic: string, outcome: ConsumeOutcome) => void> = [];
 
   constructor(options: OpalKafkaServerOptions) {
     super({
@@ -118,20 +113,10 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership {
         maxAttempts: options.maxAttempts,
         backoff: options.backoff,
         inFlightWaitMs: options.inFlightWaitMs,
-        isDuplicate: options.isDuplicate,
-        onOutcome: (topic, outcome, seconds) => {
-          options.metrics?.recordConsumed(topic, options.groupId, outcome, seconds);
-          options.onOutcome?.(topic, outcome);
-          for (const listener of this.outcomeListeners) listener(topic, outcome);
-        },
+        onOutcome: (topic, outcome, seconds) => options.metrics?.recordConsumed(topic, options.groupId, outcome, seconds),
       },
       () => !this.stopping,
     );
-  }
-
-  /** Hears what came of every record (e.g. a domain that counts skipped duplicates). */
-  addOutcomeListener(listener: (topic: string, outcome: ConsumeOutcome) => void): void {
-    this.outcomeListeners.push(listener);
   }
 
   membership(): Membership {

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { ConsumeOutcome } from '@opal/platform-observability';
 import type { EventRecord, RecordPosition } from '../producer/event-producer.types';
 import { NoHandlerError } from './consumer.errors';
+import { DUPLICATE } from './handler-outcome';
 import { REPLAY_TARGET_GROUP_HEADER } from '@opal/contracts';
 import { deadLetterRecord, headersAsStrings, type SourceRecord } from './dead-letter.record';
 import type { DependencyGuard } from './dependency.guard';
@@ -24,8 +25,6 @@ export interface RecordProcessorOptions {
   backoff: BackoffOptions;
   /** How long to keep waiting for a claim another consumer holds, before that counts as a failed attempt. */
   inFlightWaitMs: number;
-  /** Tells a handler result that stands for "already processed" (the idempotency interceptor's answer). */
-  isDuplicate(result: unknown): boolean;
   onOutcome?: (topic: string, outcome: ConsumeOutcome, durationSeconds?: number) => void;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
@@ -35,8 +34,8 @@ export interface RecordProcessorOptions {
 export type RecordResult = 'done' | 'paused';
 
 /**
- * The life of one record: skip a replay addressed to another group, route, decode, handle through
- * the idempotency interceptor, retry transient failures with backoff and jitter, dead-letter what
+ * The life of one record: skip a replay addressed to another group, route, decode, handle (the
+ * handler says whether it applied the event or found it applied already), retry transient failures with backoff and jitter, dead-letter what
  * cannot succeed, and give up (without committing or dead-lettering) when a downstream is down, so
  * that the consumer pauses.
  */
@@ -109,7 +108,7 @@ export class RecordProcessor {
     if (!handler) throw new NoHandlerError(record.topic);
     const data = await this.guard.run('schema-registry', () => this.ports.decode(record));
     const result = await this.guard.run('redis', () => handler(data, record));
-    return this.options.isDuplicate(result) ? 'duplicate' : 'processed';
+    return result === DUPLICATE ? 'duplicate' : 'processed';
   }
 
   private async deadLetter(record: SourceRecord, error: unknown, attempts: number): Promise<RecordResult> {

@@ -5,6 +5,15 @@ export interface ServedProcess {
   stop(): Promise<void>;
 }
 
+/**
+ * `BENCH_CPU_PROF_DIR=<dir>`: every served process runs under `node --cpu-prof` and writes its
+ * profile there when it exits (Node refuses `--cpu-prof` in `NODE_OPTIONS`, so the bench adds it).
+ */
+function profilingArgs(): string[] {
+  const dir = process.env['BENCH_CPU_PROF_DIR'];
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
 /** Starts a Node server process and waits until `readyPath` answers 200; its output is kept for errors. */
 export async function serveNodeProcess(
   name: string,
@@ -14,7 +23,7 @@ export async function serveNodeProcess(
   readyPath: string,
   timeoutMs = 60_000,
 ): Promise<ServedProcess> {
-  const child: ChildProcess = spawn(process.execPath, args, {
+  const child: ChildProcess = spawn(process.execPath, [...profilingArgs(), ...args], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

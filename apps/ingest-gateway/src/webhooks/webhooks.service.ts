@@ -21,6 +21,10 @@ import {
 
 export const WEBHOOKS_OPTIONS = 'INGEST_GATEWAY:WEBHOOKS_OPTIONS';
 
+/** A dependency that cannot serve now becomes the caller's 503 + Retry-After; anything else passes unchanged. */
+const asUnavailableProblem = (error: unknown): unknown =>
+  error instanceof DependencyUnavailableError ? webhookProblems.unavailable(error.dependency) : error;
+
 export interface WebhooksOptions {
   secrets: readonly string[];
   sourceSystem: string;
@@ -96,7 +100,7 @@ export class WebhooksService {
     } catch (error) {
       // Not in Kafka: free the delivery id so the sender's retry can succeed.
       await this.ledger.release(delivery.deliveryId, claim.token).catch(() => undefined);
-      throw error instanceof DependencyUnavailableError ? webhookProblems.unavailable(error.dependency) : error;
+      throw asUnavailableProblem(error);
     }
     await this.ledger.complete(delivery.deliveryId, claim.token, accepted).catch((error: unknown) => {
       // The event is durably in Kafka; a lost ledger write only weakens HTTP-level dedupe (consumers still dedupe by event_id).
@@ -127,13 +131,11 @@ export class WebhooksService {
     }
   }
 
-  /** A dependency that cannot serve now is the caller's 503 + Retry-After. */
   private async orUnavailable<T>(work: Promise<T>): Promise<T> {
     try {
       return await work;
     } catch (error) {
-      if (error instanceof DependencyUnavailableError) throw webhookProblems.unavailable(error.dependency);
-      throw error;
+      throw asUnavailableProblem(error);
     }
   }
 }

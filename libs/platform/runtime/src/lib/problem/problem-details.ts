@@ -1,6 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ProblemException, type ProblemFieldError } from './problem.exception';
+import { ProblemException, type ProblemFieldError, type ProblemOptions } from './problem.exception';
 
 export interface ProblemBody {
   type: string;
@@ -13,14 +13,20 @@ export interface ProblemBody {
 }
 
 /** Fastify's own errors (raised before a route runs) carry a status and an FST_ code. */
-const FASTIFY_PROBLEMS: Record<number, { code: string; title: string }> = {
+const KNOWN_PROBLEMS = {
   400: { code: 'bad-request', title: 'Bad request' },
   404: { code: 'not-found', title: 'Not found' },
   405: { code: 'method-not-allowed', title: 'Method not allowed' },
   413: { code: 'payload-too-large', title: 'Payload too large' },
   414: { code: 'uri-too-long', title: 'URI too long' },
   415: { code: 'unsupported-media-type', title: 'Unsupported media type' },
-};
+} as const;
+const FASTIFY_PROBLEMS: Record<number, { code: string; title: string }> = KNOWN_PROBLEMS;
+
+/** A problem of one of the statuses above, with its stable code and title. */
+function knownProblem(status: keyof typeof KNOWN_PROBLEMS, options: ProblemOptions): ProblemException {
+  return new ProblemException(status, KNOWN_PROBLEMS[status].code, KNOWN_PROBLEMS[status].title, options);
+}
 
 function toProblem(error: unknown): ProblemException {
   if (error instanceof ProblemException) return error;
@@ -40,7 +46,7 @@ function toProblem(error: unknown): ProblemException {
 
 /** A known path asked with a method none of its routes answers (RFC 9110 §15.5.6: 405 lists them in `Allow`). */
 export function methodNotAllowed(method: string, allowed: readonly string[]): ProblemException {
-  return new ProblemException(405, 'method-not-allowed', 'Method not allowed', {
+  return knownProblem(405, {
     detail: `${method} is not allowed here; allowed: ${allowed.join(', ')}`,
     headers: { allow: allowed.join(', ') },
   });
@@ -52,10 +58,10 @@ export function methodNotAllowed(method: string, allowed: readonly string[]): Pr
  */
 export function frameworkProblem(error: Error & { code?: string }): ProblemException {
   if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
-    return new ProblemException(414, 'uri-too-long', 'URI too long', { detail: 'a path segment is longer than this API accepts' });
+    return knownProblem(414, { detail: 'a path segment is longer than this API accepts' });
   }
   if (error.code === 'FST_ERR_BAD_URL') {
-    return new ProblemException(400, 'bad-request', 'Bad request', { detail: 'the URL is not valid (malformed percent-encoding)' });
+    return knownProblem(400, { detail: 'the URL is not valid (malformed percent-encoding)' });
   }
   return toProblem(error);
 }

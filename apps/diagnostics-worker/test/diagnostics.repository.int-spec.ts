@@ -121,6 +121,27 @@ describe(`${DiagnosticsRepository.name} and ${DiagnosticsService.name} (real Red
       expect((await repository.summary()).eventsByType[type]).toBe(1);
     });
 
+    it('should return, from the apply script itself, the workflow exactly as stored, for the event and for its repeat', async () => {
+      await repository.applyDecisionDegraded({ ...event('decision.degraded'), workflow_id: workflowId, metric: 'duration_ratio' });
+      const agent = agentEvent(workflowId, 'failure');
+
+      const first = await repository.applyAgentCompleted(agent);
+      const stored = await repository.findWorkflow(workflowId);
+      const repeat = await repository.applyAgentCompleted(agent);
+
+      expect(first).toEqual({ applied: true, workflow: stored });
+      expect(stored).toMatchObject({ agents: { events: 1, failed: 1 }, health: 'degraded', degradedReasons: ['duration_ratio'] });
+      expect(repeat).toEqual({ applied: false, workflow: stored });
+    });
+
+    it('should return no workflow for a repeat whose workflow is no longer remembered', async () => {
+      const started = { ...event('workflow.started'), workflow_id: workflowId };
+      await repository.applyWorkflowStarted(started);
+      await redis.del(diagnosticsKeys(prefix).workflow(workflowId));
+
+      await expect(repository.applyWorkflowStarted(started)).resolves.toEqual({ applied: false, workflow: null });
+    });
+
     it('should keep the applied marker for retentionSeconds only', async () => {
       const payload = event('knowledge.upserted');
       await repository.applyCounted('knowledge.upserted', payload.event_id);

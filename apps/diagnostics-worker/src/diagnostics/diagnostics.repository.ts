@@ -27,6 +27,14 @@ import type {
 type ScriptCall = (...keysThenArgs: Array<string | number>) => Promise<unknown>;
 type ScriptedRedis = Redis & Record<DiagnosticsScriptName, ScriptCall>;
 
+/** What applying a workflow event did, and the workflow as it left it (what detection judges). */
+export interface WorkflowApplied {
+  /** false for an event applied before (a redelivery): the state is returned untouched. */
+  applied: boolean;
+  /** null when the workflow is not (or no longer) remembered. */
+  workflow: WorkflowDiagnostics | null;
+}
+
 /** Event types only counted: no workflow or agent state depends on them. */
 export type CountedEventType = 'knowledge.upserted' | 'user.preferences.updated';
 
@@ -51,7 +59,8 @@ export function agentOutcomeOf(status: ExecutionStatus): AgentOutcome {
 /**
  * Redis state of the diagnostics worker, under `keyPrefix` (keys: `diagnostics.keys.ts`). Each
  * `apply*` is one Lua script guarded by the event's applied marker (`applied:<event_id>`, expiring
- * after `retentionSeconds`), so it applies an event at most once and resolves false for a repeat.
+ * after `retentionSeconds`), so it applies an event at most once and reports a repeat as not
+ * applied; the scripts of workflow events also return the workflow they left, in the same round trip.
  * Redis errors propagate unchanged: the consumer pipeline classifies them and pauses.
  */
 @Injectable()
@@ -68,13 +77,14 @@ export class DiagnosticsRepository {
     this.keys = diagnosticsKeys(options.keyPrefix);
   }
 
-  applyWorkflowStarted(event: WorkflowStartedEvent): Promise<boolean> {
+  applyWorkflowStarted(event: WorkflowStartedEvent): Promise<WorkflowApplied> {
     const { keys } = this;
-    return this.applyOnce(
+    return this.applyToWorkflow(
       'opalDiagnosticsApplyWorkflowStarted',
       'workflow.started',
       event.event_id,
-      [keys.workflow(event.workflow_id), keys.workflows, keys.degradedWorkflows],
+      event.workflow_id,
+      [keys.workflows, keys.degradedWorkflows],
       [
         event.workflow_id,
         event.client_name,
@@ -85,14 +95,14 @@ export class DiagnosticsRepository {
     );
   }
 
-  applyAgentCompleted(event: AgentCompletedEvent): Promise<boolean> {
+  applyAgentCompleted(event: AgentCompletedEvent): Promise<WorkflowApplied> {
     const { keys } = this;
-    return this.applyOnce(
+    return this.applyToWorkflow(
       'opalDiagnosticsApplyAgentCompleted',
       'agent.completed',
       event.event_id,
+      event.workflow_id,
       [
-        keys.workflow(event.workflow_id),
         keys.workflows,
         keys.agents,
         keys.agent(event.agent_id),
@@ -111,13 +121,14 @@ export class DiagnosticsRepository {
     );
   }
 
-  applyWorkflowCompleted(event: WorkflowCompletedEvent): Promise<boolean> {
+  applyWorkflowCompleted(event: WorkflowCompletedEvent): Promise<WorkflowApplied> {
     const { keys } = this;
-    return this.applyOnce(
+    return this.applyToWorkflow(
       'opalDiagnosticsApplyWorkflowCompleted',
       'workflow.completed',
       event.event_id,
-      [keys.workflow(event.workflow_id), keys.workflows, keys.degradedWorkflows],
+      event.workflow_id,
+      [keys.workflows, keys.degradedWorkflows],
       [
         event.workflow_id,
         event.status,
@@ -129,13 +140,14 @@ export class DiagnosticsRepository {
     );
   }
 
-  applyDecisionGenerated(event: DecisionGeneratedEvent): Promise<boolean> {
+  applyDecisionGenerated(event: DecisionGeneratedEvent): Promise<WorkflowApplied> {
     const { keys } = this;
-    return this.applyOnce(
+    return this.applyToWorkflow(
       'opalDiagnosticsApplyDecisionGenerated',
       'decision.generated',
       event.event_id,
-      [keys.workflow(event.workflow_id), keys.workflows, keys.degradedWorkflows],
+      event.workflow_id,
+      [keys.workflows, keys.degradedWorkflows],
       [
         event.workflow_id,
         event.decision_id,
@@ -289,16 +301,36 @@ export class DiagnosticsRepository {
     keys: string[],
     args: Array<string | number>,
   ): Promise<boolean> {
-    const reply = await this.redis[script](
+    const reply = await this.redis[script](...this.scriptPrefix(eventType, eventId, keys), ...args);
+    return reply === 1;
+  }
+
+  /** An apply script of a workflow event: it replies with the state the event left (see the scripts). */
+  private async applyToWorkflow(
+    script: DiagnosticsScriptName,
+    eventType: EventType,
+    eventId: string,
+    workflowId: string,
+    keys: string[],
+    args: Array<string | number>,
+  ): Promise<WorkflowApplied> {
+    const [applied, fields, reasons] = (await this.redis[script](
+      ...this.scriptPrefix(eventType, eventId, [this.keys.workflow(workflowId), this.keys.reasons(workflowId), ...keys]),
+      ...args,
+    )) as [number, string[], string[]];
+    return { applied: applied === 1, workflow: workflowFromReply(fields, reasons) };
+  }
+
+  /** KEYS[1..3] and ARGV[1..2] every apply script starts with, around the script's own keys. */
+  private scriptPrefix(eventType: EventType, eventId: string, keys: string[]): Array<string | number> {
+    return [
       this.keys.applied(eventId),
       this.keys.processed,
       this.keys.duplicates,
       ...keys,
       this.options.retentionSeconds,
       eventType,
-      ...args,
-    );
-    return reply === 1;
+    ];
   }
 }
 
@@ -310,6 +342,14 @@ async function execAll(pipeline: ChainableCommander): Promise<unknown[]> {
     if (error) throw error;
     return value;
   });
+}
+
+/** A script's `HGETALL` (flat field, value, …) and `SMEMBERS` replies as the workflow they describe; null when it has no hash. */
+function workflowFromReply(flatFields: string[], reasons: string[]): WorkflowDiagnostics | null {
+  const hash: Record<string, string> = {};
+  for (let i = 0; i + 1 < flatFields.length; i += 2) hash[flatFields[i] as string] = flatFields[i + 1] as string;
+  if (hash['workflow_id'] === undefined) return null;
+  return toWorkflowDiagnostics(hash, [...reasons].sort());
 }
 
 function epochMs(value: number): number {

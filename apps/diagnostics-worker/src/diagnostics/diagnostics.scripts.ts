@@ -6,9 +6,12 @@
  * primary with replicas), not Redis Cluster.
  *
  * Every apply script starts with KEYS[1] applied marker, KEYS[2] processed-counter hash, KEYS[3]
- * duplicates-counter hash, ARGV[1] retention seconds, ARGV[2] event type, and returns 1 when
- * applied, 0 when already applied (counted as a duplicate in the same step: the script is the
- * one idempotency mechanism of this hop, so it is also where duplicates are seen).
+ * duplicates-counter hash, ARGV[1] retention seconds, ARGV[2] event type. A repeat is counted as a
+ * duplicate in the same step: the script is the one idempotency mechanism of this hop, so it is
+ * also where duplicates are seen. Scripts of events that concern a workflow (KEYS[4] workflow,
+ * KEYS[5] its reasons) return `{applied (1|0), HGETALL workflow, SMEMBERS reasons}`, so detection
+ * judges the state the event left without a second round trip (a repeat returns it too: detection
+ * re-runs so that an alert whose publish failed is sent by the retry); the others return 1 or 0.
  *
  * Retention: the applied marker, a workflow's hash and its reasons expire `retention` seconds
  * after the workflow's last event; the workflow indexes are sorted sets scored by last activity
@@ -16,11 +19,17 @@
  * the worker keeps grows without bound.
  */
 const APPLY_ONCE = `
-if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
+local applied = redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1])
+if applied then
+  redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+else
   redis.call('HINCRBY', KEYS[3], ARGV[2], 1)
-  return 0
 end
-redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+`;
+
+/** The reply of a workflow script: whether it applied, and the state detection judges. */
+const WORKFLOW_STATE = `
+return {applied and 1 or 0, redis.call('HGETALL', KEYS[4]), redis.call('SMEMBERS', KEYS[5])}
 `;
 
 /** Scores an index member with the current time and drops members idle longer than `retention`. */
@@ -59,73 +68,78 @@ end
 
 /** Counted only: KEYS and ARGV of the common prefix. */
 export const APPLY_COUNTED_SCRIPT = `${APPLY_ONCE}
-return 1
+return applied and 1 or 0
 `;
 
-/** KEYS[4] workflow, KEYS[5] workflows, KEYS[6] degraded workflows; ARGV[3] workflow_id, client_name, workflow_name, started_at, estimated_duration_ms or ''. */
+/** KEYS[4] workflow, KEYS[5] reasons, KEYS[6] workflows, KEYS[7] degraded workflows; ARGV[3] workflow_id, client_name, workflow_name, started_at, estimated_duration_ms or ''. */
 export const APPLY_WORKFLOW_STARTED_SCRIPT = `${TOUCH_WORKFLOW}${APPLY_ONCE}
-touch_workflow(KEYS[4], KEYS[5], KEYS[6], ARGV[3], ARGV[1])
-redis.call('HSET', KEYS[4], 'client_name', ARGV[4], 'workflow_name', ARGV[5], 'started_at', ARGV[6])
-if ARGV[7] ~= '' then redis.call('HSET', KEYS[4], 'estimated_duration_ms', ARGV[7]) end
-return 1
-`;
+if applied then
+  touch_workflow(KEYS[4], KEYS[6], KEYS[7], ARGV[3], ARGV[1])
+  redis.call('HSET', KEYS[4], 'client_name', ARGV[4], 'workflow_name', ARGV[5], 'started_at', ARGV[6])
+  if ARGV[7] ~= '' then redis.call('HSET', KEYS[4], 'estimated_duration_ms', ARGV[7]) end
+end
+${WORKFLOW_STATE}`;
 
 /**
- * KEYS[4] workflow, KEYS[5] workflows, KEYS[6] agents, KEYS[7] agent hash, KEYS[8] samples
- * (event_id scored by processing time), KEYS[9] recent (event_id scored by arrival sequence),
- * KEYS[10] degraded workflows;
+ * KEYS[4] workflow, KEYS[5] reasons, KEYS[6] workflows, KEYS[7] agents, KEYS[8] agent hash,
+ * KEYS[9] samples (event_id scored by processing time), KEYS[10] recent (event_id scored by
+ * arrival sequence), KEYS[11] degraded workflows;
  * ARGV[3] workflow_id, agent_id, event_id, outcome (success|partial|failed), processing_time_ms,
  * max samples. The oldest samples beyond the bound leave both sorted sets.
  */
 export const APPLY_AGENT_COMPLETED_SCRIPT = `${TOUCH_WORKFLOW}${APPLY_ONCE}
-touch_workflow(KEYS[4], KEYS[5], KEYS[10], ARGV[3], ARGV[1])
-local failed = 0
-if ARGV[6] == 'failed' then failed = 1 end
-redis.call('HINCRBY', KEYS[4], 'agent_events', 1)
-redis.call('HINCRBY', KEYS[4], 'agents_completed', 1 - failed)
-redis.call('HINCRBY', KEYS[4], 'agents_failed', failed)
-redis.call('SADD', KEYS[6], ARGV[4])
-local sequence = redis.call('HINCRBY', KEYS[7], 'count', 1)
-local succeeded = 0
-if ARGV[6] == 'success' then succeeded = 1 end
-redis.call('HINCRBY', KEYS[7], 'success', succeeded)
-redis.call('ZADD', KEYS[8], ARGV[7], ARGV[5])
-redis.call('ZADD', KEYS[9], sequence, ARGV[5])
-local excess = redis.call('ZCARD', KEYS[9]) - tonumber(ARGV[8])
-if excess > 0 then
-  for _, oldest in ipairs(redis.call('ZRANGE', KEYS[9], 0, excess - 1)) do
-    redis.call('ZREM', KEYS[9], oldest)
-    redis.call('ZREM', KEYS[8], oldest)
+if applied then
+  touch_workflow(KEYS[4], KEYS[6], KEYS[11], ARGV[3], ARGV[1])
+  local failed = 0
+  if ARGV[6] == 'failed' then failed = 1 end
+  redis.call('HINCRBY', KEYS[4], 'agent_events', 1)
+  redis.call('HINCRBY', KEYS[4], 'agents_completed', 1 - failed)
+  redis.call('HINCRBY', KEYS[4], 'agents_failed', failed)
+  redis.call('SADD', KEYS[7], ARGV[4])
+  local sequence = redis.call('HINCRBY', KEYS[8], 'count', 1)
+  local succeeded = 0
+  if ARGV[6] == 'success' then succeeded = 1 end
+  redis.call('HINCRBY', KEYS[8], 'success', succeeded)
+  redis.call('ZADD', KEYS[9], ARGV[7], ARGV[5])
+  redis.call('ZADD', KEYS[10], sequence, ARGV[5])
+  local excess = redis.call('ZCARD', KEYS[10]) - tonumber(ARGV[8])
+  if excess > 0 then
+    for _, oldest in ipairs(redis.call('ZRANGE', KEYS[10], 0, excess - 1)) do
+      redis.call('ZREM', KEYS[10], oldest)
+      redis.call('ZREM', KEYS[9], oldest)
+    end
   end
 end
-return 1
-`;
+${WORKFLOW_STATE}`;
 
-/** KEYS[4] workflow, KEYS[5] workflows, KEYS[6] degraded workflows; ARGV[3] workflow_id, status, completed_at, total_duration_ms, agents_completed, agents_failed. */
+/** KEYS[4] workflow, KEYS[5] reasons, KEYS[6] workflows, KEYS[7] degraded workflows; ARGV[3] workflow_id, status, completed_at, total_duration_ms, agents_completed, agents_failed. */
 export const APPLY_WORKFLOW_COMPLETED_SCRIPT = `${TOUCH_WORKFLOW}${APPLY_ONCE}
-touch_workflow(KEYS[4], KEYS[5], KEYS[6], ARGV[3], ARGV[1])
-redis.call('HSET', KEYS[4], 'status', ARGV[4], 'completed_at', ARGV[5], 'total_duration_ms', ARGV[6],
-  'reported_agents_completed', ARGV[7], 'reported_agents_failed', ARGV[8])
-return 1
-`;
+if applied then
+  touch_workflow(KEYS[4], KEYS[6], KEYS[7], ARGV[3], ARGV[1])
+  redis.call('HSET', KEYS[4], 'status', ARGV[4], 'completed_at', ARGV[5], 'total_duration_ms', ARGV[6],
+    'reported_agents_completed', ARGV[7], 'reported_agents_failed', ARGV[8])
+end
+${WORKFLOW_STATE}`;
 
 /**
- * KEYS[4] workflow, KEYS[5] workflows, KEYS[6] degraded workflows; ARGV[3] workflow_id, decision_id, overall_confidence,
- * timestamp, client_name. The decision with the latest timestamp stays the workflow's last one,
- * whatever order decisions arrive in.
+ * KEYS[4] workflow, KEYS[5] reasons, KEYS[6] workflows, KEYS[7] degraded workflows; ARGV[3]
+ * workflow_id, decision_id, overall_confidence, timestamp, client_name. The decision with the
+ * latest timestamp stays the workflow's last one, whatever order decisions arrive in.
  */
 export const APPLY_DECISION_GENERATED_SCRIPT = `${TOUCH_WORKFLOW}${APPLY_ONCE}
-touch_workflow(KEYS[4], KEYS[5], KEYS[6], ARGV[3], ARGV[1])
-redis.call('HSETNX', KEYS[4], 'client_name', ARGV[7])
-local last_at = redis.call('HGET', KEYS[4], 'last_decision_at')
-if not last_at or tonumber(last_at) <= tonumber(ARGV[6]) then
-  redis.call('HSET', KEYS[4], 'last_decision_id', ARGV[4], 'last_decision_confidence', ARGV[5], 'last_decision_at', ARGV[6])
+if applied then
+  touch_workflow(KEYS[4], KEYS[6], KEYS[7], ARGV[3], ARGV[1])
+  redis.call('HSETNX', KEYS[4], 'client_name', ARGV[7])
+  local last_at = redis.call('HGET', KEYS[4], 'last_decision_at')
+  if not last_at or tonumber(last_at) <= tonumber(ARGV[6]) then
+    redis.call('HSET', KEYS[4], 'last_decision_id', ARGV[4], 'last_decision_confidence', ARGV[5], 'last_decision_at', ARGV[6])
+  end
 end
-return 1
-`;
+${WORKFLOW_STATE}`;
 
-/** KEYS[4] workflow, KEYS[5] workflows, KEYS[6] reasons, KEYS[7] degraded workflows; ARGV[3] workflow_id, metric. */
+/** KEYS[4] workflow, KEYS[5] workflows, KEYS[6] reasons, KEYS[7] degraded workflows; ARGV[3] workflow_id, metric. Returns 1 or 0 (no detection follows it). */
 export const APPLY_DECISION_DEGRADED_SCRIPT = `${TOUCH_WORKFLOW}${MARK_DEGRADED}${APPLY_ONCE}
+if not applied then return 0 end
 mark_degraded(KEYS[4], KEYS[5], KEYS[6], KEYS[7], ARGV[3], ARGV[4], ARGV[1])
 return 1
 `;
@@ -166,10 +180,10 @@ return 1
 /** Names and key counts under which the scripts are defined on the shared client (`defineCommand`). */
 export const DIAGNOSTICS_SCRIPTS = {
   opalDiagnosticsApplyCounted: { numberOfKeys: 3, lua: APPLY_COUNTED_SCRIPT },
-  opalDiagnosticsApplyWorkflowStarted: { numberOfKeys: 6, lua: APPLY_WORKFLOW_STARTED_SCRIPT },
-  opalDiagnosticsApplyAgentCompleted: { numberOfKeys: 10, lua: APPLY_AGENT_COMPLETED_SCRIPT },
-  opalDiagnosticsApplyWorkflowCompleted: { numberOfKeys: 6, lua: APPLY_WORKFLOW_COMPLETED_SCRIPT },
-  opalDiagnosticsApplyDecisionGenerated: { numberOfKeys: 6, lua: APPLY_DECISION_GENERATED_SCRIPT },
+  opalDiagnosticsApplyWorkflowStarted: { numberOfKeys: 7, lua: APPLY_WORKFLOW_STARTED_SCRIPT },
+  opalDiagnosticsApplyAgentCompleted: { numberOfKeys: 11, lua: APPLY_AGENT_COMPLETED_SCRIPT },
+  opalDiagnosticsApplyWorkflowCompleted: { numberOfKeys: 7, lua: APPLY_WORKFLOW_COMPLETED_SCRIPT },
+  opalDiagnosticsApplyDecisionGenerated: { numberOfKeys: 7, lua: APPLY_DECISION_GENERATED_SCRIPT },
   opalDiagnosticsApplyDecisionDegraded: { numberOfKeys: 7, lua: APPLY_DECISION_DEGRADED_SCRIPT },
   opalDiagnosticsMarkDegradedAndClaimAlert: { numberOfKeys: 5, lua: MARK_DEGRADED_AND_CLAIM_ALERT_SCRIPT },
   opalDiagnosticsCompleteAlert: { numberOfKeys: 1, lua: COMPLETE_ALERT_SCRIPT },

@@ -51,19 +51,23 @@ describe(DiagnosticsService.name, () => {
 
   let warn: jest.SpyInstance;
 
-  beforeEach(() => {
-    jest.restoreAllMocks();
-    jest.resetAllMocks();
-    warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+  /** What every workflow apply script replies: applied or not, and the workflow state it left. */
+  const workflowAfterApply = (state: ReturnType<typeof workflow> | null, applied = true) => {
     for (const apply of [
       repository.applyWorkflowStarted,
       repository.applyAgentCompleted,
       repository.applyWorkflowCompleted,
       repository.applyDecisionGenerated,
     ]) {
-      apply.mockResolvedValue(true);
+      apply.mockResolvedValue({ applied, workflow: state });
     }
-    repository.findWorkflow.mockResolvedValue(workflow());
+  };
+
+  beforeEach(() => {
+    jest.restoreAllMocks();
+    jest.resetAllMocks();
+    warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    workflowAfterApply(workflow());
     repository.markDegradedAndClaimAlert.mockResolvedValue(true);
     repository.completeAlert.mockResolvedValue(true);
     repository.releaseAlert.mockResolvedValue(true);
@@ -77,13 +81,14 @@ describe(DiagnosticsService.name, () => {
       await expect(service.onAgentCompleted(event)).resolves.toEqual({ applied: true, alerts: [] });
 
       expect(repository.applyAgentCompleted).toHaveBeenCalledWith(event);
-      expect(repository.findWorkflow).toHaveBeenCalledWith(event.workflow_id);
+      // Detection judges the state the apply script returned: no read-back round trip.
+      expect(repository.findWorkflow).not.toHaveBeenCalled();
       expect(publisher.publish).not.toHaveBeenCalled();
     });
 
     it('should mark the workflow degraded and publish the alert once the failure rate crosses the threshold', async () => {
       const event = loadFixture('agent.completed');
-      repository.findWorkflow.mockResolvedValue(failing);
+      workflowAfterApply(failing);
 
       const outcome = await service.onAgentCompleted(event);
 
@@ -118,7 +123,7 @@ describe(DiagnosticsService.name, () => {
     });
 
     it('should not publish when the alert was already sent or is being sent', async () => {
-      repository.findWorkflow.mockResolvedValue(failing);
+      workflowAfterApply(failing);
       repository.markDegradedAndClaimAlert.mockResolvedValue(false);
 
       await expect(service.onAgentCompleted(loadFixture('agent.completed'))).resolves.toEqual({
@@ -133,7 +138,7 @@ describe(DiagnosticsService.name, () => {
     it('should release the guard and rethrow when publishing fails, so a retry can publish', async () => {
       const event = loadFixture('agent.completed');
       const failure = new Error('broker unavailable');
-      repository.findWorkflow.mockResolvedValue(failing);
+      workflowAfterApply(failing);
       publisher.publish.mockRejectedValue(failure);
 
       await expect(service.onAgentCompleted(event)).rejects.toBe(failure);
@@ -144,7 +149,7 @@ describe(DiagnosticsService.name, () => {
 
     it('should rethrow the publish error even when releasing the guard fails too', async () => {
       const failure = new Error('broker unavailable');
-      repository.findWorkflow.mockResolvedValue(failing);
+      workflowAfterApply(failing);
       publisher.publish.mockRejectedValue(failure);
       repository.releaseAlert.mockRejectedValue(new Error('Connection is closed.'));
 
@@ -156,8 +161,7 @@ describe(DiagnosticsService.name, () => {
     });
 
     it('should still judge the workflow when the event was applied before (the retry of a failed publish)', async () => {
-      repository.applyAgentCompleted.mockResolvedValue(false);
-      repository.findWorkflow.mockResolvedValue(failing);
+      workflowAfterApply(failing, false);
 
       const outcome = await service.onAgentCompleted(loadFixture('agent.completed'));
 
@@ -182,13 +186,14 @@ describe(DiagnosticsService.name, () => {
       await service.onWorkflowStarted(event);
 
       expect(repository.applyWorkflowStarted).toHaveBeenCalledWith(event);
-      expect(repository.findWorkflow).toHaveBeenCalledWith(event.workflow_id);
+      // Detection judges the state the apply script returned: no read-back round trip.
+      expect(repository.findWorkflow).not.toHaveBeenCalled();
     });
   });
 
   describe('onWorkflowCompleted', () => {
     it('should raise one alert per threshold crossed', async () => {
-      repository.findWorkflow.mockResolvedValue(workflow({ status: 'failure', totalDurationMs: 720_000 }));
+      workflowAfterApply(workflow({ status: 'failure', totalDurationMs: 720_000 }));
 
       const outcome = await service.onWorkflowCompleted(loadFixture('workflow.completed'));
 

@@ -40,24 +40,24 @@ export class DiagnosticsService {
   ) {}
 
   async onWorkflowStarted(event: WorkflowStartedEvent): Promise<DiagnosticsOutcome> {
-    const applied = await this.repository.applyWorkflowStarted(event);
-    return { applied, alerts: await this.judge(event.workflow_id, event) };
+    const { applied, workflow } = await this.repository.applyWorkflowStarted(event);
+    return { applied, alerts: await this.judge(workflow, event) };
   }
 
   async onAgentCompleted(event: AgentCompletedEvent): Promise<DiagnosticsOutcome> {
-    const applied = await this.repository.applyAgentCompleted(event);
-    return { applied, alerts: await this.judge(event.workflow_id, event) };
+    const { applied, workflow } = await this.repository.applyAgentCompleted(event);
+    return { applied, alerts: await this.judge(workflow, event) };
   }
 
   async onWorkflowCompleted(event: WorkflowCompletedEvent): Promise<DiagnosticsOutcome> {
-    const applied = await this.repository.applyWorkflowCompleted(event);
-    return { applied, alerts: await this.judge(event.workflow_id, event) };
+    const { applied, workflow } = await this.repository.applyWorkflowCompleted(event);
+    return { applied, alerts: await this.judge(workflow, event) };
   }
 
   async onDecisionGenerated(event: DecisionGeneratedEvent): Promise<DiagnosticsOutcome> {
-    const applied = await this.repository.applyDecisionGenerated(event);
+    const { applied, workflow } = await this.repository.applyDecisionGenerated(event);
     const decision = { decisionId: event.decision_id, overallConfidence: event.overall_confidence };
-    return { applied, alerts: await this.judge(event.workflow_id, event, decision) };
+    return { applied, alerts: await this.judge(workflow, event, decision) };
   }
 
   /** Marks the workflow degraded; never alerts, or this worker's own alerts would echo. */
@@ -81,13 +81,14 @@ export class DiagnosticsService {
     return this.repository.findWorkflow(workflowId);
   }
 
+  /** Judges the state the apply script returned (no read-back: it is the state this event left). */
   private async judge(
-    workflowId: string,
+    workflow: WorkflowDiagnostics | null,
     cause: OpalEvent,
     decision: DecisionUnderReview | null = null,
   ): Promise<DegradedAlert[]> {
-    const workflow = await this.repository.findWorkflow(workflowId);
     if (!workflow) return [];
+    const { workflowId } = workflow;
     const alerts: DegradedAlert[] = [];
     // One at a time: a failure leaves the remaining ones to the retry, which re-detects them all.
     for (const degradation of detectDegradations(workflow, this.options.thresholds, decision)) {

@@ -19,6 +19,7 @@ export type {
   CompatibilityLevel,
   CompatibilityResult,
   DecodedMessage,
+  DecodeResult,
   PayloadFieldError,
   RegisteredSchema,
   SchemaDefinition,

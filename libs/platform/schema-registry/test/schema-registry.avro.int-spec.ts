@@ -146,6 +146,31 @@ describe(`${SchemaRegistryClient.name} (Avro, real registry)`, () => {
       await expect(client.decode(frame)).rejects.toMatchObject({ code: 'SCHEMA_UNKNOWN', schemaId: 0x7ffffff0 });
     });
 
+    it('should decode a batch at once with, for each message, what decode gives or throws for it', async () => {
+      const batch = [
+        await client.encodeWithId(v1.id, validAgentCompleted),
+        Buffer.from('not avro at all'),
+        (await client.encodeWithId(v1.id, validAgentCompleted)).subarray(0, 12),
+        Buffer.from([0, 0x7f, 0xff, 0xff, 0xf0, 2, 0x61]),
+        await client.encode(subject, validAgentCompleted),
+      ];
+
+      const results = await client.decodeBatch(batch);
+      const one = await Promise.all(batch.map((message) => client.decode(message).then((decoded) => ({ decoded }), (error: unknown) => ({ error }))));
+
+      expect(results).toHaveLength(batch.length);
+      expect(results[0]).toEqual({ decoded: { schemaId: v1.id, value: validAgentCompleted } });
+      expect(results[1]?.error).toBeInstanceOf(UndecodableMessageError);
+      expect(results[2]?.error).toMatchObject({ code: 'MESSAGE_UNDECODABLE', schemaId: v1.id });
+      expect(results[3]?.error).toBeInstanceOf(UnknownSchemaError);
+      expect(results[4]?.decoded?.value).toEqual({ ...validAgentCompleted, session_id: null });
+      results.forEach((result, index) => {
+        const alone = one[index] as { decoded?: unknown; error?: Error };
+        if (alone.error) expect(result.error).toMatchObject({ name: alone.error.name, message: alone.error.message });
+        else expect(result.decoded).toEqual(alone.decoded);
+      });
+    });
+
     it('should throw UnknownSchemaError when encoding for a subject without schemas', async () => {
       await expect(client.encode(uniqueSubject('empty'), validAgentCompleted)).rejects.toMatchObject({
         code: 'SCHEMA_UNKNOWN',

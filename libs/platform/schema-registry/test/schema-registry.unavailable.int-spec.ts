@@ -13,6 +13,15 @@ const calls: Array<[string, (client: SchemaRegistryClient) => Promise<unknown>]>
   ['encode', (client) => client.encode('any-value', validAgentCompleted)],
   ['encodeWithId', (client) => client.encodeWithId(7, validAgentCompleted)],
   ['decode', (client) => client.decode(frame)],
+  // decodeBatch never rejects: the message's result carries the error decode would throw.
+  [
+    'decodeBatch',
+    async (client) => {
+      const [result] = await client.decodeBatch([frame]);
+      if (result?.error) throw result.error;
+      return result;
+    },
+  ],
   ['ping', (client) => client.ping()],
 ];
 

@@ -68,7 +68,7 @@ export const workerEnv = {
   CIRCUIT_BREAKER_RESET_MS: positiveIntVar(5_000),
   CONSUMER_PARTITIONS_CONCURRENCY: positiveIntVar(3),
   // Records of one partition in flight at once; records of one key still run one at a time, in order.
-  CONSUMER_RECORDS_CONCURRENCY: positiveIntVar(16),
+  CONSUMER_RECORDS_CONCURRENCY: positiveIntVar(512),
   CONSUMER_LAG_INTERVAL_MS: positiveIntVar(5_000),
 };
 

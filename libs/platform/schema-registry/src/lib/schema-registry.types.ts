@@ -44,6 +44,9 @@ export interface DecodedMessage<T = unknown> {
   value: T;
 }
 
+/** One message of `decodeBatch`: its value, or the error `decode` would have thrown for it. */
+export type DecodeResult<T = unknown> = { decoded: DecodedMessage<T>; error?: undefined } | { error: Error; decoded?: undefined };
+
 /** One reason a payload does not match its schema, e.g. `{ path: 'agent_data.confidence_score', message: 'expected double | null, got "high"' }`. */
 export interface PayloadFieldError {
   path: string;

@@ -6,11 +6,14 @@ export interface KeyedBatchOptions<M> {
   concurrency: number;
   /** Records with the same key never run at the same time and run in offset order. */
   keyOf(message: M): string;
-  process(message: M): Promise<KeyedRecordResult>;
+  /** `index` is the message's position in the batch. */
+  process(message: M, index: number): Promise<KeyedRecordResult>;
   /** Asked before each record starts; false stops starting new ones (stopping, stale batch, breaker open). */
   canStart(): boolean;
   /** Called once per record, in offset order, as the prefix of done records grows. */
   onPrefixDone(message: M): Promise<void> | void;
+  /** Called once each time the prefix grew by one or more records (after their `onPrefixDone`). */
+  onPrefixAdvanced?(): Promise<void> | void;
 }
 
 export interface KeyedBatchOutcome<M> {
@@ -50,7 +53,7 @@ export async function runKeyedBatch<M>(messages: readonly M[], options: KeyedBat
 
   const start = (index: number) => {
     const key = keys[index] as string;
-    const settled = options.process(messages[index] as M).then(
+    const settled = options.process(messages[index] as M, index).then(
       (result) => {
         results[index] = result;
         if (result === 'paused') paused = true;
@@ -74,10 +77,12 @@ export async function runKeyedBatch<M>(messages: readonly M[], options: KeyedBat
     }
     if (running.size === 0) break;
     await Promise.race(running.values());
+    const before = prefix;
     while (prefix < messages.length && results[prefix] === 'done') {
       await options.onPrefixDone(messages[prefix] as M);
       prefix += 1;
     }
+    if (prefix > before) await options.onPrefixAdvanced?.();
   }
   if (failure) throw failure.error;
   return { paused, resumeFrom: messages[prefix] };

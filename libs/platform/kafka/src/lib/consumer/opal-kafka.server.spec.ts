@@ -52,7 +52,11 @@ describe(OpalKafkaServer.name, () => {
     server = new OpalKafkaServer({
       kafka: { brokers: ['127.0.0.1:9'] },
       groupId: 'test-group',
-      registry: { decode: (async () => ({ schemaId: 1, value: { event_id: 'e' } })) as SchemaRegistryClient['decode'] },
+      registry: {
+        decode: (async () => ({ schemaId: 1, value: { event_id: 'e' } })) as SchemaRegistryClient['decode'],
+        decodeBatch: (async (messages: Buffer[]) =>
+          messages.map(() => ({ decoded: { schemaId: 1, value: { event_id: 'e' } } }))) as SchemaRegistryClient['decodeBatch'],
+      },
       deadLetters: { send: jest.fn() },
       probes: { redis: async () => undefined, 'schema-registry': async () => undefined, kafka: async () => undefined },
       maxAttempts: 3,
@@ -113,6 +117,64 @@ describe(OpalKafkaServer.name, () => {
         topics: [{ topic: TOPIC, partitions: [{ partition: 0, offset: '8' }] }],
       });
       expect(consumer.commitOffsets).not.toHaveBeenCalled();
+    });
+
+    it('should decode the batch once and start the first record of every key together, keeping each key in offset order', async () => {
+      const decodeBatch = jest.fn(async (messages: Buffer[]) => messages.map(() => ({ decoded: { schemaId: 1, value: {} } })));
+      const decode = jest.fn();
+      const keyed = new OpalKafkaServer({
+        ...server['settings'],
+        registry: { decode, decodeBatch } as unknown as SchemaRegistryClient,
+        recordsConsumedConcurrently: 100,
+      });
+      const started: string[] = [];
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      keyed.addHandler(
+        TOPIC,
+        async (_data: unknown, context: { getMessage(): KafkaMessage }) => {
+          started.push(context.getMessage().offset);
+          await gate;
+        },
+        true,
+      );
+      const keyedConsumer = fakeConsumer();
+      keyed['consumer'] = keyedConsumer as unknown as Consumer;
+      await keyed.bindEvents(keyedConsumer as unknown as Consumer);
+      const payload = batchPayload(['0', '1', '2', '3'], { value: true });
+      // Keys a, b, a, c: offset 2 waits for offset 0 (same key); the others run at once.
+      ['a', 'b', 'a', 'c'].forEach((key, i) => (payload.batch.messages[i] = { ...payload.batch.messages[i], key: Buffer.from(key) } as KafkaMessage));
+      const run = keyedConsumer.run.mock.calls[0]?.[0]?.eachBatch;
+
+      const done = run?.(payload as unknown as EachBatchPayload);
+      await new Promise((resolve) => setImmediate(resolve));
+      const startedBeforeAnyFinished = [...started];
+      release();
+      await done;
+      keyed.onApplicationShutdown();
+
+      expect(decodeBatch).toHaveBeenCalledTimes(1);
+      expect(decode).not.toHaveBeenCalled();
+      expect(startedBeforeAnyFinished).toEqual(['0', '1', '3']);
+      expect(started).toEqual(['0', '1', '3', '2']);
+      expect(keyedConsumer.commitOffsets).toHaveBeenCalledWith([{ topic: TOPIC, partition: 0, offset: '4' }]);
+    });
+
+    it('should commit inside a long batch every commitEveryRecords records, and the rest at its end', async () => {
+      const chunked = new OpalKafkaServer({ ...server['settings'], commitEveryRecords: 2 });
+      chunked.addHandler(TOPIC, async () => undefined, true);
+      const chunkedConsumer = fakeConsumer();
+      chunked['consumer'] = chunkedConsumer as unknown as Consumer;
+      await chunked.bindEvents(chunkedConsumer as unknown as Consumer);
+
+      await chunkedConsumer.run.mock.calls[0]?.[0]?.eachBatch?.(batchPayload(['0', '1', '2', '3', '4'], { value: true }) as unknown as EachBatchPayload);
+      chunked.onApplicationShutdown();
+
+      expect(chunkedConsumer.commitOffsets.mock.calls).toEqual([
+        [[{ topic: TOPIC, partition: 0, offset: '2' }]],
+        [[{ topic: TOPIC, partition: 0, offset: '4' }]],
+        [[{ topic: TOPIC, partition: 0, offset: '5' }]],
+      ]);
     });
 
     it('should commit nothing when it stopped before the first record', async () => {

@@ -3,7 +3,8 @@ import type { ConsumeOutcome } from '@opal/platform-observability';
 import type { EventRecord, RecordPosition } from '../producer/event-producer.types';
 import { NoHandlerError } from './consumer.errors';
 import { DUPLICATE } from './handler-outcome';
-import { REPLAY_TARGET_GROUP_HEADER } from '@opal/contracts';
+import { REPLAY_TARGET_GROUP_HEADER, readHeaderText } from '@opal/contracts';
+import type { DecodeResult } from '@opal/platform-schema-registry';
 import { deadLetterRecord, headersAsStrings, type SourceRecord } from './dead-letter.record';
 import type { DependencyGuard } from './dependency.guard';
 import { classifyFailure, describeFailure } from './failure.classifier';
@@ -55,14 +56,21 @@ export class RecordProcessor {
     this.now = options.now ?? Date.now;
   }
 
-  async process(record: SourceRecord): Promise<RecordResult> {
+  /**
+   * @param decoded the value decoded with its batch (or the error that gave), used by the first
+   *   attempt; retries decode again, since the failure may have been the registry's.
+   */
+  async process(record: SourceRecord, decoded?: DecodeResult): Promise<RecordResult> {
     let attempts = 0;
     let inFlightWaited = 0;
+    let predecoded = decoded;
     for (;;) {
       attempts += 1;
       const started = this.now();
+      const firstDecode = predecoded;
+      predecoded = undefined;
       try {
-        const outcome = await this.attempt(record);
+        const outcome = await this.attempt(record, firstDecode);
         this.options.onOutcome?.(record.topic, outcome, outcome === 'processed' ? (this.now() - started) / 1000 : undefined);
         return 'done';
       } catch (error) {
@@ -101,14 +109,20 @@ export class RecordProcessor {
     }
   }
 
-  private async attempt(record: SourceRecord): Promise<ConsumeOutcome> {
-    const target = headersAsStrings(record.headers)[REPLAY_TARGET_GROUP_HEADER];
+  private async attempt(record: SourceRecord, decoded: DecodeResult | undefined): Promise<ConsumeOutcome> {
+    const target = readHeaderText(record.headers, REPLAY_TARGET_GROUP_HEADER);
     if (target !== undefined && target !== this.options.group) return 'skipped';
     const handler = this.ports.handlerFor(record.topic);
     if (!handler) throw new NoHandlerError(record.topic);
-    const data = await this.guard.run('schema-registry', () => this.ports.decode(record));
+    const data = decoded ? this.fromBatch(decoded) : await this.guard.run('schema-registry', () => this.ports.decode(record));
     const result = await this.guard.run('redis', () => handler(data, record));
     return result === DUPLICATE ? 'duplicate' : 'processed';
+  }
+
+  /** What the batch decode gave; a registry failure then pauses like a failed call would (see `process`). */
+  private fromBatch(decoded: DecodeResult): unknown {
+    if (decoded.error) throw decoded.error;
+    return decoded.decoded.value;
   }
 
   private async deadLetter(record: SourceRecord, error: unknown, attempts: number): Promise<RecordResult> {

@@ -44,14 +44,24 @@ describe(`${RecommendationsMessageController.name} (real Redis)`, () => {
 
   it('should personalise a decision with the latest preferences, even when they arrived out of order', async () => {
     const user = 'user-out-of-order';
-    await handlers.onPreferencesUpdated(
-      preferencesEvent({ user_id: user, event_id: 'evt-newer', updated_at: 2_000, preferences: { ...preferencesEvent().preferences, max_recommendations: 1 } }),
-    );
-    await handlers.onPreferencesUpdated(
-      preferencesEvent({ user_id: user, event_id: 'evt-older', updated_at: 1_000, preferences: { ...DEFAULT_PREFERENCES, excluded_categories: [], priority_categories: [] } }),
-    );
+    await handlers.onPreferencesUpdated([
+      preferencesEvent({
+        user_id: user,
+        event_id: 'evt-newer',
+        updated_at: 2_000,
+        preferences: { ...preferencesEvent().preferences, max_recommendations: 1 },
+      }),
+    ]);
+    await handlers.onPreferencesUpdated([
+      preferencesEvent({
+        user_id: user,
+        event_id: 'evt-older',
+        updated_at: 1_000,
+        preferences: { ...DEFAULT_PREFERENCES, excluded_categories: [], priority_categories: [] },
+      }),
+    ]);
 
-    await handlers.onDecisionGenerated(decisionEvent({ decision_id: 'dec-out-of-order', user_id: user }));
+    await handlers.onDecisionGenerated([decisionEvent({ decision_id: 'dec-out-of-order', user_id: user })]);
 
     const stored = await service.findDecision('dec-out-of-order');
     expect(stored?.recommendations.map((recommendation) => recommendation.id)).toEqual(['rec-002']);
@@ -59,15 +69,26 @@ describe(`${RecommendationsMessageController.name} (real Redis)`, () => {
   });
 
   it('should apply the defaults to a decision without a user', async () => {
-    await handlers.onDecisionGenerated(decisionEvent({ decision_id: 'dec-no-user', user_id: null }));
+    await handlers.onDecisionGenerated([decisionEvent({ decision_id: 'dec-no-user', user_id: null })]);
 
     const stored = await service.findDecision('dec-no-user');
-    expect(stored).toMatchObject({ decision_id: 'dec-no-user', user_id: null, applied_preferences: DEFAULT_PREFERENCES });
-    expect(stored?.recommendations.map((recommendation) => recommendation.id)).toEqual(['rec-001', 'rec-002', 'rec-003', 'rec-004']);
+    expect(stored).toMatchObject({
+      decision_id: 'dec-no-user',
+      user_id: null,
+      applied_preferences: DEFAULT_PREFERENCES,
+    });
+    expect(stored?.recommendations.map((recommendation) => recommendation.id)).toEqual([
+      'rec-001',
+      'rec-002',
+      'rec-003',
+      'rec-004',
+    ]);
   });
 
   it('should apply the defaults to a user with no stored preferences', async () => {
-    await handlers.onDecisionGenerated(decisionEvent({ decision_id: 'dec-unknown-user', user_id: 'user-never-seen' }));
+    await handlers.onDecisionGenerated([
+      decisionEvent({ decision_id: 'dec-unknown-user', user_id: 'user-never-seen' }),
+    ]);
 
     const stored = await service.findDecision('dec-unknown-user');
     expect(stored).toMatchObject({ user_id: 'user-never-seen', applied_preferences: DEFAULT_PREFERENCES });
@@ -76,8 +97,8 @@ describe(`${RecommendationsMessageController.name} (real Redis)`, () => {
 
   it('should keep the first personalised set when the same decision is handled again after the preferences changed', async () => {
     const user = 'user-rerun';
-    await handlers.onDecisionGenerated(decisionEvent({ decision_id: 'dec-rerun', user_id: user }));
-    await handlers.onPreferencesUpdated(preferencesEvent({ user_id: user }));
+    await handlers.onDecisionGenerated([decisionEvent({ decision_id: 'dec-rerun', user_id: user })]);
+    await handlers.onPreferencesUpdated([preferencesEvent({ user_id: user })]);
 
     const rerun = await service.personaliseDecision(decisionEvent({ decision_id: 'dec-rerun', user_id: user }));
 
@@ -91,9 +112,11 @@ describe(`${RecommendationsMessageController.name} (real Redis)`, () => {
     await failing.init();
     await failing.close();
 
-    await expect(failing.get(RecommendationsMessageController).onDecisionGenerated(decisionEvent({ decision_id: 'dec-redis-closed' }))).rejects.toThrow(
-      /Connection is closed/,
-    );
+    await expect(
+      failing
+        .get(RecommendationsMessageController)
+        .onDecisionGenerated([decisionEvent({ decision_id: 'dec-redis-closed' })]),
+    ).rejects.toThrow(/Connection is closed/);
     expect(await service.findDecision('dec-redis-closed')).toBeNull();
   });
 });

@@ -1,7 +1,8 @@
-import { PATTERN_HANDLER_METADATA, PATTERN_METADATA } from '@nestjs/microservices/constants';
+import { PATTERN_EXTRAS_METADATA, PATTERN_HANDLER_METADATA, PATTERN_METADATA } from '@nestjs/microservices/constants';
 import { PatternHandler } from '@nestjs/microservices/enums/pattern-handler.enum';
 import { EVENT_TYPES, topicOf, type EventType } from '@opal/contracts';
 import { loadFixture } from '@opal/contracts/testing';
+import { KEY_GROUP_EXTRAS } from '@opal/platform-kafka';
 import { DiagnosticsMessageController } from './diagnostics.message.controller';
 import type { DiagnosticsService } from './diagnostics.service';
 
@@ -47,31 +48,44 @@ describe(DiagnosticsMessageController.name, () => {
 
       expect(Reflect.getMetadata(PATTERN_METADATA, handler)).toEqual([topicOf(eventType)]);
       expect(Reflect.getMetadata(PATTERN_HANDLER_METADATA, handler)).toBe(PatternHandler.EVENT);
+      expect(Reflect.getMetadata(PATTERN_EXTRAS_METADATA, handler)).toEqual(KEY_GROUP_EXTRAS);
     });
 
-    it('should hand the event to the service and report it applied', async () => {
-      const event = loadFixture(eventType);
+    const handle = (events: unknown[]) => (controller[method] as (payload: unknown[]) => Promise<unknown>)(events);
+
+    it("should hand a key's events to the service in offset order, all before any has finished, and report each", async () => {
+      const events = [0, 1, 2].map((i) => ({ ...loadFixture(eventType), event_id: `event-${i}` }));
       const serviceMethod = service[method];
-      serviceMethod.mockResolvedValue({ applied: true, alerts: [] });
+      const calledBeforeAnyFinished: number[] = [];
+      serviceMethod.mockImplementation(async (event: { event_id: string }) => {
+        calledBeforeAnyFinished.push(serviceMethod.mock.calls.length);
+        await Promise.resolve();
+        return { applied: event.event_id !== 'event-1', alerts: [] };
+      });
 
-      await expect((controller[method] as (payload: unknown) => Promise<unknown>)(event)).resolves.toBe('applied');
+      await expect(handle(events)).resolves.toEqual(['applied', 'duplicate', 'applied']);
 
-      expect(serviceMethod).toHaveBeenCalledWith(event);
+      expect(serviceMethod.mock.calls.map(([event]) => (event as { event_id: string }).event_id)).toEqual([
+        'event-0',
+        'event-1',
+        'event-2',
+      ]);
+      expect(calledBeforeAnyFinished).toEqual([1, 2, 3]);
     });
 
-    it('should report an event the apply script had applied already as a duplicate', async () => {
-      service[method].mockResolvedValue({ applied: false, alerts: [] });
-
-      await expect((controller[method] as (payload: unknown) => Promise<unknown>)(loadFixture(eventType))).resolves.toBe('duplicate');
-    });
-
-    it('should reject when the service fails, so the pipeline can retry', async () => {
+    it('should reject with the failure once every event of the group has settled, so the pipeline can go one by one', async () => {
       const failure = new Error('Connection is closed.');
-      service[method].mockRejectedValue(failure);
+      let settled = 0;
+      service[method].mockImplementation(async (event: { event_id: string }) => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        settled += 1;
+        if (event.event_id === 'bad') throw failure;
+        return { applied: true, alerts: [] };
+      });
 
-      await expect((controller[method] as (payload: unknown) => Promise<unknown>)(loadFixture(eventType))).rejects.toBe(
-        failure,
-      );
+      await expect(handle([{ event_id: 'bad' }, { event_id: 'good' }])).rejects.toBe(failure);
+
+      expect(settled).toBe(2);
     });
   });
 });

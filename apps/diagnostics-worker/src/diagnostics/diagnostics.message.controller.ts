@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import {
   topicOf,
   type AgentCompletedEvent,
@@ -10,52 +10,55 @@ import {
   type WorkflowCompletedEvent,
   type WorkflowStartedEvent,
 } from '@opal/contracts';
-import { APPLIED, DUPLICATE, type HandlerOutcome } from '@opal/platform-kafka';
+import { APPLIED, DUPLICATE, KeyGroupPattern, handleEachInOrder, type HandlerOutcome } from '@opal/platform-kafka';
 import { DiagnosticsService, type DiagnosticsOutcome } from './diagnostics.service';
 
 const outcomeOf = ({ applied }: DiagnosticsOutcome): HandlerOutcome => (applied ? APPLIED : DUPLICATE);
 
 /**
  * Handlers of the diagnostics consumer group, one per topic: diagnostics counts every event type.
- * Each applies its event with one apply-once script and reports `applied` or `duplicate`; they
- * throw on failure so the pipeline retries, dead-letters or pauses.
+ * Each takes one key's events of a batch (`KeyGroupPattern`, offset order), applies each with one
+ * apply-once script and reports `applied` or `duplicate` per event; it throws on failure so the
+ * pipeline handles the records one at a time (retry, dead-letter or pause). The service issues
+ * each event's script before its first await, so `handleEachInOrder` queues them on the Redis
+ * connection in offset order, and Redis applies them in that order.
  */
 @Controller()
 export class DiagnosticsMessageController {
   constructor(private readonly diagnostics: DiagnosticsService) {}
 
-  @EventPattern(topicOf('workflow.started'))
-  async onWorkflowStarted(@Payload() event: WorkflowStartedEvent): Promise<HandlerOutcome> {
-    return outcomeOf(await this.diagnostics.onWorkflowStarted(event));
+  @KeyGroupPattern(topicOf('workflow.started'))
+  onWorkflowStarted(@Payload() events: WorkflowStartedEvent[]): Promise<HandlerOutcome[]> {
+    return handleEachInOrder(events, async (event) => outcomeOf(await this.diagnostics.onWorkflowStarted(event)));
   }
 
-  @EventPattern(topicOf('agent.completed'))
-  async onAgentCompleted(@Payload() event: AgentCompletedEvent): Promise<HandlerOutcome> {
-    return outcomeOf(await this.diagnostics.onAgentCompleted(event));
+  @KeyGroupPattern(topicOf('agent.completed'))
+  onAgentCompleted(@Payload() events: AgentCompletedEvent[]): Promise<HandlerOutcome[]> {
+    return handleEachInOrder(events, async (event) => outcomeOf(await this.diagnostics.onAgentCompleted(event)));
   }
 
-  @EventPattern(topicOf('workflow.completed'))
-  async onWorkflowCompleted(@Payload() event: WorkflowCompletedEvent): Promise<HandlerOutcome> {
-    return outcomeOf(await this.diagnostics.onWorkflowCompleted(event));
+  @KeyGroupPattern(topicOf('workflow.completed'))
+  onWorkflowCompleted(@Payload() events: WorkflowCompletedEvent[]): Promise<HandlerOutcome[]> {
+    return handleEachInOrder(events, async (event) => outcomeOf(await this.diagnostics.onWorkflowCompleted(event)));
   }
 
-  @EventPattern(topicOf('decision.generated'))
-  async onDecisionGenerated(@Payload() event: DecisionGeneratedEvent): Promise<HandlerOutcome> {
-    return outcomeOf(await this.diagnostics.onDecisionGenerated(event));
+  @KeyGroupPattern(topicOf('decision.generated'))
+  onDecisionGenerated(@Payload() events: DecisionGeneratedEvent[]): Promise<HandlerOutcome[]> {
+    return handleEachInOrder(events, async (event) => outcomeOf(await this.diagnostics.onDecisionGenerated(event)));
   }
 
-  @EventPattern(topicOf('knowledge.upserted'))
-  async onKnowledgeUpserted(@Payload() event: KnowledgeUpsertedEvent): Promise<HandlerOutcome> {
-    return outcomeOf(await this.diagnostics.onKnowledgeUpserted(event));
+  @KeyGroupPattern(topicOf('knowledge.upserted'))
+  onKnowledgeUpserted(@Payload() events: KnowledgeUpsertedEvent[]): Promise<HandlerOutcome[]> {
+    return handleEachInOrder(events, async (event) => outcomeOf(await this.diagnostics.onKnowledgeUpserted(event)));
   }
 
-  @EventPattern(topicOf('decision.degraded'))
-  async onDecisionDegraded(@Payload() event: DecisionDegradedEvent): Promise<HandlerOutcome> {
-    return outcomeOf(await this.diagnostics.onDecisionDegraded(event));
+  @KeyGroupPattern(topicOf('decision.degraded'))
+  onDecisionDegraded(@Payload() events: DecisionDegradedEvent[]): Promise<HandlerOutcome[]> {
+    return handleEachInOrder(events, async (event) => outcomeOf(await this.diagnostics.onDecisionDegraded(event)));
   }
 
-  @EventPattern(topicOf('user.preferences.updated'))
-  async onPreferencesUpdated(@Payload() event: UserPreferencesUpdatedEvent): Promise<HandlerOutcome> {
-    return outcomeOf(await this.diagnostics.onPreferencesUpdated(event));
+  @KeyGroupPattern(topicOf('user.preferences.updated'))
+  onPreferencesUpdated(@Payload() events: UserPreferencesUpdatedEvent[]): Promise<HandlerOutcome[]> {
+    return handleEachInOrder(events, async (event) => outcomeOf(await this.diagnostics.onPreferencesUpdated(event)));
   }
 }

@@ -1,7 +1,8 @@
-import { PATTERN_HANDLER_METADATA, PATTERN_METADATA } from '@nestjs/microservices/constants';
+import { PATTERN_EXTRAS_METADATA, PATTERN_HANDLER_METADATA, PATTERN_METADATA } from '@nestjs/microservices/constants';
 import { PatternHandler } from '@nestjs/microservices/enums/pattern-handler.enum';
 import { topicOf } from '@opal/contracts';
 import { loadFixture } from '@opal/contracts/testing';
+import { KEY_GROUP_EXTRAS } from '@opal/platform-kafka';
 import { RecommendationsMessageController } from './recommendations.message.controller';
 import type { RecommendationsService } from './recommendations.service';
 
@@ -19,6 +20,7 @@ describe(RecommendationsMessageController.name, () => {
 
     expect(Reflect.getMetadata(PATTERN_METADATA, handler)).toEqual([topic]);
     expect(Reflect.getMetadata(PATTERN_HANDLER_METADATA, handler)).toBe(PatternHandler.EVENT);
+    expect(Reflect.getMetadata(PATTERN_EXTRAS_METADATA, handler)).toEqual(KEY_GROUP_EXTRAS);
   });
 
   describe('onDecisionGenerated', () => {
@@ -26,22 +28,27 @@ describe(RecommendationsMessageController.name, () => {
       const event = loadFixture('decision.generated');
       service.personaliseDecision.mockResolvedValue({ stored: true, decision: {} });
 
-      await expect(controller.onDecisionGenerated(event)).resolves.toBe('applied');
+      const second = { ...event, event_id: 'second', decision_id: 'second' };
+      service.personaliseDecision
+        .mockResolvedValueOnce({ stored: true, decision: {} })
+        .mockResolvedValueOnce({ stored: false, decision: {} });
 
-      expect(service.personaliseDecision).toHaveBeenCalledWith(event);
+      await expect(controller.onDecisionGenerated([event, second])).resolves.toEqual(['applied', 'duplicate']);
+
+      expect(service.personaliseDecision.mock.calls).toEqual([[event], [second]]);
     });
 
     it('should report a decision whose set was stored already as a duplicate', async () => {
       service.personaliseDecision.mockResolvedValue({ stored: false, decision: {} });
 
-      await expect(controller.onDecisionGenerated(loadFixture('decision.generated'))).resolves.toBe('duplicate');
+      await expect(controller.onDecisionGenerated([loadFixture('decision.generated')])).resolves.toEqual(['duplicate']);
     });
 
     it('should reject when the service fails, so the pipeline can retry', async () => {
       const failure = new Error('Connection is closed.');
       service.personaliseDecision.mockRejectedValue(failure);
 
-      await expect(controller.onDecisionGenerated(loadFixture('decision.generated'))).rejects.toBe(failure);
+      await expect(controller.onDecisionGenerated([loadFixture('decision.generated')])).rejects.toBe(failure);
     });
   });
 
@@ -50,7 +57,7 @@ describe(RecommendationsMessageController.name, () => {
       const event = loadFixture('user.preferences.updated');
       service.applyPreferences.mockResolvedValue('stored');
 
-      await expect(controller.onPreferencesUpdated(event)).resolves.toBe('applied');
+      await expect(controller.onPreferencesUpdated([event])).resolves.toEqual(['applied']);
 
       expect(service.applyPreferences).toHaveBeenCalledWith(event);
     });
@@ -61,14 +68,16 @@ describe(RecommendationsMessageController.name, () => {
     ] as const)('should report %s preferences as %s', async (write, outcome) => {
       service.applyPreferences.mockResolvedValue(write);
 
-      await expect(controller.onPreferencesUpdated(loadFixture('user.preferences.updated'))).resolves.toBe(outcome);
+      await expect(controller.onPreferencesUpdated([loadFixture('user.preferences.updated')])).resolves.toEqual([
+        outcome,
+      ]);
     });
 
     it('should reject when the service fails, so the pipeline can retry', async () => {
       const failure = new Error('Connection is closed.');
       service.applyPreferences.mockRejectedValue(failure);
 
-      await expect(controller.onPreferencesUpdated(loadFixture('user.preferences.updated'))).rejects.toBe(failure);
+      await expect(controller.onPreferencesUpdated([loadFixture('user.preferences.updated')])).rejects.toBe(failure);
     });
   });
 });

@@ -1,28 +1,33 @@
 import { Controller } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import { topicOf, type DecisionGeneratedEvent, type UserPreferencesUpdatedEvent } from '@opal/contracts';
-import { APPLIED, DUPLICATE, type HandlerOutcome } from '@opal/platform-kafka';
+import { APPLIED, DUPLICATE, KeyGroupPattern, handleEachInOrder, type HandlerOutcome } from '@opal/platform-kafka';
 import { RecommendationsService } from './recommendations.service';
 
 /**
- * Handlers of the recommendations consumer group. Each write is atomic and idempotent (first set per
- * decision wins; preferences by `updated_at`, a redelivery recognised by its `event_id`), so the
- * handlers report `duplicate` themselves; they throw on failure so the pipeline retries,
- * dead-letters or pauses.
+ * Handlers of the recommendations consumer group. Each takes one key's events of a batch
+ * (`KeyGroupPattern`, offset order) and handles them at once, so their Redis reads and writes
+ * share writes on the connection. Each write is atomic and idempotent (first set per decision
+ * wins; preferences by `updated_at`, a redelivery recognised by its `event_id`), so the handlers
+ * report `duplicate` per event themselves; they throw on failure so the pipeline handles the
+ * records one at a time (retry, dead-letter or pause).
  */
 @Controller()
 export class RecommendationsMessageController {
   constructor(private readonly recommendations: RecommendationsService) {}
 
-  @EventPattern(topicOf('decision.generated'))
-  async onDecisionGenerated(@Payload() event: DecisionGeneratedEvent): Promise<HandlerOutcome> {
-    const { stored } = await this.recommendations.personaliseDecision(event);
-    return stored ? APPLIED : DUPLICATE;
+  @KeyGroupPattern(topicOf('decision.generated'))
+  onDecisionGenerated(@Payload() events: DecisionGeneratedEvent[]): Promise<HandlerOutcome[]> {
+    return handleEachInOrder(events, async (event) =>
+      (await this.recommendations.personaliseDecision(event)).stored ? APPLIED : DUPLICATE,
+    );
   }
 
-  @EventPattern(topicOf('user.preferences.updated'))
   /** Stale preferences are processed (their effect is none: newer ones are kept); only a redelivery is a duplicate. */
-  async onPreferencesUpdated(@Payload() event: UserPreferencesUpdatedEvent): Promise<HandlerOutcome> {
-    return (await this.recommendations.applyPreferences(event)) === 'redelivered' ? DUPLICATE : APPLIED;
+  @KeyGroupPattern(topicOf('user.preferences.updated'))
+  onPreferencesUpdated(@Payload() events: UserPreferencesUpdatedEvent[]): Promise<HandlerOutcome[]> {
+    return handleEachInOrder(events, async (event) =>
+      (await this.recommendations.applyPreferences(event)) === 'redelivered' ? DUPLICATE : APPLIED,
+    );
   }
 }

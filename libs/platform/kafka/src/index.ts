@@ -38,6 +38,7 @@ export type {
 } from './lib/producer/event-producer.types';
 export { APPLIED, DUPLICATE } from './lib/consumer/handler-outcome';
 export type { HandlerOutcome } from './lib/consumer/handler-outcome';
+export { KeyGroupPattern, KEY_GROUP_EXTRAS, handleEachInOrder } from './lib/consumer/key-group.handler';
 export { OpalKafkaServer } from './lib/consumer/opal-kafka.server';
 export type { ConsumerMetrics, OpalKafkaServerOptions } from './lib/consumer/opal-kafka.server';
 export { RecordProcessor } from './lib/consumer/record.processor';

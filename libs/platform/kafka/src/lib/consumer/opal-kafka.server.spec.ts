@@ -55,7 +55,9 @@ describe(OpalKafkaServer.name, () => {
       registry: {
         decode: (async () => ({ schemaId: 1, value: { event_id: 'e' } })) as SchemaRegistryClient['decode'],
         decodeBatch: (async (messages: Buffer[]) =>
-          messages.map(() => ({ decoded: { schemaId: 1, value: { event_id: 'e' } } }))) as SchemaRegistryClient['decodeBatch'],
+          messages.map(() => ({
+            decoded: { schemaId: 1, value: { event_id: 'e' } },
+          }))) as SchemaRegistryClient['decodeBatch'],
       },
       deadLetters: { send: jest.fn() },
       probes: { redis: async () => undefined, 'schema-registry': async () => undefined, kafka: async () => undefined },
@@ -120,7 +122,9 @@ describe(OpalKafkaServer.name, () => {
     });
 
     it('should decode the batch once and start the first record of every key together, keeping each key in offset order', async () => {
-      const decodeBatch = jest.fn(async (messages: Buffer[]) => messages.map(() => ({ decoded: { schemaId: 1, value: {} } })));
+      const decodeBatch = jest.fn(async (messages: Buffer[]) =>
+        messages.map(() => ({ decoded: { schemaId: 1, value: {} } })),
+      );
       const decode = jest.fn();
       const keyed = new OpalKafkaServer({
         ...server['settings'],
@@ -143,7 +147,10 @@ describe(OpalKafkaServer.name, () => {
       await keyed.bindEvents(keyedConsumer as unknown as Consumer);
       const payload = batchPayload(['0', '1', '2', '3'], { value: true });
       // Keys a, b, a, c: offset 2 waits for offset 0 (same key); the others run at once.
-      ['a', 'b', 'a', 'c'].forEach((key, i) => (payload.batch.messages[i] = { ...payload.batch.messages[i], key: Buffer.from(key) } as KafkaMessage));
+      ['a', 'b', 'a', 'c'].forEach(
+        (key, i) =>
+          (payload.batch.messages[i] = { ...payload.batch.messages[i], key: Buffer.from(key) } as KafkaMessage),
+      );
       const run = keyedConsumer.run.mock.calls[0]?.[0]?.eachBatch;
 
       const done = run?.(payload as unknown as EachBatchPayload);
@@ -167,7 +174,9 @@ describe(OpalKafkaServer.name, () => {
       chunked['consumer'] = chunkedConsumer as unknown as Consumer;
       await chunked.bindEvents(chunkedConsumer as unknown as Consumer);
 
-      await chunkedConsumer.run.mock.calls[0]?.[0]?.eachBatch?.(batchPayload(['0', '1', '2', '3', '4'], { value: true }) as unknown as EachBatchPayload);
+      await chunkedConsumer.run.mock.calls[0]?.[0]?.eachBatch?.(
+        batchPayload(['0', '1', '2', '3', '4'], { value: true }) as unknown as EachBatchPayload,
+      );
       chunked.onApplicationShutdown();
 
       expect(chunkedConsumer.commitOffsets.mock.calls).toEqual([

@@ -3,6 +3,7 @@ import { KafkaContext, ServerKafka, type MessageHandler } from '@nestjs/microser
 import { Kafka, type Consumer, type EachBatchPayload, type KafkaConfig, type KafkaMessage } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { ConsumeOutcome } from '@opal/platform-observability';
+import type { DecodeResult } from '@opal/platform-schema-registry';
 import type { EventRecord, RecordPosition } from '../producer/event-producer.types';
 import type { ConsumerMembership } from './consumer-group.health-indicator';
 import { ConsumerLagMonitor } from './consumer-lag.monitor';
@@ -10,10 +11,17 @@ import type { SourceRecord } from './dead-letter.record';
 import { DependencyGuard, type BreakerState } from './dependency.guard';
 import type { Dependency } from './failure.classifier';
 import { runKeyedBatch } from './keyed-batch.runner';
+import { isKeyGroupHandler } from './key-group.handler';
+import { KeyGroupProcessor, type KeyGroupCall } from './key-group.processor';
+import { runKeyGroups } from './key-group.runner';
 import { RecordProcessor } from './record.processor';
 import type { BackoffOptions } from './retry.backoff';
 import { SchemaRegistryDeserializer } from './schema-registry.deserializer';
-import { DEFAULT_COMMIT_EVERY_RECORDS, DEFAULT_HEARTBEAT_INTERVAL_MS, DEFAULT_SESSION_TIMEOUT_MS } from '../kafka.constants';
+import {
+  DEFAULT_COMMIT_EVERY_RECORDS,
+  DEFAULT_HEARTBEAT_INTERVAL_MS,
+  DEFAULT_SESSION_TIMEOUT_MS,
+} from '../kafka.constants';
 
 /** The `opal_*` metrics the consumer records (`OpalMetrics` fits). */
 export interface ConsumerMetrics {
@@ -75,8 +83,9 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership {
   private readonly settings: OpalKafkaServerOptions;
   private readonly guard: DependencyGuard;
   private readonly processor: RecordProcessor;
+  private readonly groups: KeyGroupProcessor;
   // The one ServerKafka was given: declared, not re-initialised, so the narrower type is all this adds.
-  protected declare deserializer: SchemaRegistryDeserializer;
+  declare protected deserializer: SchemaRegistryDeserializer;
   private lagMonitor?: ConsumerLagMonitor;
   private subscribedTopics: string[] = [];
   private readonly handlersByTopic = new Map<string, MessageHandler>();
@@ -103,9 +112,12 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership {
       onStateChange: (dependency, state) => options.metrics?.setCircuitBreakerState(dependency, state),
       onAvailabilityChange: (available) => this.setPaused(!available),
     });
+    const onOutcome = (topic: string, outcome: ConsumeOutcome, seconds?: number) =>
+      options.metrics?.recordConsumed(topic, options.groupId, outcome, seconds);
     this.processor = new RecordProcessor(
       {
-        decode: async (record) => (await this.deserializer.deserialize(record, { channel: record.topic })).data as unknown,
+        decode: async (record) =>
+          (await this.deserializer.deserialize(record, { channel: record.topic })).data as unknown,
         handlerFor: (topic) => this.handlerFor(topic),
         publishDeadLetter: (record) => options.deadLetters.send(record),
       },
@@ -115,10 +127,14 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership {
         maxAttempts: options.maxAttempts,
         backoff: options.backoff,
         inFlightWaitMs: options.inFlightWaitMs,
-        onOutcome: (topic, outcome, seconds) => options.metrics?.recordConsumed(topic, options.groupId, outcome, seconds),
+        onOutcome,
       },
       () => !this.stopping,
     );
+    this.groups = new KeyGroupProcessor(this.processor, this.guard, {
+      group: options.groupId,
+      onOutcome,
+    });
   }
 
   membership(): Membership {
@@ -178,11 +194,12 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership {
   }
 
   /**
-   * One fetched batch: decoded at once, then the first record of every key starts together, so
-   * their Redis scripts leave in one write (ioredis auto-pipelining) instead of one awaited round
-   * trip per record; each key's next record starts when its previous one is done. Offsets are
-   * committed for the finished prefix at the end of the batch and, inside a long one, every
-   * `commitEveryRecords` records, without holding up the records still running.
+   * One fetched batch, decoded at once. With a `KeyGroupPattern` handler every key's records go to
+   * it in one call (`KeyGroupProcessor`), all keys at once; otherwise the first record of every
+   * key starts together and each key's next one when its previous one is done. Either way the
+   * Redis work of many records leaves in one write (ioredis auto-pipelining) instead of one awaited
+   * round trip per record. Offsets are committed for the finished prefix at the end of the batch
+   * and, inside a long one, every `commitEveryRecords` records, without holding up running records.
    */
   private async consumeBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
@@ -193,13 +210,12 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership {
     let lastDone: string | undefined;
     let uncommitted = 0;
     let committing = Promise.resolve();
-    const outcome = await runKeyedBatch(records, {
+    const run = {
       concurrency: this.settings.recordsConsumedConcurrently,
       // A record without a key has no order to keep with any other record.
-      keyOf: (record) => (record.key ? `k:${record.key.toString('base64')}` : `o:${record.offset}`),
-      process: (record, index) => this.processor.process(record, decoded[index]),
+      keyOf: (record: SourceRecord) => (record.key ? `k:${record.key.toString('base64')}` : `o:${record.offset}`),
       canStart: () => isRunning() && !isStale() && !this.stopping && this.guard.available,
-      onPrefixDone: (record) => {
+      onPrefixDone: (record: SourceRecord) => {
         resolveOffset(record.offset);
         lastDone = record.offset;
         uncommitted += 1;
@@ -210,10 +226,26 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership {
         }
       },
       onPrefixAdvanced: () => heartbeat(),
-    });
+    };
+    const groupCall = this.keyGroupCallFor(topic);
+    const outcome = groupCall
+      ? await runKeyGroups(records, {
+          ...run,
+          processGroup: (indexes) =>
+            this.groups.process(
+              indexes.map((i) => records[i] as SourceRecord),
+              indexes.map((i) => decoded[i] as DecodeResult),
+              groupCall,
+            ),
+        })
+      : await runKeyedBatch(records, {
+          ...run,
+          process: (record, index) => this.processor.process(record, decoded[index]),
+        });
     await committing;
     // Fetch the first unfinished record again once the consumer resumes; nothing past it is committed.
-    if (outcome.paused && outcome.resumeFrom) this.consumer?.seek({ topic, partition, offset: outcome.resumeFrom.offset });
+    if (outcome.paused && outcome.resumeFrom)
+      this.consumer?.seek({ topic, partition, offset: outcome.resumeFrom.offset });
     if (uncommitted > 0 && lastDone !== undefined) await this.commit(payload, lastDone);
   }
 
@@ -223,13 +255,19 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership {
    * commit, which still reaches the group until the consumer leaves it. A failed commit is not
    * fatal: the records come again after a rebalance and are recognised as duplicates.
    */
-  private async commit({ batch: { topic, partition }, isRunning, commitOffsetsIfNecessary }: EachBatchPayload, offset: string): Promise<void> {
+  private async commit(
+    { batch: { topic, partition }, isRunning, commitOffsetsIfNecessary }: EachBatchPayload,
+    offset: string,
+  ): Promise<void> {
     const next = (BigInt(offset) + 1n).toString();
     try {
       if (isRunning()) await this.consumer?.commitOffsets([{ topic, partition, offset: next }]);
       else await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: next }] }] });
     } catch (error) {
-      this.logger.warn({ topic, partition, offset, err: error }, 'offset commit failed: the records will be redelivered and deduplicated');
+      this.logger.warn(
+        { topic, partition, offset, err: error },
+        'offset commit failed: the records will be redelivered and deduplicated',
+      );
     }
   }
 
@@ -241,6 +279,22 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership {
   }
 
   private handlerFor(topic: string) {
+    const found = this.registeredHandler(topic);
+    if (!found) return undefined;
+    // A key-group handler takes events in lists; one record at a time is a list of one.
+    if (isKeyGroupHandler(found))
+      return async (data: unknown, record: SourceRecord): Promise<unknown> =>
+        ((await this.invoke(found, [data], record)) as unknown[])[0];
+    return (data: unknown, record: SourceRecord): Promise<unknown> => this.invoke(found, data, record);
+  }
+
+  private keyGroupCallFor(topic: string): KeyGroupCall | undefined {
+    const found = this.registeredHandler(topic);
+    if (!found || !isKeyGroupHandler(found)) return undefined;
+    return (events, first) => this.invoke(found, events, first);
+  }
+
+  private registeredHandler(topic: string): MessageHandler | undefined {
     // Nest normalises the pattern on every lookup; a profile of a draining worker showed it at 2%.
     let handler = this.handlersByTopic.get(topic);
     if (!handler) {
@@ -248,19 +302,20 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership {
       if (!handler) return undefined;
       this.handlersByTopic.set(topic, handler);
     }
-    const found = handler;
-    return async (data: unknown, record: SourceRecord): Promise<unknown> => {
-      const context = new KafkaContext([
-        record as unknown as KafkaMessage,
-        record.partition,
-        record.topic,
-        this.consumer as Consumer,
-        async () => undefined,
-        null as never,
-      ]);
-      const result: unknown = await found(data, context);
-      return isObservable(result) ? lastValueFrom(result, { defaultValue: undefined }) : result;
-    };
+    return handler;
+  }
+
+  private async invoke(handler: MessageHandler, data: unknown, record: SourceRecord): Promise<unknown> {
+    const context = new KafkaContext([
+      record as unknown as KafkaMessage,
+      record.partition,
+      record.topic,
+      this.consumer as Consumer,
+      async () => undefined,
+      null as never,
+    ]);
+    const result: unknown = await handler(data, context);
+    return isObservable(result) ? lastValueFrom(result, { defaultValue: undefined }) : result;
   }
 
   private sourceOf(topic: string, partition: number, message: KafkaMessage): SourceRecord & KafkaMessage {

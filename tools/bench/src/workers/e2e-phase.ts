@@ -9,7 +9,7 @@ import { sendPaced } from './paced-sender';
 import { ProcessedWatcher } from './processed-watcher';
 import { processCpuSeconds, scrapeMetrics } from './prometheus-scrape';
 
-export const TARGET_P99_MS = 250;
+export const TARGET_P99_MS = 100;
 /** An accepted event not seen processed this long after its 202 counts as not processed. */
 export const PROCESSED_DEADLINE_MS = 10_000;
 /** The achieved rate must reach this share of the offered one for the run to count as "at" that rate. */

@@ -12,6 +12,7 @@ import {
   type EnvSource,
 } from '@opal/platform-config';
 import { positiveIntFromEnv } from '../shared/bench-report';
+import { benchRepeats } from '../shared/repeats';
 
 const BENCH_WORKERS = 'bench:workers';
 
@@ -31,9 +32,11 @@ export type WorkersBenchConnections = ReturnType<typeof loadWorkersBenchConnecti
 export function loadWorkersBenchParameters() {
   return {
     /** Records preloaded per worker for the drain measurement. */
-    events: positiveIntFromEnv('BENCH_EVENTS', 20_000),
+    events: positiveIntFromEnv('BENCH_EVENTS', 100_000),
+    /** Runs of each measurement; the median is reported. */
+    repeats: benchRepeats(),
     /** Offered rate of signed deliveries for the end-to-end latency. */
-    ratePerSecond: positiveIntFromEnv('BENCH_RATE', 1_000),
+    ratePerSecond: positiveIntFromEnv('BENCH_RATE', 2_000),
     /** Measured seconds at that rate, after the warm-up. */
     seconds: positiveIntFromEnv('BENCH_SECONDS', 10),
     /** Seconds sent at the same rate first and left out of the latency (cold JIT, connection set-up). */

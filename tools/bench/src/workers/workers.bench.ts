@@ -17,7 +17,9 @@ import {
   type BenchIds,
 } from './bench-events';
 import { BenchRedisState, type RedisCleanupSummary } from './bench-redis-state';
-import { measureDrain, type DrainPhaseContext, type WorkerUnderTest } from './drain-phase';
+import { measureDrain, type DrainPhaseContext, type DrainPhaseResult, type WorkerUnderTest } from './drain-phase';
+import type { ServedProcess } from '../shared/node-process';
+import { medianBy } from '../shared/repeats';
 import { DRAIN_POLL_MS } from './drain-watch';
 import { measureEndToEndPasses } from './e2e-passes';
 import { elapsed } from './elapsed';
@@ -49,6 +51,9 @@ import { DIAGNOSTICS_WORKER, RECOMMENDATIONS_WORKER, diagnosticsAppliedKey } fro
  *    latency = first check that finds the worker's `applied:<event_id>` marker − the 202's arrival.
  *    When the rate is not sustained, a second pass measures at 80% of what was reached.
  *
+ * 3. Each measurement runs `BENCH_REPEATS` (3) times, each drain on a fresh preload; the figures
+ *    are the median run's (by ratio, by p99), and every run is kept in the report.
+ *
  * Recommendations runs first: the diagnostics group (which subscribes to its topics too) is then
  * moved past those records, so no worker processes another's preload. Every id carries the run id;
  * the teardown stops every process and consumer, deletes the bare groups and the run's Redis keys.
@@ -64,6 +69,7 @@ export async function benchWorkers(): Promise<number> {
   const interrupt = interruptOnSignals();
   const teardown = new Teardown();
   let cleanup: RedisCleanupSummary | undefined;
+  let diagnosticsPreloaded = 0;
 
   console.log(
     `bench:workers: run ${run}, ${parameters.events} events per worker, end-to-end ${parameters.ratePerSecond}/s for ` +
@@ -101,50 +107,70 @@ export async function benchWorkers(): Promise<number> {
     };
 
     const backlogs = await preflight(admin, [RECOMMENDATIONS_WORKER, DIAGNOSTICS_WORKER]);
-    const recommendationsEvents = recommendationsPreload(run, ids, parameters.events);
-    state.addRecommendationsEvents(
-      [...recommendationsEvents.decisions, ...recommendationsEvents.preferences].map((e) => e.event_id),
-      recommendationsEvents.decisions.map((e) => e.decision_id),
-    );
-    const recommendations = await measureDrain(context, RECOMMENDATIONS_WORKER, [
-      { eventType: 'user.preferences.updated', events: recommendationsEvents.preferences },
-      { eventType: 'decision.generated', events: recommendationsEvents.decisions },
-    ]);
-    await recommendations.served.stop();
+    const recommendations = await repeatDrain(parameters.repeats, RECOMMENDATIONS_WORKER, async () => {
+      const preload = recommendationsPreload(run, ids, parameters.events);
+      state.addRecommendationsEvents(
+        [...preload.decisions, ...preload.preferences].map((e) => e.event_id),
+        preload.decisions.map((e) => e.decision_id),
+      );
+      const drain = await measureDrain(context, RECOMMENDATIONS_WORKER, [
+        { eventType: 'user.preferences.updated', events: preload.preferences },
+        { eventType: 'decision.generated', events: preload.decisions },
+      ]);
+      await drain.served.stop();
+      return drain.result;
+    });
 
-    const agentEvents = Array.from({ length: parameters.events }, (_, i) => agentCompletedEvent(run, ids, i));
-    state.addDiagnosticsEvents(
-      'agent.completed',
-      agentEvents.map((e) => e.event_id),
-    );
-    const diagnostics = await measureDrain(context, DIAGNOSTICS_WORKER, [
-      { eventType: 'agent.completed', events: agentEvents },
-    ]);
+    // The last diagnostics worker keeps running for the end-to-end passes.
+    let diagnosticsWorker: ServedProcess | undefined;
+    const diagnostics = await repeatDrain(parameters.repeats, DIAGNOSTICS_WORKER, async () => {
+      await diagnosticsWorker?.stop();
+      // Each repetition has its own event ids (a fresh preload), so none is a duplicate of an earlier one.
+      const offset = diagnosticsPreloaded;
+      diagnosticsPreloaded += parameters.events;
+      const agentEvents = Array.from({ length: parameters.events }, (_, i) => agentCompletedEvent(run, ids, offset + i));
+      state.addDiagnosticsEvents(
+        'agent.completed',
+        agentEvents.map((e) => e.event_id),
+      );
+      const drain = await measureDrain(context, DIAGNOSTICS_WORKER, [{ eventType: 'agent.completed', events: agentEvents }]);
+      diagnosticsWorker = drain.served;
+      return drain.result;
+    });
+    if (!diagnosticsWorker) throw new Error('the diagnostics worker did not run');
+    const workerBaseUrl = diagnosticsWorker.baseUrl;
 
     console.log(`${elapsed()} end-to-end: starting the gateway (the diagnostics worker keeps running)…`);
     const secret = benchWebhookSecret();
     const gateway = await serveBenchGateway(secret);
     teardown.add('stop ingest-gateway', () => gateway.stop());
-    const { atOffered: e2e, atReachable: stepDown } = await measureEndToEndPasses(
-      admin,
-      {
-        gatewayBaseUrl: gateway.baseUrl,
-        workerBaseUrl: diagnostics.served.baseUrl,
-        groupId: DIAGNOSTICS_WORKER.groupId,
-        processedKey: diagnosticsAppliedKey,
-        redis,
-        secret,
-        run,
-        ids,
-        seconds: parameters.seconds,
-        warmupSeconds: parameters.warmupSeconds,
-        state,
-        signal: interrupt.signal,
-      },
-      parameters.ratePerSecond,
-    );
+    const e2eRuns: Array<Awaited<ReturnType<typeof measureEndToEndPasses>>> = [];
+    for (let repeat = 1; repeat <= parameters.repeats; repeat += 1) {
+      console.log(`${elapsed()} end-to-end run ${repeat}/${parameters.repeats}`);
+      e2eRuns.push(
+        await measureEndToEndPasses(
+          admin,
+          {
+            gatewayBaseUrl: gateway.baseUrl,
+            workerBaseUrl,
+            groupId: DIAGNOSTICS_WORKER.groupId,
+            processedKey: diagnosticsAppliedKey,
+            redis,
+            secret,
+            run,
+            ids,
+            seconds: parameters.seconds,
+            warmupSeconds: parameters.warmupSeconds,
+            state,
+            signal: interrupt.signal,
+          },
+          parameters.ratePerSecond,
+        ),
+      );
+    }
+    const { atOffered: e2e, atReachable: stepDown } = medianBy(e2eRuns, (r) => r.atOffered.latencyMs.p99 ?? Infinity);
 
-    const drains = [diagnostics.result, recommendations.result];
+    const drains = [diagnostics.median, recommendations.median];
     printSummary(drains, e2e, stepDown);
     await teardown.runAll();
     const report = {
@@ -153,8 +179,18 @@ export async function benchWorkers(): Promise<number> {
       machine: host,
       definitions: DEFINITIONS,
       parameters: describeParameters(run, parameters),
-      workers: Object.fromEntries(drains.map((d) => [d.worker, { ...d, backlogSkipped: backlogs[d.worker] ?? 0 }])),
-      e2e: { worker: DIAGNOSTICS_WORKER.name, ...e2e, atReachableRate: stepDown },
+      workers: Object.fromEntries(
+        [diagnostics, recommendations].map(({ median, runs }) => [
+          median.worker,
+          { ...median, backlogSkipped: backlogs[median.worker] ?? 0, runs: runs.map(runFigures) },
+        ]),
+      ),
+      e2e: {
+        worker: DIAGNOSTICS_WORKER.name,
+        ...e2e,
+        atReachableRate: stepDown,
+        runs: e2eRuns.map(({ atOffered }) => ({ p99: atOffered.latencyMs.p99, achievedRate: atOffered.achievedRate, processedRate: atOffered.processedRate })),
+      },
       cleanup: cleanup ?? null,
     };
     console.log(
@@ -169,6 +205,33 @@ export async function benchWorkers(): Promise<number> {
     interrupt.dispose();
   }
 }
+
+/**
+ * Runs one worker's drain measurement `repeats` times; the figure is the run with the median
+ * ratio (its rate, bare rate and CPU are that run's, so they stay consistent with each other).
+ */
+async function repeatDrain(
+  repeats: number,
+  worker: WorkerUnderTest,
+  measure: () => Promise<DrainPhaseResult>,
+): Promise<{ median: DrainPhaseResult; runs: DrainPhaseResult[] }> {
+  const runs: DrainPhaseResult[] = [];
+  for (let repeat = 1; repeat <= repeats; repeat += 1) {
+    console.log(`${elapsed()} ${worker.name}: drain run ${repeat}/${repeats}`);
+    runs.push(await measure());
+  }
+  const median = medianBy(runs, (r) => r.ratio);
+  console.log(`${elapsed()} ${worker.name}: ratios ${runs.map((r) => r.ratio).join(', ')} → median ${median.ratio} (${median.rate}/s)`);
+  return { median, runs };
+}
+
+const runFigures = (r: DrainPhaseResult) => ({
+  ratio: r.ratio,
+  rate: r.rate,
+  bareRate: r.bareRate,
+  seconds: r.seconds,
+  workerCpuMsPerRecord: r.workerCpuMsPerRecord,
+});
 
 /**
  * Before anything is written: every worker group must be empty (fail now, not after a preload),
@@ -202,12 +265,14 @@ function describeParameters(run: string, parameters: WorkersBenchParameters) {
   return {
     run,
     eventsPerWorker: parameters.events,
+    repeats: parameters.repeats,
     offeredRatePerSecond: parameters.ratePerSecond,
     measuredSeconds: parameters.seconds,
     warmupSeconds: parameters.warmupSeconds,
     drainPollMs: DRAIN_POLL_MS,
     processedPollMs: PROCESSED_POLL_MS,
     idempotency: 'the workers as built: each handler applies its event with one apply-once Redis script that also reports duplicates',
+    figure: 'each drain and end-to-end measurement runs `repeats` times; reported is the run with the median ratio (drain) or p99 (end to end), every run under `runs`',
     workerLogLevel: 'warn',
   };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Redis } from 'ioredis';
 import { Kafka, type Admin, type Consumer, type Producer } from 'kafkajs';
 import {
   LOCAL_STACK_DEFAULTS,
@@ -14,7 +15,7 @@ import { headersAsStrings } from '@opal/platform-kafka';
 import { SchemaRegistryClient } from '@opal/platform-schema-registry';
 import { WorkerPlatformModule, bootstrapWorker } from '../src';
 import { eventually, freePort, prometheusSample as sample } from '@opal/platform-runtime/testing';
-import { PROBE_SCHEMA, ProbeLedger, probeModule, type ProbeEvent } from './support/pipeline-probe';
+import { PROBE_SCHEMA, KeyGroupLedger, ProbeLedger, keyGroupProbeModule, orderKey, probeModule, type ProbeEvent } from './support/pipeline-probe';
 import { TcpProxy } from './support/tcp-proxy';
 
 const brokers = (process.env['KAFKA_BROKERS'] ?? LOCAL_STACK_DEFAULTS.kafkaBrokers).split(',');
@@ -25,6 +26,9 @@ const run = randomUUID().slice(0, 8);
 const TOPIC = `test.pipeline.${run}`;
 const DLQ = `${TOPIC}.dlq`;
 const GROUP = `test-pipeline-${run}`;
+/** A topic whose handler takes key groups (`KeyGroupPattern`), as the workers' handlers do. */
+const GROUPED_TOPIC = `test.pipeline-groups.${run}`;
+const GROUPED_PREFIX = `test:pipeline-groups:${run}`;
 const MAX_ATTEMPTS = 3;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -46,6 +50,8 @@ describe('worker pipeline: OpalKafkaServer in a Nest app (real Kafka, registry, 
   let dlqReader: Consumer;
   let app: NestFastifyApplication;
   let ledger: ProbeLedger;
+  let groupLedger: KeyGroupLedger;
+  let redisDirect: Redis;
   let seq = 0;
 
   const send = async (behavior: string, options: { key?: string; eventId?: string; headers?: Record<string, string> } = {}) => {
@@ -68,8 +74,13 @@ describe('worker pipeline: OpalKafkaServer in a Nest app (real Kafka, registry, 
   beforeAll(async () => {
     admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: TOPIC, numPartitions: 3 }, { topic: DLQ, numPartitions: 3 }] });
-    await registry.ensureSubject(`${TOPIC}-value`, { schemaType: 'AVRO', schema: JSON.stringify(PROBE_SCHEMA) });
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [TOPIC, DLQ, GROUPED_TOPIC, `${GROUPED_TOPIC}.dlq`].map((topic) => ({ topic, numPartitions: 3 })),
+    });
+    for (const topic of [TOPIC, GROUPED_TOPIC])
+      await registry.ensureSubject(`${topic}-value`, { schemaType: 'AVRO', schema: JSON.stringify(PROBE_SCHEMA) });
+    redisDirect = new Redis({ port: redisPort, lazyConnect: false });
     producer = kafka.producer({ idempotent: true });
     await producer.connect();
     dlqReader = kafka.consumer({ groupId: `${GROUP}-dlq-reader` });
@@ -96,12 +107,16 @@ describe('worker pipeline: OpalKafkaServer in a Nest app (real Kafka, registry, 
     const parsed = parseEnv('pipeline-test', platformSchema(3999, workerEnv), env);
     const config = { ...toPlatformConfig(parsed), worker: toWorkerConfig(parsed) };
     const ProbeModule = probeModule(TOPIC);
+    const GroupProbeModule = keyGroupProbeModule(GROUPED_TOPIC, GROUPED_PREFIX);
 
-    @Module({ imports: [WorkerPlatformModule.forRoot({ appName: 'pipeline-test', groupId: GROUP, config }), ProbeModule] })
+    @Module({
+      imports: [WorkerPlatformModule.forRoot({ appName: 'pipeline-test', groupId: GROUP, config }), ProbeModule, GroupProbeModule],
+    })
     class PipelineTestModule {}
 
     app = await bootstrapWorker(PipelineTestModule, { appName: 'pipeline-test', http: { host: '127.0.0.1', port: await freePort() } });
     ledger = app.get(ProbeLedger);
+    groupLedger = app.get(KeyGroupLedger);
     const ready = await eventually(
       async () => (await app.inject({ method: 'GET', url: '/health/ready' })).json() as { details?: { consumer?: { status?: string } } },
       (body) => body.details?.consumer?.status === 'up',
@@ -115,7 +130,10 @@ describe('worker pipeline: OpalKafkaServer in a Nest app (real Kafka, registry, 
     await dlqReader?.disconnect();
     await producer?.disconnect();
     await admin?.deleteGroups([GROUP, `${GROUP}-dlq-reader`]).catch(() => undefined);
-    await admin?.deleteTopics({ topics: [TOPIC, DLQ] }).catch(() => undefined);
+    await admin?.deleteTopics({ topics: [TOPIC, DLQ, GROUPED_TOPIC, `${GROUPED_TOPIC}.dlq`] }).catch(() => undefined);
+    const groupKeys = await redisDirect?.keys(`${GROUPED_PREFIX}:*`);
+    if (groupKeys?.length) await redisDirect.del(...groupKeys);
+    await redisDirect?.quit();
     await admin?.disconnect();
     await redisProxy.stop();
   });
@@ -236,6 +254,58 @@ describe('worker pipeline: OpalKafkaServer in a Nest app (real Kafka, registry, 
     expect(during.map((event) => ledger.runsOf(event.event_id))).toEqual([1, 1, 1, 1, 1]);
     expect(deadLetters.length).toBe(lettersBefore);
     expect(sample(await metrics(), 'opal_circuit_breaker_state', { name: 'redis' })).toBe(0);
+  });
+
+  describe('a key-group handler', () => {
+    /** Sends events with one key in one produce request (one record batch, so one fetch). */
+    const sendGroup = async (behaviors: string[]) => {
+      const key = `group-${run}-${seq + 1}`;
+      const events = behaviors.map((behavior): ProbeEvent => {
+        seq += 1;
+        return { event_id: `evt-${run}-${seq}`, behavior, seq };
+      });
+      const values = await Promise.all(events.map((event) => registry.encode(`${GROUPED_TOPIC}-value`, event)));
+      await producer.send({
+        topic: GROUPED_TOPIC,
+        messages: events.map((event, i) => ({ key, value: values[i] as Buffer, headers: { event_id: event.event_id } })),
+      });
+      return events;
+    };
+    const appliedOrder = async (events: ProbeEvent[]) => {
+      const seqs = new Set(events.map((event) => event.seq));
+      return (await redisDirect.lrange(orderKey(GROUPED_PREFIX), 0, -1)).map(Number).filter((s) => seqs.has(s));
+    };
+    const groupedConsumed = async (outcome: string) =>
+      sample(await metrics(), 'opal_events_consumed_total', { topic: GROUPED_TOPIC, group: GROUP, outcome });
+
+    it("should get one key's records of a batch in one call, in offset order, and apply each once in that order", async () => {
+      const processedBefore = await groupedConsumed('processed');
+      const events = await sendGroup(Array.from({ length: 20 }, () => 'ok'));
+
+      const order = await eventually(() => appliedOrder(events), (applied) => applied.length === events.length);
+
+      expect(order).toEqual(events.map((event) => event.seq));
+      // The 20 records of one produce request come in one fetch, so at least one call had several.
+      expect(groupLedger.calls.some((call) => call.length > 1 && call.every((s) => order.includes(s)))).toBe(true);
+      expect(events.map((event) => groupLedger.runs.get(event.event_id))).toEqual(events.map(() => 1));
+      expect(await eventually(() => groupedConsumed('processed'), (n) => n >= processedBefore + 20)).toBe(processedBefore + 20);
+    });
+
+    it('should handle the records one at a time after a failed group call: the failing one retried, each applied once, nothing dead-lettered', async () => {
+      const duplicatesBefore = await groupedConsumed('duplicate');
+      const events = await sendGroup(['ok', 'fail-twice', 'ok', 'ok']);
+
+      const order = await eventually(() => appliedOrder(events), (applied) => applied.length === events.length);
+
+      // Applied exactly once each; the failing event comes last, after its retries.
+      expect([...order].sort((a, b) => a - b)).toEqual(events.map((event) => event.seq));
+      expect(order[order.length - 1]).toBe(events[1]?.seq);
+      expect(groupLedger.runs.get(events[1]?.event_id as string)).toBe(3);
+      // The events the failed call had applied were recognised by their script on the second pass.
+      expect(await eventually(() => groupedConsumed('duplicate'), (n) => n >= duplicatesBefore + 3)).toBe(duplicatesBefore + 3);
+      await sleep(300);
+      expect(lettersFor(events[1]?.event_id as string)).toEqual([]);
+    });
   });
 
   it('should report the consumer lag of every partition', async () => {

@@ -50,7 +50,7 @@ export interface OpalKafkaServerOptions {
   inFlightWaitMs: number;
   /** `CONSUMER_PARTITIONS_CONCURRENCY`: partitions processed at once (kafkajs `partitionsConsumedConcurrently`). */
   partitionsConsumedConcurrently: number;
-  /** `CONSUMER_RECORDS_CONCURRENCY`: records of one partition in flight at once, never two of one key (`runKeyedBatch`). */
+  /** `CONSUMER_RECORDS_CONCURRENCY`: key groups (`runKeyGroups`), or for a plain handler records (`runKeyedBatch`), of one partition in flight at once. */
   recordsConsumedConcurrently: number;
   /** `CONSUMER_LAG_INTERVAL_MS`: how often `opal_consumer_lag` is refreshed. */
   lagIntervalMs: number;

@@ -8,7 +8,11 @@ import { elapsed } from './elapsed';
 const STEP_DOWN_SHARE = 0.8;
 const CATCH_UP_TIMEOUT_MS = 30_000;
 
-export type EndToEndSetup = Omit<EndToEndInput, 'pass' | 'ratePerSecond'> & { groupId: string };
+export type EndToEndSetup = Omit<EndToEndInput, 'pass' | 'ratePerSecond'> & {
+  groupId: string;
+  /** Numbers this measurement among the run's repeats, so no two passes of a run share a delivery id. */
+  repeat: number;
+};
 
 /**
  * The latency at the offered rate and, when the pipeline did not sustain it (its latency is then
@@ -23,7 +27,7 @@ export async function measureEndToEndPasses(
     console.log(
       `${elapsed()} end-to-end pass ${pass}: ${ratePerSecond}/s for ${setup.seconds} s after ${setup.warmupSeconds} s warm-up`,
     );
-    return measureEndToEnd({ ...setup, pass, ratePerSecond });
+    return measureEndToEnd({ ...setup, pass: (setup.repeat - 1) * 2 + pass, ratePerSecond });
   };
   const atOffered = await measureAt(1, offeredRate);
   if (atOffered.rateSustained) return { atOffered, atReachable: null };

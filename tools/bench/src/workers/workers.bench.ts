@@ -107,8 +107,11 @@ export async function benchWorkers(): Promise<number> {
     };
 
     const backlogs = await preflight(admin, [RECOMMENDATIONS_WORKER, DIAGNOSTICS_WORKER]);
+    let recommendationsPreloaded = 0;
     const recommendations = await repeatDrain(parameters.repeats, RECOMMENDATIONS_WORKER, async () => {
-      const preload = recommendationsPreload(run, ids, parameters.events);
+      // Each repetition has its own decision ids, so none is a duplicate of an earlier one.
+      const preload = recommendationsPreload(run, ids, parameters.events, recommendationsPreloaded);
+      recommendationsPreloaded += parameters.events;
       state.addRecommendationsEvents(
         [...preload.decisions, ...preload.preferences].map((e) => e.event_id),
         preload.decisions.map((e) => e.decision_id),
@@ -154,6 +157,7 @@ export async function benchWorkers(): Promise<number> {
             gatewayBaseUrl: gateway.baseUrl,
             workerBaseUrl,
             groupId: DIAGNOSTICS_WORKER.groupId,
+            repeat,
             processedKey: diagnosticsAppliedKey,
             redis,
             secret,
@@ -253,11 +257,11 @@ async function preflight(admin: Admin, workers: readonly WorkerUnderTest[]): Pro
 }
 
 /** One preferences update per bench user (about 1 in 50 records), the rest decisions for those users. */
-function recommendationsPreload(run: string, ids: BenchIds, events: number) {
+function recommendationsPreload(run: string, ids: BenchIds, events: number, offset: number) {
   const preferencesCount = Math.min(BENCH_ID_SPACE.users, Math.floor(events / 50));
   return {
-    preferences: Array.from({ length: preferencesCount }, (_, i) => preferencesUpdatedEvent(run, ids, i)),
-    decisions: Array.from({ length: events - preferencesCount }, (_, i) => decisionGeneratedEvent(run, ids, i)),
+    preferences: Array.from({ length: preferencesCount }, (_, i) => preferencesUpdatedEvent(run, ids, offset + i)),
+    decisions: Array.from({ length: events - preferencesCount }, (_, i) => decisionGeneratedEvent(run, ids, offset + i)),
   };
 }
 

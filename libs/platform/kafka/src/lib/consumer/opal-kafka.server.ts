@@ -63,6 +63,36 @@ export interface OpalKafkaServerOptions {
 type Membership = ReturnType<ConsumerMembership['membership']>;
 
 /**
+ * At most one offset commit in flight, and only the newest offset waiting behind it: key groups
+ * finish hundreds of records at once, and a chain of one commit per `commitEveryRecords` held a
+ * batch up for as many broker round trips.
+ */
+class CoalescedCommits {
+  private waiting: string | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly commit: (offset: string) => Promise<void>) {}
+
+  request(offset: string): void {
+    this.waiting = offset;
+    this.running ??= this.drain();
+  }
+
+  async settled(): Promise<void> {
+    await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.waiting !== undefined) {
+      const offset = this.waiting;
+      this.waiting = undefined;
+      await this.commit(offset);
+    }
+    this.running = undefined;
+  }
+}
+
+/**
  * Nest's Kafka transport with the traps defused (ARCHITECTURE.md §4):
  * - no auto-commit and no auto-resolve: an offset is committed only once its record was processed,
  *   recognised as a duplicate, skipped as addressed to another group, or dead-lettered;
@@ -209,7 +239,7 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership {
     const decoded = await this.deserializer.deserializeBatch(records);
     let lastDone: string | undefined;
     let uncommitted = 0;
-    let committing = Promise.resolve();
+    const commits = new CoalescedCommits((offset) => this.commit(payload, offset));
     const run = {
       concurrency: this.settings.recordsConsumedConcurrently,
       // A record without a key has no order to keep with any other record.
@@ -220,9 +250,8 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership {
         lastDone = record.offset;
         uncommitted += 1;
         if (uncommitted >= commitEvery) {
-          const offset = lastDone;
           uncommitted = 0;
-          committing = committing.then(() => this.commit(payload, offset));
+          commits.request(record.offset);
         }
       },
       onPrefixAdvanced: () => heartbeat(),
@@ -242,7 +271,7 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership {
           ...run,
           process: (record, index) => this.processor.process(record, decoded[index]),
         });
-    await committing;
+    await commits.settled();
     // Fetch the first unfinished record again once the consumer resumes; nothing past it is committed.
     if (outcome.paused && outcome.resumeFrom)
       this.consumer?.seek({ topic, partition, offset: outcome.resumeFrom.offset });

@@ -1,5 +1,3 @@
-// Registers LZ4 with kafkajs before any client of this process produces or consumes.
-import './lib/producer/lz4.codec';
 export { buildKafkaClientConfig } from './lib/kafka-client.config';
 export { TopicManager } from './lib/topics/topic-manager';
 export type { TopicAdmin } from './lib/topics/topic-manager';
@@ -38,7 +36,6 @@ export type {
   ProducerRetryOptions,
   RecordPosition,
 } from './lib/producer/event-producer.types';
-export { registerLz4Codec, PRODUCER_COMPRESSION } from './lib/producer/lz4.codec';
 export { APPLIED, DUPLICATE } from './lib/consumer/handler-outcome';
 export type { HandlerOutcome } from './lib/consumer/handler-outcome';
 export { KeyGroupPattern, KEY_GROUP_EXTRAS, handleEachInOrder } from './lib/consumer/key-group.handler';

@@ -1,5 +1,4 @@
-import { Kafka, Partitioners } from 'kafkajs';
-import { PRODUCER_COMPRESSION } from './lz4.codec';
+import { CompressionTypes, Kafka, Partitioners } from 'kafkajs';
 import type { AdminConfig, KafkaConfig, ProducerConfig } from 'kafkajs';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import {
@@ -103,7 +102,7 @@ function invalidRecordReason(record: EventRecord): string | undefined {
  * idempotent producer serialises produce requests per broker anyway, so pipelining would only
  * queue inside kafkajs, and one flight at a time keeps per-key order across a failed batch.)
  *
- * Writes are idempotent, acknowledged by all in-sync replicas (`acks=-1`), LZ4-compressed (`lz4.codec.ts`),
+ * Writes are idempotent, acknowledged by all in-sync replicas (`acks=-1`), GZIP-compressed,
  * retried with backoff, and never create topics. Each record's partition is chosen before sending
  * with kafkajs's default partitioner (murmur2 of the key, as the Java client), so its offset is the
  * partition's acknowledged base offset plus its index among the batch's records for that partition.
@@ -311,7 +310,7 @@ export class EventProducer implements OnApplicationShutdown {
         topicMessages: sent.topicMessages,
         acks: -1,
         timeout: this.settings.requestTimeoutMs,
-        compression: PRODUCER_COMPRESSION,
+        compression: CompressionTypes.GZIP,
       });
       sent.positions(acks).forEach((position, i) => {
         const { pending } = planned[i] as (typeof planned)[number];

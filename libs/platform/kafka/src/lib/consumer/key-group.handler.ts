@@ -15,7 +15,7 @@ export const KEY_GROUP_EXTRAS = { opalKeyGroup: true } as const;
 export const KeyGroupPattern = (topic: string): MethodDecorator => EventPattern(topic, KEY_GROUP_EXTRAS);
 
 export function isKeyGroupHandler(handler: { extras?: Record<string, unknown> } | undefined | null): boolean {
-  return handler?.extras?.['opalKeyGroup'] === true;
+  return Object.entries(KEY_GROUP_EXTRAS).every(([name, value]) => handler?.extras?.[name] === value);
 }
 
 /**

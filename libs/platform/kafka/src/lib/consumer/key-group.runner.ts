@@ -1,4 +1,4 @@
-import type { KeyedBatchOutcome, KeyedRecordResult } from './keyed-batch.runner';
+import { advancePrefix, type KeyedBatchOutcome, type KeyedRecordResult } from './keyed-batch.runner';
 
 export interface KeyGroupRunOptions<M> {
   /** Key groups in flight at once. */
@@ -66,12 +66,7 @@ export async function runKeyGroups<M>(
     }
     if (running.size === 0) break;
     await Promise.race(running);
-    const before = prefix;
-    while (prefix < messages.length && results[prefix] === 'done') {
-      await options.onPrefixDone(messages[prefix] as M);
-      prefix += 1;
-    }
-    if (prefix > before) await options.onPrefixAdvanced?.();
+    prefix = await advancePrefix(messages, results, prefix, options);
   }
   if (failure) throw failure.error;
   return { paused, resumeFrom: messages[prefix] };

@@ -77,15 +77,30 @@ export async function runKeyedBatch<M>(messages: readonly M[], options: KeyedBat
     }
     if (running.size === 0) break;
     await Promise.race(running.values());
-    const before = prefix;
-    while (prefix < messages.length && results[prefix] === 'done') {
-      await options.onPrefixDone(messages[prefix] as M);
-      prefix += 1;
-    }
-    if (prefix > before) await options.onPrefixAdvanced?.();
+    prefix = await advancePrefix(messages, results, prefix, options);
   }
   if (failure) throw failure.error;
   return { paused, resumeFrom: messages[prefix] };
+}
+
+/**
+ * Reports the records that extend the unbroken run of done ones from `prefix`, in offset order,
+ * then `onPrefixAdvanced` once if any did; returns the new prefix. Shared by both runners, so a
+ * commit never passes a record still running, whichever way the batch is run.
+ */
+export async function advancePrefix<M>(
+  messages: readonly M[],
+  results: ReadonlyArray<KeyedRecordResult | undefined>,
+  prefix: number,
+  options: Pick<KeyedBatchOptions<M>, 'onPrefixDone' | 'onPrefixAdvanced'>,
+): Promise<number> {
+  let next = prefix;
+  while (next < messages.length && results[next] === 'done') {
+    await options.onPrefixDone(messages[next] as M);
+    next += 1;
+  }
+  if (next > prefix) await options.onPrefixAdvanced?.();
+  return next;
 }
 
 function insertSorted(sorted: number[], value: number): void {

@@ -15,6 +15,10 @@ describe(buildEventRecord.name, () => {
     expect(eventIdForDelivery('msg_2Nq8')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
+  it('should keep the event id of a delivery across versions (redeliveries after an upgrade dedupe too)', () => {
+    expect(eventIdForDelivery('msg_2Nq8')).toBe('6004179b-0071-550d-a39c-f8fd7c581ab9');
+  });
+
   it('should wrap the data in the envelope and key the record by the type\'s key field', () => {
     const record = buildEventRecord('user.preferences.updated', { user_id: 'u-7', client_name: 'acme' }, context);
 

@@ -1,11 +1,13 @@
-import { v5 as uuidv5 } from 'uuid';
+import { parse as parseUuid, v5 as uuidv5 } from 'uuid';
 import { SCHEMA_VERSION, TOPIC_CATALOGUE, type EventType, type TopicDefinition } from '@opal/contracts';
 import type { DeploymentEnvironment } from '@opal/platform-config';
 
 /** Fixed namespace: the same delivery id always yields the same event id, across replicas and restarts. */
 const WEBHOOK_EVENT_ID_NAMESPACE = '5f0c1a9e-8d3b-4c7a-9e21-6b4f0d2c8a71';
+/** Parsed once: uuid would parse the namespace string again for every event. */
+const NAMESPACE_BYTES = parseUuid(WEBHOOK_EVENT_ID_NAMESPACE);
 
-export const eventIdForDelivery = (deliveryId: string): string => uuidv5(deliveryId, WEBHOOK_EVENT_ID_NAMESPACE);
+export const eventIdForDelivery = (deliveryId: string): string => uuidv5(deliveryId, NAMESPACE_BYTES);
 
 export interface OpalEventRecord {
   definition: TopicDefinition;

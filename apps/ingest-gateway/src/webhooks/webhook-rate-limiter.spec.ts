@@ -1,31 +1,28 @@
-import type Redis from 'ioredis';
+import type { FixedWindowQuota } from '@opal/platform-idempotency';
 import { Logger } from '@nestjs/common';
-import { WebhookRateLimiter } from './webhook-rate-limiter';
+import { WebhookRateLimiter, type QuotaCounter } from './webhook-rate-limiter';
 import { DependencyUnavailableError } from './webhook.ports';
 
-/** A client whose defined script command counts per key, as the Lua script does in Redis. */
-function countingRedis(fail?: Error) {
+/** Counts per window key, as the store's count script does in Redis. */
+function countingStore(fail?: Error) {
   const failure = { error: fail };
   const counts = new Map<string, number>();
-  const calls: Array<{ key: string; ttlMs: number }> = [];
-  const client: Record<string, unknown> = {
-    defineCommand(name: string, definition: { numberOfKeys: number; lua: string }) {
-      expect(definition.numberOfKeys).toBe(1);
-      client[name] = async (key: string, ttlMs: number) => {
-        if (failure.error) throw failure.error;
-        calls.push({ key, ttlMs });
-        counts.set(key, (counts.get(key) ?? 0) + 1);
-        return counts.get(key);
-      };
+  const calls: FixedWindowQuota[] = [];
+  const store: QuotaCounter = {
+    countQuota: async (quota) => {
+      if (failure.error) throw failure.error;
+      calls.push(quota);
+      counts.set(quota.key, (counts.get(quota.key) ?? 0) + 1);
+      return counts.get(quota.key) as number;
     },
   };
-  return { redis: client as unknown as Redis, calls, failure };
+  return { store, calls, failure };
 }
 
 describe(WebhookRateLimiter.name, () => {
   it('should allow up to the limit per source and second, then refuse with a one-second retry', async () => {
-    const { redis, calls } = countingRedis();
-    const limiter = new WebhookRateLimiter(redis, { limitPerSecond: 2, failMode: 'open' });
+    const { store, calls } = countingStore();
+    const limiter = new WebhookRateLimiter(store, { limitPerSecond: 2, failMode: 'open' });
     const at = Date.UTC(2026, 10, 26, 12, 0, 0, 100);
 
     const decisions = [await limiter.consume('opal', at), await limiter.consume('opal', at + 10), await limiter.consume('opal', at + 20)];
@@ -34,11 +31,19 @@ describe(WebhookRateLimiter.name, () => {
     expect(decisions[2]?.retryAfterSeconds).toBe(1);
     expect(calls[0]?.key).toBe(`opal:ratelimit:webhook:opal:${Math.floor(at / 1000)}`);
     expect(calls[0]?.ttlMs).toBeGreaterThan(1000);
+    expect(calls[0]?.limit).toBe(2);
+  });
+
+  it('should name the same quota for a quota-gated claim as it counts itself', () => {
+    const limiter = new WebhookRateLimiter(countingStore().store, { limitPerSecond: 5, failMode: 'open' });
+    const at = Date.UTC(2026, 10, 26, 12, 0, 1, 999);
+
+    expect(limiter.quota('opal', at)).toEqual({ key: `opal:ratelimit:webhook:opal:${Math.floor(at / 1000)}`, limit: 5, ttlMs: 2000 });
   });
 
   it('should count each source and each second on its own key', async () => {
-    const { redis } = countingRedis();
-    const limiter = new WebhookRateLimiter(redis, { limitPerSecond: 1, failMode: 'open' });
+    const { store } = countingStore();
+    const limiter = new WebhookRateLimiter(store, { limitPerSecond: 1, failMode: 'open' });
     const at = Date.UTC(2026, 10, 26, 12, 0, 0, 900);
 
     expect((await limiter.consume('a', at)).allowed).toBe(true);
@@ -48,9 +53,9 @@ describe(WebhookRateLimiter.name, () => {
   });
 
   it('should count every check by result', async () => {
-    const { redis } = countingRedis();
+    const { store } = countingStore();
     const onCheck = jest.fn();
-    const limiter = new WebhookRateLimiter(redis, { limitPerSecond: 1, failMode: 'open', onCheck });
+    const limiter = new WebhookRateLimiter(store, { limitPerSecond: 1, failMode: 'open', onCheck });
     const at = Date.UTC(2026, 10, 26, 12, 0, 0, 0);
 
     await limiter.consume('opal', at);
@@ -71,9 +76,9 @@ describe(WebhookRateLimiter.name, () => {
     afterEach(() => jest.restoreAllMocks());
 
     it('should let requests through in fail-open mode, counting each as unavailable and warning once per outage', async () => {
-      const { redis, failure } = countingRedis(new Error('connection refused'));
+      const { store, failure } = countingStore(new Error('connection refused'));
       const onCheck = jest.fn();
-      const limiter = new WebhookRateLimiter(redis, { limitPerSecond: 1, failMode: 'open', onCheck });
+      const limiter = new WebhookRateLimiter(store, { limitPerSecond: 1, failMode: 'open', onCheck });
 
       const decisions = [await limiter.consume('opal'), await limiter.consume('opal'), await limiter.consume('opal')];
 
@@ -89,9 +94,9 @@ describe(WebhookRateLimiter.name, () => {
     });
 
     it('should refuse in fail-closed mode with a Redis DependencyUnavailableError', async () => {
-      const { redis } = countingRedis(new Error('connection refused'));
+      const { store } = countingStore(new Error('connection refused'));
       const onCheck = jest.fn();
-      const limiter = new WebhookRateLimiter(redis, { limitPerSecond: 1, failMode: 'closed', onCheck });
+      const limiter = new WebhookRateLimiter(store, { limitPerSecond: 1, failMode: 'closed', onCheck });
 
       const refusal = await limiter.consume('opal').catch((error: unknown) => error);
 

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type Redis from 'ioredis';
+import type { FixedWindowQuota } from '@opal/platform-idempotency';
 import type { RateLimitCheckResult } from '@opal/platform-observability';
 import { DependencyUnavailableError, type RedisFailMode } from './webhook.ports';
 
@@ -15,52 +15,63 @@ export interface WebhookRateLimiterOptions {
   onCheck?: (result: RateLimitCheckResult) => void;
 }
 
-// INCR and the first-hit expiry in one atomic step, so replicas share one exact count per window.
-const CONSUME_SCRIPT = `local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return n`;
-/** Defined on the client with `defineCommand`, so each call is an EVALSHA, not the script's text. */
-const CONSUME_COMMAND = 'opalWebhookRateConsume';
+/** A window's counter outlives its second a little, so a late hit of that second still counts. */
 const WINDOW_TTL_MS = 2000;
 
-type RateLimitRedis = Redis & { [CONSUME_COMMAND](key: string, ttlMs: number): Promise<number> };
+/** Counts a hit in a fixed window: the idempotency store's `countQuota`. */
+export interface QuotaCounter {
+  countQuota(quota: FixedWindowQuota): Promise<number>;
+}
 
 /**
  * Per-source fixed one-second window in Redis, shared by every gateway replica. It protects the
- * pipeline, it is not a security boundary. When Redis is unreachable it follows the gateway's
- * Redis fail mode (`IDEMPOTENCY_FAIL_MODE`): the delivery claim that comes next needs the same
- * Redis, so any other pairing would only move the 503 one step later. An outage is logged once
- * when it starts and once when it ends; every unenforced check is counted.
+ * pipeline, it is not a security boundary. A request about to be published is counted by the
+ * quota-gated claim together with its delivery claim (`RedisDeliveryAdmission`, which takes its
+ * quota and verdict from here); `consume` counts the requests refused before that (400, a
+ * registry 503), so every authenticated request counts once, as before.
+ *
+ * When Redis is unreachable it follows the gateway's Redis fail mode (`IDEMPOTENCY_FAIL_MODE`):
+ * the delivery claim needs the same Redis, so any other pairing would only move the 503 one step
+ * later. An outage is logged once when it starts and once when it ends, whichever of the two
+ * calls saw it; every unenforced check is counted.
  */
 export class WebhookRateLimiter {
   private readonly logger = new Logger(WebhookRateLimiter.name);
-  private readonly redis: RateLimitRedis;
   private unavailable = false;
 
   constructor(
-    redis: Redis,
+    private readonly counter: QuotaCounter,
     private readonly options: WebhookRateLimiterOptions,
-  ) {
-    redis.defineCommand(CONSUME_COMMAND, { numberOfKeys: 1, lua: CONSUME_SCRIPT });
-    this.redis = redis as RateLimitRedis;
+  ) {}
+
+  /** `sourceId`'s quota in the window of `now`: one counter per source and second. */
+  quota(sourceId: string, now = Date.now()): FixedWindowQuota {
+    return { key: `opal:ratelimit:webhook:${sourceId}:${Math.floor(now / 1000)}`, limit: this.options.limitPerSecond, ttlMs: WINDOW_TTL_MS };
   }
 
+  /** Counts a request that is not claimed with its quota (one refused before publishing). */
   async consume(sourceId: string, now = Date.now()): Promise<RateDecision> {
-    const window = Math.floor(now / 1000);
     let count: number;
     try {
-      count = Number(await this.redis[CONSUME_COMMAND](`opal:ratelimit:webhook:${sourceId}:${window}`, WINDOW_TTL_MS));
+      count = await this.counter.countQuota(this.quota(sourceId, now));
     } catch (error) {
-      return this.whenUnavailable(error);
+      return this.unenforced(error);
     }
+    return this.verdict(count <= this.options.limitPerSecond);
+  }
+
+  /** The verdict on a request Redis counted: counted as `allowed` or `limited`. */
+  verdict(allowed: boolean): RateDecision {
     if (this.unavailable) {
       this.unavailable = false;
       this.logger.log('Redis reachable again: the webhook rate limit is enforced');
     }
-    const allowed = count <= this.options.limitPerSecond;
     this.options.onCheck?.(allowed ? 'allowed' : 'limited');
     return { allowed, retryAfterSeconds: 1 };
   }
 
-  private whenUnavailable(error: unknown): RateDecision {
+  /** Redis could not count: counted as `unavailable`; lets the request through (open) or throws the 503 (closed). */
+  unenforced(error: unknown): RateDecision {
     this.options.onCheck?.('unavailable');
     const open = this.options.failMode === 'open';
     if (!this.unavailable) {

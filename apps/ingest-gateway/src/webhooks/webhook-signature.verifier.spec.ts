@@ -1,3 +1,4 @@
+import { Webhook } from 'standardwebhooks';
 import { signWebhook } from '@opal/contracts';
 import { WebhookSignatureError, WebhookSignatureVerifier } from './webhook-signature.verifier';
 
@@ -66,6 +67,46 @@ describe(WebhookSignatureVerifier.name, () => {
     it('should verify a signed body that is not valid JSON (parsing is a later step)', () => {
       const truncated = body.slice(0, 20);
       expect(verifier.verify(Buffer.from(truncated), headersFor([OLD], { body: truncated })).deliveryId).toBe('msg_1');
+    });
+
+    it("should agree with the standardwebhooks package's own verify, case by case", () => {
+      const now = new Date();
+      const cases: Array<{ name: string; rawBody: Buffer; headers: Record<string, string> }> = [];
+      for (const text of [body, '{"type":"x","data":{"name":"Zoë ☃ 𝄞"}}', '', ' '.repeat(3)]) {
+        const signed = headersFor([OLD], { body: text, timestamp: now });
+        cases.push({ name: `signed ${JSON.stringify(text).slice(0, 20)}`, rawBody: Buffer.from(text), headers: signed });
+        cases.push({ name: 'one byte changed', rawBody: Buffer.from(text + 'x'), headers: signed });
+        cases.push({ name: 'unknown version first', rawBody: Buffer.from(text), headers: { ...signed, 'webhook-signature': `v2,abc ${signed['webhook-signature']}` } });
+        cases.push({ name: 'signature without version', rawBody: Buffer.from(text), headers: { ...signed, 'webhook-signature': signed['webhook-signature'].slice(3) } });
+      }
+      // Bytes that are not UTF-8: the package signs and verifies the decoded string.
+      const binary = Buffer.from([0x7b, 0xff, 0xfe, 0x7d]);
+      cases.push({ name: 'invalid UTF-8', rawBody: binary, headers: headersFor([OLD], { body: binary.toString('utf8'), timestamp: now }) });
+
+      const oracle = new Webhook(OLD);
+      const oldOnly = new WebhookSignatureVerifier([OLD]);
+      const verdicts = cases.map(({ name, rawBody, headers }) => {
+        const ours = (() => {
+          try {
+            oldOnly.verify(rawBody, headers);
+            return true;
+          } catch {
+            return false;
+          }
+        })();
+        const theirs = (() => {
+          try {
+            oracle.verify(rawBody.toString('utf8'), headers, { jsonParse: false });
+            return true;
+          } catch {
+            return false;
+          }
+        })();
+        return { name, ours, theirs };
+      });
+
+      expect(verdicts.filter((verdict) => verdict.ours !== verdict.theirs)).toEqual([]);
+      expect(verdicts.filter((verdict) => verdict.ours).length).toBeGreaterThanOrEqual(9);
     });
   });
 });

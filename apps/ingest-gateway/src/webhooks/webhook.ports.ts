@@ -15,8 +15,19 @@ export type DeliveryClaim =
   | { state: 'in-flight'; sameFingerprint: boolean }
   | { state: 'done'; sameFingerprint: boolean; result: AcceptedEvent };
 
+/** What the rate limit and the delivery claim came to for a request about to be published. */
+export type Admission = { allowed: false; retryAfterSeconds: number } | { allowed: true; claim: DeliveryClaim };
+
+export interface DeliveryAdmission {
+  /**
+   * Counts the request against its source's rate and, within the limit, claims the delivery id:
+   * one Redis round trip. Throws DependencyUnavailableError when Redis is unreachable in fail-closed mode.
+   */
+  admit(sourceId: string, deliveryId: string, fingerprint: string): Promise<Admission>;
+}
+
+/** Finishes a claim that `DeliveryAdmission` took: the result after Kafka's ack, or a release when the publish failed. */
 export interface DeliveryLedger {
-  claim(deliveryId: string, fingerprint: string): Promise<DeliveryClaim>;
   complete(deliveryId: string, token: string, result: AcceptedEvent): Promise<void>;
   release(deliveryId: string, token: string): Promise<void>;
 }
@@ -35,7 +46,7 @@ export interface EventPublisher {
 export type RedisFailMode = 'open' | 'closed';
 
 export interface RateLimiter {
-  /** Throws DependencyUnavailableError when Redis is unreachable in fail-closed mode. */
+  /** Counts a request that is refused before publishing (400, registry 503). Throws DependencyUnavailableError when Redis is unreachable in fail-closed mode. */
   consume(sourceId: string): Promise<{ allowed: boolean; retryAfterSeconds: number }>;
 }
 
@@ -60,6 +71,7 @@ export class EventValidationError extends Error {
   }
 }
 
+export const DELIVERY_ADMISSION = 'INGEST_GATEWAY:DELIVERY_ADMISSION';
 export const DELIVERY_LEDGER = 'INGEST_GATEWAY:DELIVERY_LEDGER';
 export const EVENT_ENCODER = 'INGEST_GATEWAY:EVENT_ENCODER';
 export const EVENT_PUBLISHER = 'INGEST_GATEWAY:EVENT_PUBLISHER';

@@ -7,6 +7,7 @@ import {
   DependencyUnavailableError,
   EventValidationError,
   type AcceptedEvent,
+  type DeliveryAdmission,
   type DeliveryClaim,
   type DeliveryLedger,
   type EventEncoder,
@@ -37,15 +38,22 @@ class FakeLedger implements DeliveryLedger {
   }
 }
 
-function setup(overrides: { encoder?: EventEncoder; publisher?: EventPublisher; allowed?: boolean; limiter?: RateLimiter } = {}) {
-  const ledger = new FakeLedger();
+function setup(overrides: { encoder?: EventEncoder; publisher?: EventPublisher; allowed?: boolean; limiter?: RateLimiter; ledger?: FakeLedger } = {}) {
+  const ledger = overrides.ledger ?? new FakeLedger();
   const published: Array<{ topic: string; key: string; headers: Record<string, string> }> = [];
   const publisher: EventPublisher = overrides.publisher ?? {
     publish: async (record) => (published.push(record), { partition: 1, offset: String(published.length - 1) }),
   };
   const encoder: EventEncoder = overrides.encoder ?? { encode: async () => Buffer.from([0, 0, 0, 0, 1]) };
   const limiter = overrides.limiter ?? { consume: async () => ({ allowed: overrides.allowed ?? true, retryAfterSeconds: 1 }) };
-  const service = new WebhooksService({ secrets: [SECRET], sourceSystem: 'opal', environment: 'development' }, ledger, encoder, publisher, limiter);
+  // The real admission is one script; this one does what it does: count against the limiter, then claim within the limit.
+  const admission: DeliveryAdmission = {
+    admit: async (sourceId, deliveryId, fingerprint) => {
+      const rate = await limiter.consume(sourceId);
+      return rate.allowed ? { allowed: true, claim: await ledger.claim(deliveryId, fingerprint) } : { allowed: false, retryAfterSeconds: rate.retryAfterSeconds };
+    },
+  };
+  const service = new WebhooksService({ secrets: [SECRET], sourceSystem: 'opal', environment: 'development' }, admission, ledger, encoder, publisher, limiter);
   return { service, ledger, published };
 }
 
@@ -158,6 +166,42 @@ describe(WebhooksService.name, () => {
       expect(problem).toMatchObject({ status: 503, code: 'dependency-unavailable', options: { detail: expect.stringMatching(/^redis is unavailable/) } });
       expect(published).toEqual([]);
       expect(ledger.entries.size).toBe(0);
+    });
+
+    it('should count a refused request against the rate too, answering 429 over the limit and 503 with Redis down (fail-closed)', async () => {
+      const consumed: string[] = [];
+      const counting = (answer: () => Promise<{ allowed: boolean; retryAfterSeconds: number }>): RateLimiter => ({
+        consume: (sourceId) => (consumed.push(sourceId), answer()),
+      });
+      const invalid = delivery('msg_1', { ...agentData, offset: 'first' });
+      const encoder = { encode: async () => Promise.reject(new EventValidationError([{ path: 'offset', message: 'expected int' }])) };
+
+      expect((await problemOf(setup({ encoder, limiter: counting(async () => ({ allowed: true, retryAfterSeconds: 1 })) }).service.accept(invalid))).status).toBe(400);
+      expect((await problemOf(setup({ encoder, limiter: counting(async () => ({ allowed: false, retryAfterSeconds: 1 })) }).service.accept(invalid))).status).toBe(429);
+      const closed = counting(() => Promise.reject(new DependencyUnavailableError('redis')));
+      expect(await problemOf(setup({ encoder, limiter: closed }).service.accept(invalid))).toMatchObject({ status: 503, code: 'dependency-unavailable' });
+      expect(consumed).toHaveLength(3);
+    });
+
+    it('should answer 202 once Kafka acknowledged, without waiting for the delivery result to be recorded', async () => {
+      const ledger = new FakeLedger();
+      const recorded: string[] = [];
+      ledger.complete = (deliveryId) => (recorded.push(deliveryId), new Promise<void>(() => undefined));
+      const { service, published } = setup({ ledger });
+
+      const outcome = await service.accept(delivery('msg_1', agentData));
+
+      expect(outcome.status).toBe(202);
+      expect(published).toHaveLength(1);
+      expect(recorded).toEqual(['msg_1']);
+    });
+
+    it('should still answer 202 when recording the delivery result fails: the event is in Kafka', async () => {
+      const ledger = new FakeLedger();
+      ledger.complete = () => Promise.reject(new Error('Connection is closed.'));
+      const { service } = setup({ ledger });
+
+      expect((await service.accept(delivery('msg_1', agentData))).status).toBe(202);
     });
 
     it('should tell malformed JSON, unknown types and invalid requests apart', async () => {

@@ -6,6 +6,7 @@ import { webhookProblems } from './webhook-problems';
 import { deliveryIdProblem, parseWebhookBody } from './webhook-request';
 import { WebhookSignatureError, WebhookSignatureVerifier } from './webhook-signature.verifier';
 import {
+  DELIVERY_ADMISSION,
   DELIVERY_LEDGER,
   DependencyUnavailableError,
   EVENT_ENCODER,
@@ -13,6 +14,7 @@ import {
   EventValidationError,
   RATE_LIMITER,
   type AcceptedEvent,
+  type DeliveryAdmission,
   type DeliveryLedger,
   type EventEncoder,
   type EventPublisher,
@@ -39,10 +41,18 @@ export interface IncomingWebhook {
 
 export type WebhookOutcome = { status: 202 | 200; body: AcceptedEvent & { duplicate: boolean } };
 
+/** A webhook turned into its Kafka record: validated, enveloped and encoded. */
+interface PreparedEvent {
+  topic: string;
+  key: string;
+  value: Buffer;
+  headers: Record<string, string>;
+}
+
 /**
- * The webhook flow (ARCHITECTURE.md §3): authenticate, rate-limit, validate, claim the delivery,
- * encode, publish with acks=all, remember the result. Every refusal is a ProblemException; a 2xx
- * only ever follows a Kafka acknowledgement (or repeats one).
+ * The webhook flow (ARCHITECTURE.md §3): authenticate, validate and encode, rate-limit and claim
+ * the delivery (one Redis call), publish with acks=all, remember the result. Every refusal is a
+ * ProblemException; a 2xx only ever follows a Kafka acknowledgement (or repeats one).
  */
 @Injectable()
 export class WebhooksService {
@@ -51,6 +61,7 @@ export class WebhooksService {
 
   constructor(
     @Inject(WEBHOOKS_OPTIONS) private readonly options: WebhooksOptions,
+    @Inject(DELIVERY_ADMISSION) private readonly admission: DeliveryAdmission,
     @Inject(DELIVERY_LEDGER) private readonly ledger: DeliveryLedger,
     @Inject(EVENT_ENCODER) private readonly encoder: EventEncoder,
     @Inject(EVENT_PUBLISHER) private readonly publisher: EventPublisher,
@@ -64,29 +75,21 @@ export class WebhooksService {
     const badDeliveryId = deliveryIdProblem(incoming.headers['webhook-id']);
     if (badDeliveryId) throw webhookProblems.invalidDeliveryId([badDeliveryId]);
     const delivery = this.authenticate(incoming);
-    const rate = await this.orUnavailable(this.rateLimiter.consume(delivery.sourceId));
-    if (!rate.allowed) throw webhookProblems.rateLimited(rate.retryAfterSeconds);
-
-    const parsed = parseWebhookBody(incoming.rawBody);
-    if (!parsed.ok) {
-      if (parsed.kind === 'malformed-json') throw webhookProblems.malformedJson(parsed.errors[0]?.message ?? 'unparseable body');
-      if (parsed.kind === 'unknown-event-type') throw webhookProblems.unknownEventType(parsed.errors);
-      throw webhookProblems.invalidRequest(parsed.errors);
+    let event: PreparedEvent;
+    try {
+      event = await this.prepare(incoming, delivery.deliveryId);
+    } catch (refusal) {
+      // A refused request counts against its source like any other, and over the limit (or with
+      // Redis down, fail-closed) that answer comes first, as when the limit was checked first.
+      const rate = await this.orUnavailable(this.rateLimiter.consume(delivery.sourceId));
+      if (!rate.allowed) throw webhookProblems.rateLimited(rate.retryAfterSeconds);
+      throw refusal;
     }
-    const traceparent = incoming.headers['traceparent'];
-    const record = buildEventRecord(parsed.type, parsed.data, {
-      deliveryId: delivery.deliveryId,
-      correlationId: incoming.correlationId,
-      occurredAt: parsed.occurredAt,
-      environment: this.options.environment,
-      sourceSystem: this.options.sourceSystem,
-      ...(typeof traceparent === 'string' ? { traceparent } : {}),
-    });
-    // Encoding validates against the schema: a bad payload is refused before any claim is taken.
-    const value = await this.encode(record.definition.subject, record.payload);
 
     const fingerprint = createHash('sha256').update(incoming.rawBody).digest('hex');
-    const claim = await this.orUnavailable(this.ledger.claim(delivery.deliveryId, fingerprint));
+    const admission = await this.orUnavailable(this.admission.admit(delivery.sourceId, delivery.deliveryId, fingerprint));
+    if (!admission.allowed) throw webhookProblems.rateLimited(admission.retryAfterSeconds);
+    const { claim } = admission;
     if (claim.state === 'done') {
       if (!claim.sameFingerprint) throw webhookProblems.deliveryMismatch();
       return { status: 200, body: { ...claim.result, duplicate: true } };
@@ -95,20 +98,46 @@ export class WebhooksService {
 
     let accepted: AcceptedEvent;
     try {
-      const ack = await this.publisher.publish({ topic: record.definition.topic, key: record.key, value, headers: record.headers });
-      accepted = { event_id: record.headers['event_id'] as string, topic: record.definition.topic, ...ack };
+      const ack = await this.publisher.publish(event);
+      accepted = { event_id: event.headers['event_id'] as string, topic: event.topic, ...ack };
     } catch (error) {
       // Not in Kafka: free the delivery id so the sender's retry can succeed.
       await this.ledger.release(delivery.deliveryId, claim.token).catch(() => undefined);
       throw asUnavailableProblem(error);
     }
-    await this.ledger.complete(delivery.deliveryId, claim.token, accepted).catch((error: unknown) => {
-      // The event is durably in Kafka; a lost ledger write only weakens HTTP-level dedupe (consumers still dedupe by event_id).
+    // The event is durably in Kafka: the 202 does not wait for Redis to record it. The completion is
+    // issued before the answer, on the connection every later claim of this replica uses, so a
+    // redelivery here finds it done; one at another replica within that round trip finds the claim
+    // in flight (409, retry). If it is lost (Redis fails now, the process dies), the claim expires
+    // after IDEMPOTENCY_LEASE_MS (409 until then) and a redelivery after that is published again
+    // under the same event_id, which the consumers' apply-once drops: as when an awaited write failed.
+    void this.ledger.complete(delivery.deliveryId, claim.token, accepted).catch((error: unknown) => {
       this.logger.warn({ err: error, event_id: accepted.event_id }, 'could not record the delivery result');
     });
     // The request's logger already carries its correlation_id: repeating it would write the key twice.
     this.logger.log({ event_id: accepted.event_id, topic: accepted.topic, partition: accepted.partition, offset: accepted.offset }, 'event accepted');
     return { status: 202, body: { ...accepted, duplicate: false } };
+  }
+
+  /** Parses, envelopes and encodes the body; a bad payload or an unreachable registry is refused here, before any claim. */
+  private async prepare(incoming: IncomingWebhook, deliveryId: string): Promise<PreparedEvent> {
+    const parsed = parseWebhookBody(incoming.rawBody);
+    if (!parsed.ok) {
+      if (parsed.kind === 'malformed-json') throw webhookProblems.malformedJson(parsed.errors[0]?.message ?? 'unparseable body');
+      if (parsed.kind === 'unknown-event-type') throw webhookProblems.unknownEventType(parsed.errors);
+      throw webhookProblems.invalidRequest(parsed.errors);
+    }
+    const traceparent = incoming.headers['traceparent'];
+    const record = buildEventRecord(parsed.type, parsed.data, {
+      deliveryId,
+      correlationId: incoming.correlationId,
+      occurredAt: parsed.occurredAt,
+      environment: this.options.environment,
+      sourceSystem: this.options.sourceSystem,
+      ...(typeof traceparent === 'string' ? { traceparent } : {}),
+    });
+    const value = await this.encode(record.definition.subject, record.payload);
+    return { topic: record.definition.topic, key: record.key, value, headers: record.headers };
   }
 
   private authenticate(incoming: IncomingWebhook) {

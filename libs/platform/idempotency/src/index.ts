@@ -31,10 +31,12 @@ export {
 } from './lib/idempotency.errors';
 export type { IdempotencyOperation, IdempotencyUnavailableReason } from './lib/idempotency.errors';
 export type {
+  FixedWindowQuota,
   IdempotencyCheckHook,
   IdempotencyCheckResult,
   IdempotencyClaim,
   IdempotencyClaimOptions,
   IdempotencyStoreOptions,
   IdempotencyStorePort,
+  QuotaGatedClaim,
 } from './lib/idempotency.types';

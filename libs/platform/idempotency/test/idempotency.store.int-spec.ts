@@ -95,4 +95,57 @@ describe(`${IdempotencyStore.name} (real Redis)`, () => {
       expect(ttl).toBeLessThanOrEqual(86_400);
     });
   });
+  describe('claimWithinQuota', () => {
+    const quota = (name: string, limit: number) => ({ key: `${idempotencyKey(scope, 'quota')}:${name}`, limit, ttlMs: 2_000 });
+
+    it('should claim within the quota and refuse past it without claiming, all in one counter', async () => {
+      const window = quota('window', 2);
+
+      const first = await store.claimWithinQuota(scope, 'q-1', window, { fingerprint: 'a' });
+      const again = await store.claimWithinQuota(scope, 'q-1', window, { fingerprint: 'a' });
+      const over = await store.claimWithinQuota(scope, 'q-2', window, { fingerprint: 'a' });
+
+      expect(first.state).toBe('claimed');
+      expect(again).toEqual({ state: 'in-flight', sameFingerprint: true });
+      expect(over).toEqual({ state: 'over-quota', count: 3 });
+      expect(await redis.exists(idempotencyKey(scope, 'q-2'))).toBe(0);
+      expect(Number(await redis.get(window.key))).toBe(3);
+      const pttl = await redis.pttl(window.key);
+      expect(pttl).toBeGreaterThan(0);
+      expect(pttl).toBeLessThanOrEqual(2_000);
+    });
+
+    it('should leave a record that complete and release finish, as a plain claim does', async () => {
+      const claim = await store.claimWithinQuota(scope, 'q-done', quota('finish', 10), { fingerprint: 'f' });
+      if (claim.state !== 'claimed') throw new Error('expected a claim');
+
+      expect(await store.complete(scope, 'q-done', claim.token, { offset: '7' })).toBe(true);
+      expect(await store.claimWithinQuota(scope, 'q-done', quota('finish', 10), { fingerprint: 'g' })).toEqual({
+        state: 'done',
+        sameFingerprint: false,
+        result: { offset: '7' },
+      });
+      const released = await store.claimWithinQuota(scope, 'q-released', quota('finish', 10));
+      if (released.state !== 'claimed') throw new Error('expected a claim');
+      expect(await store.release(scope, 'q-released', released.token)).toBe(true);
+      expect((await store.claim(scope, 'q-released')).state).toBe('claimed');
+    });
+
+    it('should count a hit without claiming through countQuota, in the same window as the claims', async () => {
+      const window = quota('shared', 5);
+      await store.claimWithinQuota(scope, 'q-shared', window);
+
+      expect(await store.countQuota(window)).toBe(2);
+      expect(await store.countQuota(window)).toBe(3);
+    });
+
+    it('should report claims to onCheck but not a claim its quota refused', async () => {
+      const window = quota('hooked', 1);
+      checks.length = 0;
+      await store.claimWithinQuota(scope, 'q-hooked', window);
+      await store.claimWithinQuota(scope, 'q-hooked', window);
+
+      expect(checks).toEqual([[scope, 'claimed']]);
+    });
+  });
 });

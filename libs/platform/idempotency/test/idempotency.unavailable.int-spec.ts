@@ -29,7 +29,7 @@ describe(`${IdempotencyStore.name} (Redis unreachable)`, () => {
     expect(checks).toEqual(['error']);
   });
 
-  it('should fail complete and release as fast', async () => {
+  it('should fail complete, release and the quota calls as fast', async () => {
     const client = createIdempotencyRedisClient({ host: '127.0.0.1', port: await unusedPort() });
     clients.push(client);
     client.on('error', () => undefined);
@@ -38,6 +38,9 @@ describe(`${IdempotencyStore.name} (Redis unreachable)`, () => {
 
     await expect(store.complete('webhook', 'k', 'token', {})).rejects.toMatchObject({ operation: 'complete' });
     await expect(store.release('webhook', 'k', 'token')).rejects.toMatchObject({ operation: 'release' });
+    const quota = { key: 'opal:ratelimit:webhook:test:0', limit: 1, ttlMs: 2_000 };
+    await expect(store.claimWithinQuota('webhook', 'k', quota)).rejects.toMatchObject({ code: 'IDEMPOTENCY_STORE_UNAVAILABLE', operation: 'claim' });
+    await expect(store.countQuota(quota)).rejects.toMatchObject({ code: 'IDEMPOTENCY_STORE_UNAVAILABLE', operation: 'count' });
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 

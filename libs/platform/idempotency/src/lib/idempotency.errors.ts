@@ -13,7 +13,7 @@ export abstract class IdempotencyError extends Error {
 }
 
 /** The store operation that failed. */
-export type IdempotencyOperation = 'claim' | 'complete' | 'release';
+export type IdempotencyOperation = 'claim' | 'complete' | 'release' | 'count';
 
 /** Why Redis could not answer: no connection, no answer in time, or an error reply (OOM, READONLY, LOADING…). */
 export type IdempotencyUnavailableReason = 'connection' | 'timeout' | 'reply';

@@ -37,7 +37,7 @@ describe(IdempotencyModule.name, () => {
       }).compile();
 
       expect(moduleRef.get(IdempotencyStore)).toBeInstanceOf(IdempotencyStore);
-      expect(redis.defineCommand).toHaveBeenCalledTimes(3);
+      expect(redis.defineCommand).toHaveBeenCalledTimes(5);
       expect(moduleRef.get(IDEMPOTENCY_OPTIONS)).toMatchObject({ ttlSeconds: 60 });
       expect(moduleRef.get(IDEMPOTENCY_INTERCEPTOR_OPTIONS)).toEqual({ scope: 'opal-diagnostics' });
       expect(moduleRef.get(IdempotencyInterceptor)).toBeInstanceOf(IdempotencyInterceptor);

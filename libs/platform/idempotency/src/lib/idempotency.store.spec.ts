@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { ReplyError, type Redis } from 'ioredis';
 import { IdempotencyStoreUnavailableError } from './idempotency.errors';
-import { CLAIM_SCRIPT, COMPLETE_SCRIPT, RELEASE_SCRIPT, SCRIPT_COMMANDS } from './idempotency.scripts';
+import { CLAIM_SCRIPT, COMPLETE_SCRIPT, COUNT_SCRIPT, QUOTA_CLAIM_SCRIPT, RELEASE_SCRIPT, SCRIPT_COMMANDS } from './idempotency.scripts';
 import { IdempotencyStore } from './idempotency.store';
 import { TEST_RECORD_LIFETIMES } from './testing/record-lifetimes';
 
@@ -22,7 +22,7 @@ const KEY = 'opal:idempotency:webhook:msg_1';
 
 describe(IdempotencyStore.name, () => {
   describe('constructor', () => {
-    it('should define the three scripts with one key each', () => {
+    it('should define its five scripts, the quota-gated claim with two keys', () => {
       const redis = fakeRedis();
       new IdempotencyStore(redis.client, TEST_RECORD_LIFETIMES);
 
@@ -30,6 +30,8 @@ describe(IdempotencyStore.name, () => {
         [SCRIPT_COMMANDS.claim, { numberOfKeys: 1, lua: CLAIM_SCRIPT }],
         [SCRIPT_COMMANDS.complete, { numberOfKeys: 1, lua: COMPLETE_SCRIPT }],
         [SCRIPT_COMMANDS.release, { numberOfKeys: 1, lua: RELEASE_SCRIPT }],
+        [SCRIPT_COMMANDS.quotaClaim, { numberOfKeys: 2, lua: QUOTA_CLAIM_SCRIPT }],
+        [SCRIPT_COMMANDS.count, { numberOfKeys: 1, lua: COUNT_SCRIPT }],
       ]);
     });
 

@@ -8,13 +8,15 @@ import {
   type IdempotencyUnavailableReason,
 } from './idempotency.errors';
 import { idempotencyKey } from './idempotency.key';
-import { CLAIM_SCRIPT, COMPLETE_SCRIPT, RELEASE_SCRIPT, SCRIPT_COMMANDS } from './idempotency.scripts';
+import { CLAIM_SCRIPT, COMPLETE_SCRIPT, COUNT_SCRIPT, QUOTA_CLAIM_SCRIPT, RELEASE_SCRIPT, SCRIPT_COMMANDS } from './idempotency.scripts';
 import type {
+  FixedWindowQuota,
   IdempotencyCheckResult,
   IdempotencyClaim,
   IdempotencyClaimOptions,
   IdempotencyStoreOptions,
   IdempotencyStorePort,
+  QuotaGatedClaim,
 } from './idempotency.types';
 
 type ScriptCall = (key: string, ...args: Array<string | number>) => Promise<unknown>;
@@ -55,6 +57,8 @@ export class IdempotencyStore implements IdempotencyStorePort {
     client.defineCommand(SCRIPT_COMMANDS.claim, { numberOfKeys: 1, lua: CLAIM_SCRIPT });
     client.defineCommand(SCRIPT_COMMANDS.complete, { numberOfKeys: 1, lua: COMPLETE_SCRIPT });
     client.defineCommand(SCRIPT_COMMANDS.release, { numberOfKeys: 1, lua: RELEASE_SCRIPT });
+    client.defineCommand(SCRIPT_COMMANDS.quotaClaim, { numberOfKeys: 2, lua: QUOTA_CLAIM_SCRIPT });
+    client.defineCommand(SCRIPT_COMMANDS.count, { numberOfKeys: 1, lua: COUNT_SCRIPT });
     this.redis = client as ScriptedRedis;
   }
 
@@ -68,22 +72,45 @@ export class IdempotencyStore implements IdempotencyStorePort {
     key: string,
     options: IdempotencyClaimOptions = {},
   ): Promise<IdempotencyClaim<TResult>> {
-    const redisKey = idempotencyKey(scope, key);
-    const fingerprint = options.fingerprint ?? '';
-    const leaseMs = positiveInteger('leaseMs', options.leaseMs ?? this.leaseMs);
-    const token = randomUUID();
-    let claim: IdempotencyClaim<TResult>;
-    try {
-      const reply = await this.run('claim', () =>
-        this.redis[SCRIPT_COMMANDS.claim](redisKey, fingerprint, token, leaseMs),
-      );
-      claim = parseClaimReply<TResult>(reply, token);
-    } catch (error) {
-      this.report(scope, 'error');
-      throw error;
+    const { redisKey, fingerprint, token, leaseMs } = this.claimArguments(scope, key, options);
+    return this.reported(scope, () =>
+      this.run('claim', () => this.redis[SCRIPT_COMMANDS.claim](redisKey, fingerprint, token, leaseMs)).then((reply) =>
+        parseClaimReply<TResult>(reply, token),
+      ),
+    );
+  }
+
+  /**
+   * `claim`, counted against `quota` in the same script: one round trip for a rate-limited claim.
+   * Over the limit nothing is claimed (and no check is reported: none was made).
+   */
+  async claimWithinQuota<TResult = unknown>(
+    scope: string,
+    key: string,
+    quota: FixedWindowQuota,
+    options: IdempotencyClaimOptions = {},
+  ): Promise<QuotaGatedClaim<TResult>> {
+    const { redisKey, fingerprint, token, leaseMs } = this.claimArguments(scope, key, options);
+    const limit = positiveInteger('quota.limit', quota.limit);
+    const ttlMs = positiveInteger('quota.ttlMs', quota.ttlMs);
+    return this.reported(scope, () =>
+      this.run('claim', () =>
+        this.redis[SCRIPT_COMMANDS.quotaClaim](redisKey, quota.key, fingerprint, token, leaseMs, limit, ttlMs),
+      ).then((reply): QuotaGatedClaim<TResult> => {
+        if (Array.isArray(reply) && reply[0] === 'over-quota' && typeof reply[1] === 'number') return { state: 'over-quota', count: reply[1] };
+        return parseClaimReply<TResult>(reply, token);
+      }),
+    );
+  }
+
+  /** Counts one hit in `quota`'s window (without claiming anything) and returns the window's count. */
+  async countQuota(quota: FixedWindowQuota): Promise<number> {
+    const ttlMs = positiveInteger('quota.ttlMs', quota.ttlMs);
+    const reply = await this.run('count', () => this.redis[SCRIPT_COMMANDS.count](quota.key, ttlMs));
+    if (typeof reply !== 'number') {
+      throw new IdempotencyStoreUnavailableError('count', 'reply', { cause: new Error(`unexpected count reply ${JSON.stringify(reply)}`) });
     }
-    this.report(scope, toCheckResult(claim));
-    return claim;
+    return reply;
   }
 
   /**
@@ -104,6 +131,28 @@ export class IdempotencyStore implements IdempotencyStorePort {
     const redisKey = idempotencyKey(scope, key);
     const reply = await this.run('release', () => this.redis[SCRIPT_COMMANDS.release](redisKey, token));
     return reply === 1;
+  }
+
+  private claimArguments(scope: string, key: string, options: IdempotencyClaimOptions) {
+    return {
+      redisKey: idempotencyKey(scope, key),
+      fingerprint: options.fingerprint ?? '',
+      leaseMs: positiveInteger('leaseMs', options.leaseMs ?? this.leaseMs),
+      token: randomUUID(),
+    };
+  }
+
+  /** Runs a claim and reports its outcome (or `error`) to the check hook; a claim refused by its quota was no check. */
+  private async reported<TClaim extends QuotaGatedClaim<unknown>>(scope: string, claim: () => Promise<TClaim>): Promise<TClaim> {
+    let outcome: TClaim;
+    try {
+      outcome = await claim();
+    } catch (error) {
+      this.report(scope, 'error');
+      throw error;
+    }
+    if (outcome.state !== 'over-quota') this.report(scope, toCheckResult(outcome));
+    return outcome;
   }
 
   private async run(operation: IdempotencyOperation, call: () => Promise<unknown>): Promise<unknown> {

@@ -10,6 +10,20 @@ export type IdempotencyClaim<TResult = unknown> =
   /** Finished before; `result` is what `complete` stored. */
   | { state: 'done'; sameFingerprint: boolean; result: TResult };
 
+/**
+ * A fixed-window counter a claim can be gated on (e.g. a per-source rate limit): `key` is the
+ * window's full Redis key (the caller names the window), `ttlMs` how long the counter lives after
+ * its first hit.
+ */
+export interface FixedWindowQuota {
+  key: string;
+  limit: number;
+  ttlMs: number;
+}
+
+/** The answer of `claimWithinQuota`: over the quota nothing was claimed; `count` is the window's count with this hit. */
+export type QuotaGatedClaim<TResult = unknown> = IdempotencyClaim<TResult> | { state: 'over-quota'; count: number };
+
 /** What a check came to, as counted by `opal_idempotency_checks_total{scope,result}`. */
 export type IdempotencyCheckResult = 'claimed' | 'duplicate' | 'in_flight' | 'mismatch' | 'error';
 

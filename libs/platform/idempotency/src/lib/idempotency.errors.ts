@@ -1,7 +1,8 @@
+import type { OpalErrorTraits } from '@opal/platform-errors';
 import type { IdempotencyErrorCode } from './idempotency.error-codes';
 
 /** Base of every error this library throws; `code` is the stable, cross-process identity. */
-export abstract class IdempotencyError extends Error {
+export abstract class IdempotencyError extends Error implements OpalErrorTraits {
   abstract readonly code: IdempotencyErrorCode;
   /** Whether the same call can succeed later (back off and retry) or never will (dead-letter / 4xx). */
   abstract readonly retriable: boolean;
@@ -26,6 +27,7 @@ export type IdempotencyUnavailableReason = 'connection' | 'timeout' | 'reply';
 export class IdempotencyStoreUnavailableError extends IdempotencyError {
   readonly code = 'IDEMPOTENCY_STORE_UNAVAILABLE';
   readonly retriable = true;
+  readonly dependency = 'redis';
 
   constructor(
     readonly operation: IdempotencyOperation,
@@ -44,6 +46,7 @@ export class IdempotencyStoreUnavailableError extends IdempotencyError {
 export class IdempotencyInFlightError extends IdempotencyError {
   readonly code = 'IDEMPOTENCY_IN_FLIGHT';
   readonly retriable = true;
+  readonly waitsForOwner = true;
   readonly statusCode = 409;
 
   constructor(

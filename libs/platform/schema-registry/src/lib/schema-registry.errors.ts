@@ -1,9 +1,12 @@
+import type { OpalErrorTraits } from '@opal/platform-errors';
 import type { SchemaRegistryErrorCode } from './schema-registry.error-codes';
 import type { CompatibilityLevel, PayloadFieldError } from './schema-registry.types';
 
 /** Base of every error this library throws; `code` is the stable, cross-process identity. */
-export abstract class SchemaRegistryError extends Error {
+export abstract class SchemaRegistryError extends Error implements OpalErrorTraits {
   abstract readonly code: SchemaRegistryErrorCode;
+  /** Whether the same call can succeed later (a consumer retries it) or never will (dead-letter at once). */
+  abstract readonly retriable: boolean;
 
   protected constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -14,6 +17,8 @@ export abstract class SchemaRegistryError extends Error {
 /** The registry could not be reached, timed out or answered 5xx/408/429: retry later (HTTP callers answer 503). */
 export class SchemaRegistryUnavailableError extends SchemaRegistryError {
   readonly code = 'SCHEMA_REGISTRY_UNAVAILABLE';
+  readonly retriable = true;
+  readonly dependency = 'schema-registry';
   /** HTTP status when the registry answered at all. */
   readonly status?: number;
 
@@ -26,6 +31,8 @@ export class SchemaRegistryUnavailableError extends SchemaRegistryError {
 /** The registry refused a request for a reason retrying will not fix (bad credentials, unexpected 4xx). */
 export class SchemaRegistryRequestError extends SchemaRegistryError {
   readonly code = 'SCHEMA_REGISTRY_REQUEST_FAILED';
+  // Bad credentials are fixed by an operator, not by the record: retrying gives that a chance before the DLQ.
+  readonly retriable = true;
   /** HTTP status of the registry's answer. */
   readonly status: number;
   /** The registry's own `error_code` (e.g. 40401, 42201), when it sent one. */
@@ -44,6 +51,8 @@ export class SchemaRegistryRequestError extends SchemaRegistryError {
 /** The registry (or the local parser) rejected the schema text itself. */
 export class InvalidSchemaError extends SchemaRegistryError {
   readonly code = 'SCHEMA_INVALID';
+  // Thrown when a schema is registered, not for a record: a consumer that meets one retries, as for any unforeseen failure.
+  readonly retriable = true;
 
   constructor(
     readonly subject: string | undefined,
@@ -57,6 +66,8 @@ export class InvalidSchemaError extends SchemaRegistryError {
 /** A new schema version breaks the subject's compatibility level; `messages` are the registry's reasons. */
 export class SchemaIncompatibleError extends SchemaRegistryError {
   readonly code = 'SCHEMA_INCOMPATIBLE';
+  // As for SCHEMA_INVALID: thrown when a schema is registered, not for a record.
+  readonly retriable = true;
 
   constructor(
     readonly subject: string,
@@ -73,6 +84,7 @@ export class SchemaIncompatibleError extends SchemaRegistryError {
 /** No schema with this id, or no schema under this subject: a consumer dead-letters the record at once. */
 export class UnknownSchemaError extends SchemaRegistryError {
   readonly code = 'SCHEMA_UNKNOWN';
+  readonly retriable = false;
 
   private constructor(
     message: string,
@@ -96,6 +108,7 @@ export class UnknownSchemaError extends SchemaRegistryError {
 /** A payload does not match its schema; `errors` name every offending field path. Nothing was encoded. */
 export class PayloadValidationError extends SchemaRegistryError {
   readonly code = 'PAYLOAD_INVALID';
+  readonly retriable = false;
 
   constructor(
     readonly errors: readonly PayloadFieldError[],
@@ -112,6 +125,7 @@ export class PayloadValidationError extends SchemaRegistryError {
 /** Bytes that are not a Confluent-framed message of a readable schema: dead-letter, never retry. */
 export class UndecodableMessageError extends SchemaRegistryError {
   readonly code = 'MESSAGE_UNDECODABLE';
+  readonly retriable = false;
 
   constructor(
     reason: string,

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import CircuitBreaker from 'opossum';
+import type { Dependency } from '@opal/platform-errors';
 import { DependencyUnavailableError } from './consumer.errors';
-import { classifyFailure, type Dependency } from './failure.classifier';
+import { failureKindOf } from './failure.kind';
 
 export type BreakerState = 'closed' | 'half-open' | 'open';
 
@@ -16,6 +17,12 @@ export interface DependencyGuardOptions {
 }
 
 type Operation = () => Promise<unknown>;
+
+/** Whether `error` says that this dependency, not another one, is down. */
+function showsDown(dependency: Dependency, error: unknown): boolean {
+  const failure = failureKindOf(error);
+  return failure.kind === 'dependency' && failure.dependency === dependency;
+}
 
 /**
  * One opossum circuit breaker per downstream (Redis, the registry, Kafka for dead letters). Any
@@ -55,8 +62,7 @@ export class DependencyGuard {
     try {
       return await operation();
     } catch (error) {
-      const failure = classifyFailure(error);
-      if (failure.kind === 'dependency' && failure.dependency === dependency) this.trip(dependency, error);
+      if (showsDown(dependency, error)) this.trip(dependency, error);
       throw error;
     }
   }
@@ -90,10 +96,7 @@ export class DependencyGuard {
       // One "downstream is down" failure is enough: the record that met it cannot proceed either.
       volumeThreshold: 1,
       errorThresholdPercentage: 1,
-      errorFilter: (error: unknown) => {
-        const failure = classifyFailure(error);
-        return !(failure.kind === 'dependency' && failure.dependency === dependency);
-      },
+      errorFilter: (error: unknown) => !showsDown(dependency, error),
     });
     breaker.on('open', () => this.changed(dependency, 'open'));
     breaker.on('close', () => this.changed(dependency, 'closed'));

@@ -9,7 +9,7 @@ import type { ConsumerMembership } from './consumer-group.health-indicator';
 import { ConsumerLagMonitor } from './consumer-lag.monitor';
 import type { SourceRecord } from './dead-letter.record';
 import { DependencyGuard, type BreakerState } from './dependency.guard';
-import type { Dependency } from './failure.classifier';
+import type { Dependency } from '@opal/platform-errors';
 import { runKeyedBatch } from './keyed-batch.runner';
 import { isKeyGroupHandler } from './key-group.handler';
 import { KeyGroupProcessor, type KeyGroupCall } from './key-group.processor';

@@ -7,7 +7,8 @@ import { REPLAY_TARGET_GROUP_HEADER, readHeaderText } from '@opal/contracts';
 import type { DecodeResult } from '@opal/platform-schema-registry';
 import { deadLetterRecord, headersAsStrings, type SourceRecord } from './dead-letter.record';
 import type { DependencyGuard } from './dependency.guard';
-import { classifyFailure, describeFailure } from './failure.classifier';
+import { describeFailure } from './failure.description';
+import { failureKindOf } from './failure.kind';
 import { backoffDelayMs, type BackoffOptions } from './retry.backoff';
 
 /** What the processor needs of the transport: decode a record, find and run its handler. */
@@ -27,8 +28,12 @@ export interface RecordProcessorOptions {
   /** How long to keep waiting for a claim another consumer holds, before that counts as a failed attempt. */
   inFlightWaitMs: number;
   onOutcome?: (topic: string, outcome: ConsumeOutcome, durationSeconds?: number) => void;
+  /** Waits between attempts; defaults to a timer. */
   sleep?: (ms: number) => Promise<void>;
+  /** The clock of `x-dlq-failed-at` and of handler durations; defaults to `Date.now`. */
   now?: () => number;
+  /** The jitter draw of the backoff, in [0, 1); defaults to `Math.random`. */
+  random?: () => number;
 }
 
 /** `done`: commit past it (processed, duplicate, skipped or dead-lettered); `paused`: leave it for later. */
@@ -44,6 +49,7 @@ export class RecordProcessor {
   private readonly logger = new Logger(RecordProcessor.name);
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
+  private readonly random: () => number;
 
   constructor(
     private readonly ports: RecordPorts,
@@ -54,6 +60,7 @@ export class RecordProcessor {
   ) {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
   }
 
   /**
@@ -74,7 +81,7 @@ export class RecordProcessor {
         this.options.onOutcome?.(record.topic, outcome, outcome === 'processed' ? (this.now() - started) / 1000 : undefined);
         return 'done';
       } catch (error) {
-        const failure = classifyFailure(error);
+        const failure = failureKindOf(error);
         switch (failure.kind) {
           case 'dependency':
             this.guard.trip(failure.dependency, error);
@@ -84,7 +91,7 @@ export class RecordProcessor {
           case 'in-flight': {
             if (inFlightWaited < this.options.inFlightWaitMs) {
               attempts -= 1;
-              const delay = Math.max(50, backoffDelayMs(2, this.options.backoff));
+              const delay = Math.max(50, backoffDelayMs(2, this.options.backoff, this.random));
               inFlightWaited += delay;
               await this.sleep(delay);
               if (!this.keepGoing()) return 'paused';
@@ -103,7 +110,7 @@ export class RecordProcessor {
         }
         this.options.onOutcome?.(record.topic, 'retried');
         this.logger.warn({ ...this.identify(record), attempt: attempts, err: error }, 'processing failed: retrying');
-        await this.sleep(backoffDelayMs(attempts, this.options.backoff));
+        await this.sleep(backoffDelayMs(attempts, this.options.backoff, this.random));
         if (!this.keepGoing()) return 'paused';
       }
     }
@@ -138,7 +145,7 @@ export class RecordProcessor {
       await this.guard.run('kafka', () => this.ports.publishDeadLetter(letter));
     } catch (publishError) {
       // Whatever the cause, the record stays uncommitted; the Kafka breaker spaces out the next try.
-      const failure = classifyFailure(publishError);
+      const failure = failureKindOf(publishError);
       this.logger.error({ ...this.identify(record), err: publishError }, 'could not write the dead letter: will try again');
       this.guard.trip(failure.kind === 'dependency' ? failure.dependency : 'kafka', publishError);
       return 'paused';

@@ -1,8 +1,11 @@
+import type { OpalErrorTraits } from '@opal/platform-errors';
 import type { KafkaErrorCode } from '../kafka.error-codes';
 
 /** Base of the errors `EventProducer` rejects with; `code` is the stable, cross-process identity. */
-export abstract class EventProducerError extends Error {
+export abstract class EventProducerError extends Error implements OpalErrorTraits {
   abstract readonly code: KafkaErrorCode;
+  /** Whether the same write can succeed later. */
+  abstract readonly retriable: boolean;
 
   protected constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -18,6 +21,8 @@ export abstract class EventProducerError extends Error {
  */
 export class KafkaUnavailableError extends EventProducerError {
   readonly code = 'KAFKA_UNAVAILABLE';
+  readonly retriable = true;
+  readonly dependency = 'kafka';
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -27,6 +32,8 @@ export class KafkaUnavailableError extends EventProducerError {
 /** Kafka refused the write for a reason retrying will not fix (unknown topic, record too large, authorization). */
 export class KafkaProduceError extends EventProducerError {
   readonly code = 'KAFKA_PRODUCE_FAILED';
+  // A consumer retries it before the DLQ: a missing topic or ACL is fixed by an operator, not by the record.
+  readonly retriable = true;
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);

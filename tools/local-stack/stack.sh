@@ -36,6 +36,7 @@ LOG_DIR=$STACK_DIR/logs
 KAFKA_HOME=$CACHE_DIR/kafka-$KAFKA_VERSION
 KAFKA_DATA=$DATA_DIR/kafka
 KAFKA_LOG4J=$SCRIPT_DIR/kafka/log4j2.properties
+KAFKA_TOOLS_LOG4J=$SCRIPT_DIR/kafka/tools-log4j2.properties
 APICURIO_HOME=$CACHE_DIR/apicurio-$APICURIO_VERSION
 REGISTRY_DATA=$DATA_DIR/registry
 REDIS_DATA=$DATA_DIR/redis
@@ -273,6 +274,12 @@ stop_pid() { # svc : stop the process from run/<svc>.pid, and only that one
 
 kafka_java() { # runs a Kafka class with the cached classpath
   java -cp "$KAFKA_HOME/lib/*" -Dlog4j2.configurationFile="$KAFKA_LOG4J" "$@"
+}
+
+cmd_kafka_tool() { # Kafka's own Java tools, for tests that check what the Java client reads
+  (($# > 0)) || die "kafka-tool needs a main class"
+  [[ -f $KAFKA_HOME/.complete ]] || die "Kafka $KAFKA_VERSION is not downloaded yet: run '${0##*/} up kafka' first"
+  java -cp "$KAFKA_HOME/lib/*" -Dlog4j2.configurationFile="$KAFKA_TOOLS_LOG4J" "$@"
 }
 
 kafka_fetch() {
@@ -579,6 +586,9 @@ Local Kafka $KAFKA_VERSION (KRaft) + Apicurio Registry $APICURIO_VERSION + Redis
   status              show what is running
   logs <service> [-f] print (or follow) a service's log
   env                 print export lines for KAFKA_BROKERS, SCHEMA_REGISTRY_URL, REDIS_HOST, REDIS_PORT
+  kafka-tool <class> [args...]
+                      run a main class of the cached Kafka distribution, e.g.
+                      org.apache.kafka.tools.consumer.ConsoleConsumer --bootstrap-server 127.0.0.1:9092 ...
   help                this text
 
 Services: ${ALL_SERVICES[*]}
@@ -601,6 +611,7 @@ main() {
     status) cmd_status ;;
     logs) cmd_logs "$@" ;;
     env) cmd_env ;;
+    kafka-tool) cmd_kafka_tool "$@" ;;
     help | -h | --help) usage ;;
     *)
       usage >&2

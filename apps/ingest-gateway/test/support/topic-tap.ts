@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { TOPIC_CATALOGUE } from '@opal/contracts';
+import { registerSnappyCodec } from '@opal/platform-kafka';
 
 export interface TappedRecord {
   topic: string;
@@ -24,6 +25,8 @@ export class TopicTap {
     brokers: string[],
     private readonly topics = TOPIC_CATALOGUE.map((entry) => entry.topic),
   ) {
+    // The gateway writes Snappy; a bare kafkajs client reads it only once the codec is registered.
+    registerSnappyCodec();
     this.kafka = new Kafka({ clientId: 'gateway-int-tap', brokers, logLevel: logLevel.NOTHING });
   }
 

@@ -1,3 +1,5 @@
+// Registers Snappy with kafkajs before any client of this process produces or consumes.
+import './lib/producer/snappy.codec';
 export { buildKafkaClientConfig } from './lib/kafka-client.config';
 export { TopicManager } from './lib/topics/topic-manager';
 export type { TopicAdmin } from './lib/topics/topic-manager';
@@ -8,6 +10,7 @@ export type { TopicAction, TopicReportRow } from './lib/topics/topic-plan';
 export { KAFKA_ERROR_CODES } from './lib/kafka.error-codes';
 export type { KafkaErrorCode } from './lib/kafka.error-codes';
 export { EventProducer } from './lib/producer/event.producer';
+export { PRODUCER_COMPRESSION, registerSnappyCodec } from './lib/producer/snappy.codec';
 export { EventProducerModule } from './lib/producer/event-producer.module';
 export {
   DEFAULT_DELIVERY_TIMEOUT_MS,

@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { createConnection, createServer } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
-import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import { CompressionCodecs, CompressionTypes, Kafka, Partitioners, logLevel } from 'kafkajs';
 import type { Admin, KafkaConfig } from 'kafkajs';
 import { LOCAL_STACK_DEFAULTS } from '@opal/platform-config';
 import { EventProducer, KafkaUnavailableError, KafkaUnknownTopicError } from '../src';
@@ -10,6 +12,26 @@ const brokers = (process.env['KAFKA_BROKERS'] ?? LOCAL_STACK_DEFAULTS.kafkaBroke
 const [brokerHost, brokerPort] = (brokers[0] as string).split(':') as [string, string];
 const runPrefix = `it.${Date.now().toString(36)}-${process.pid}`;
 const kafkaConfig: KafkaConfig = { clientId: 'event-producer-it', brokers, logLevel: logLevel.NOTHING };
+const STACK_SCRIPT = path.resolve(__dirname, '../../../../tools/local-stack/stack.sh');
+
+/** The values of `count` records of partition 0 of `topic`, as another client reads them. */
+function readWith(client: 'kcat' | 'java', topic: string, count: number): string[] {
+  const [command, args] =
+    client === 'kcat'
+      ? ['kcat', ['-C', '-b', brokers[0] as string, '-t', topic, '-p', '0', '-o', 'beginning', '-c', String(count), '-e', '-q', '-f', '%s\\n']]
+      : [
+          'bash',
+          [
+            STACK_SCRIPT,
+            'kafka-tool',
+            'org.apache.kafka.tools.consumer.ConsoleConsumer',
+            ...['--bootstrap-server', brokers.join(','), '--topic', topic, '--partition', '0', '--offset', 'earliest'],
+            ...['--max-messages', String(count), '--timeout-ms', '30000'],
+          ],
+        ];
+  const output = execFileSync(command, args, { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'ignore'] });
+  return output.trim().split('\n');
+}
 
 interface Consumed {
   partition: number;
@@ -138,6 +160,34 @@ describe(EventProducer.name, () => {
         const message = stored.get(`${partition}:${offset}`);
         expect(message).toEqual({ partition, offset, key: record.key, value: record.value, headers: record.headers });
       });
+    });
+
+    it('should write Snappy batches that kafkajs, librdkafka (kcat) and the Java client all read back', async () => {
+      const topic = await createTopic('snappy');
+      const registered = CompressionCodecs[CompressionTypes.Snappy];
+      if (!registered) throw new Error('importing the lib did not register the Snappy codec');
+      let snappyBatchesRead = 0;
+      // Counts what the consumer decompresses: kafkajs picks the codec from each batch's attributes.
+      CompressionCodecs[CompressionTypes.Snappy] = () => {
+        const codec = registered();
+        return { ...codec, decompress: (buffer: Buffer) => ((snappyBatchesRead += 1), codec.decompress(buffer)) };
+      };
+      try {
+        const producer = new EventProducer({ kafka: kafkaConfig });
+        const records = Array.from({ length: 50 }, (_, seq) => ({ ...recordFor(topic, 'one-key', seq), partition: 0 }));
+        await Promise.all(records.map((record) => producer.send(record)));
+        await producer.disconnect();
+        const values = records.map((record) => record.value.toString());
+
+        const consumed = await consume(kafka, topic, 50);
+
+        expect(snappyBatchesRead).toBeGreaterThan(0);
+        expect(consumed.map((message) => message.value?.toString())).toEqual(values);
+        expect(readWith('kcat', topic, 50)).toEqual(values);
+        expect(readWith('java', topic, 50)).toEqual(values);
+      } finally {
+        CompressionCodecs[CompressionTypes.Snappy] = registered;
+      }
     });
 
     it('should put each key on the partition kafkajs would pick and keep one key in send order', async () => {

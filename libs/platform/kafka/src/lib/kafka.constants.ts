@@ -4,7 +4,7 @@
 export const EVENT_PRODUCER_OPTIONS = 'KAFKA:EVENT_PRODUCER_OPTIONS';
 
 export const DEFAULT_MAX_BATCH_SIZE = 500;
-/** Uncompressed bytes per flush; stays under the broker's default `max.message.bytes` (1 MiB) before GZIP. */
+/** Uncompressed bytes per flush; stays under the broker's default `max.message.bytes` (1 MiB) before compression. */
 export const DEFAULT_MAX_BATCH_BYTES = 1_000_000;
 export const DEFAULT_LINGER_MS = 5;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 3_000;

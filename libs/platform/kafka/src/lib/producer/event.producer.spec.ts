@@ -73,7 +73,7 @@ describe(EventProducer.name, () => {
       });
     });
 
-    it('should send with acks=all, GZIP, the request timeout and an explicit partition per message', async () => {
+    it('should send with acks=all, Snappy, the request timeout and an explicit partition per message', async () => {
       const producer = create({ requestTimeoutMs: 2_500 });
 
       await Promise.all([producer.send(record('a', 1)), settle(5)]);
@@ -81,7 +81,7 @@ describe(EventProducer.name, () => {
       expect(kafka.sendBatchCalls).toEqual([
         {
           acks: -1,
-          compression: CompressionTypes.GZIP,
+          compression: CompressionTypes.Snappy,
           timeout: 2_500,
           topicMessages: [
             {

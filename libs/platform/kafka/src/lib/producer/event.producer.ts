@@ -1,4 +1,4 @@
-import { CompressionTypes, Kafka, Partitioners } from 'kafkajs';
+import { Kafka, Partitioners } from 'kafkajs';
 import type { AdminConfig, KafkaConfig, ProducerConfig } from 'kafkajs';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import {
@@ -28,6 +28,7 @@ import { PendingRecord } from './pending-record';
 import { ProduceBatch } from './produce.batch';
 import type { PartitionedRecord } from './produce.batch';
 import { ProducerSession } from './producer.session';
+import { PRODUCER_COMPRESSION } from './snappy.codec';
 import { RecordAccumulator } from './record.accumulator';
 import { TopicPartitionsCache } from './topic-partitions.cache';
 
@@ -102,7 +103,7 @@ function invalidRecordReason(record: EventRecord): string | undefined {
  * idempotent producer serialises produce requests per broker anyway, so pipelining would only
  * queue inside kafkajs, and one flight at a time keeps per-key order across a failed batch.)
  *
- * Writes are idempotent, acknowledged by all in-sync replicas (`acks=-1`), GZIP-compressed,
+ * Writes are idempotent, acknowledged by all in-sync replicas (`acks=-1`), Snappy-compressed (`snappy.codec.ts`),
  * retried with backoff, and never create topics. Each record's partition is chosen before sending
  * with kafkajs's default partitioner (murmur2 of the key, as the Java client), so its offset is the
  * partition's acknowledged base offset plus its index among the batch's records for that partition.
@@ -310,7 +311,7 @@ export class EventProducer implements OnApplicationShutdown {
         topicMessages: sent.topicMessages,
         acks: -1,
         timeout: this.settings.requestTimeoutMs,
-        compression: CompressionTypes.GZIP,
+        compression: PRODUCER_COMPRESSION,
       });
       sent.positions(acks).forEach((position, i) => {
         const { pending } = planned[i] as (typeof planned)[number];

@@ -30,6 +30,11 @@ describe(loadIngestGatewayConfig.name, () => {
     expect(config.webhooks.rateLimitPerSecond).toBe(1000);
   });
 
+  it('should take a producer linger of 0 (flush at the end of the event-loop turn) but no negative one', () => {
+    expect(loadIngestGatewayConfig({ WEBHOOK_SECRETS: SECRET, PRODUCER_LINGER_MS: '0' }).producer.lingerMs).toBe(0);
+    expect(() => loadIngestGatewayConfig({ WEBHOOK_SECRETS: SECRET, PRODUCER_LINGER_MS: '-1' })).toThrow(/PRODUCER_LINGER_MS/);
+  });
+
   it("should be documented exactly in the README's configuration table: every variable, each with its default", () => {
     expect(Object.fromEntries(documentedEnvDefaults(INGEST_GATEWAY))).toEqual(Object.fromEntries(envDefaults(ingestGatewayEnv)));
   });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   enumVar,
+  nonNegativeIntVar,
   parseEnv,
   platformSchema,
   positiveIntVar,
@@ -33,7 +34,7 @@ export const ingestGatewayEnv = platformSchema(3000, {
   // A delivery's claim outlives the longest publish (registry lookup + acks=all delivery timeout) many times over.
   IDEMPOTENCY_LEASE_MS: positiveIntVar(30_000),
   PRODUCER_MAX_BATCH_SIZE: positiveIntVar(DEFAULT_MAX_BATCH_SIZE),
-  PRODUCER_LINGER_MS: positiveIntVar(DEFAULT_LINGER_MS),
+  PRODUCER_LINGER_MS: nonNegativeIntVar(DEFAULT_LINGER_MS),
 });
 
 export type IngestGatewayConfig = ReturnType<typeof loadIngestGatewayConfig>;

@@ -184,6 +184,27 @@ describe('ObservabilityModule in a Fastify app', () => {
       expect(lines.join('\n')).not.toContain('someone@example.com');
     });
 
+    it('should log the request line with its method, url and allowlisted headers only, never a credential', async () => {
+      await fetch(`${baseUrl}/probe?page=2`, {
+        headers: {
+          authorization: 'Bearer top-secret',
+          'webhook-signature': 'v1,c2lnbmF0dXJl',
+          cookie: 'session=abc',
+          'webhook-id': 'msg_allowlisted',
+          'user-agent': 'int-spec',
+        },
+      });
+
+      const line = parsedLines().find((entry) => entry['msg'] === 'request completed' && JSON.stringify(entry).includes('msg_allowlisted'));
+      expect(line?.['req']).toEqual({
+        method: 'GET',
+        url: '/probe?page=2',
+        remoteAddress: '127.0.0.1',
+        headers: { 'user-agent': 'int-spec', 'webhook-id': 'msg_allowlisted' },
+      });
+      for (const secret of ['top-secret', 'c2lnbmF0dXJl', 'session=abc']) expect(lines.join('\n')).not.toContain(secret);
+    });
+
     it('should not log probes and scrapes but still echo their correlation id', async () => {
       const live = await fetch(`${baseUrl}/health/live`, { headers: { 'x-correlation-id': 'probe-1' } });
       await fetch(`${baseUrl}/metrics`);

@@ -133,6 +133,18 @@ describe(EventProducer.name, () => {
       await Promise.all([first, second]);
     });
 
+    it('should flush at the end of the event-loop turn with lingerMs 0, the turn’s records as one batch', async () => {
+      const producer = create({ lingerMs: 0 });
+
+      const sameTurn = [producer.send(record('a', 1)), producer.send(record('b', 2))];
+      expect(kafka.sendBatchCalls).toHaveLength(0);
+      await settle();
+
+      expect(kafka.sendBatchCalls).toHaveLength(1);
+      expect(kafka.sendBatchCalls[0]?.topicMessages?.[0]?.messages.map(({ key }) => key)).toEqual(['a', 'b']);
+      await Promise.all(sameTurn);
+    });
+
     it('should cut a batch before it exceeds maxBatchBytes', async () => {
       const producer = create({ maxBatchBytes: 100, lingerMs: 10 });
       const big = (key: string): EventRecord => ({ topic: TOPIC, key, value: Buffer.alloc(40), headers: {} });

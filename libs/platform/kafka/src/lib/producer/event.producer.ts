@@ -129,7 +129,8 @@ export class EventProducer implements OnApplicationShutdown {
   /** Sessions retired after a failure, until their background close completes. */
   private readonly retiring = new Set<Promise<void>>();
   private flushing?: Promise<void>;
-  private lingerTimer?: NodeJS.Timeout;
+  /** Cancels the pending linger wait (a timer, or an immediate when there is nothing to wait for). */
+  private cancelLinger?: () => void;
   private accepting = true;
   private closing?: Promise<void>;
 
@@ -217,20 +218,27 @@ export class EventProducer implements OnApplicationShutdown {
       this.startFlush();
       return;
     }
-    if (this.lingerTimer !== undefined) return;
+    if (this.cancelLinger !== undefined) return;
     const oldest = this.queue.oldestEnqueuedAt ?? Date.now();
     const wait = Math.max(0, oldest + this.settings.lingerMs - Date.now());
-    this.lingerTimer = setTimeout(() => {
-      this.lingerTimer = undefined;
+    const flush = () => {
+      this.cancelLinger = undefined;
       this.startFlush();
-    }, wait);
+    };
+    // A timer cannot fire sooner than 1 ms; setImmediate still gathers every record of this
+    // event-loop turn (all requests parsed from one read) into the batch without that delay.
+    if (wait === 0) {
+      const immediate = setImmediate(flush);
+      this.cancelLinger = () => clearImmediate(immediate);
+    } else {
+      const timer = setTimeout(flush, wait);
+      this.cancelLinger = () => clearTimeout(timer);
+    }
   }
 
   private startFlush(): void {
-    if (this.lingerTimer !== undefined) {
-      clearTimeout(this.lingerTimer);
-      this.lingerTimer = undefined;
-    }
+    this.cancelLinger?.();
+    this.cancelLinger = undefined;
     if (this.flushing !== undefined) return;
     const batch = this.queue.take();
     if (batch.length === 0) return;

@@ -6,6 +6,7 @@ import {
   createJsonLogger,
   isQuietPath,
   loggerModuleParams,
+  requestSummary,
   requestLogLevel,
 } from './json-logger.factory';
 
@@ -66,6 +67,32 @@ describe('JSON logger', () => {
         expect(line).not.toContain(secret);
       }
       expect(JSON.parse(line).req.headers).toMatchObject({ authorization: '[Redacted]', 'user-agent': 'jest' });
+    });
+  });
+
+  describe(requestSummary.name, () => {
+    it('should keep method, url, address and the allowlisted headers, and drop every other header', () => {
+      const summary = requestSummary({
+        id: 'c-1',
+        method: 'POST',
+        url: '/v1/webhooks/opal',
+        remoteAddress: '10.0.0.7',
+        headers: {
+          authorization: 'Bearer top-secret',
+          'webhook-signature': 'v1,c2lnbmF0dXJl',
+          'x-new-credential': 'secret-2',
+          'webhook-id': 'msg_1',
+          'user-agent': 'jest',
+          'content-length': '42',
+        },
+      });
+
+      expect(summary).toEqual({
+        method: 'POST',
+        url: '/v1/webhooks/opal',
+        remoteAddress: '10.0.0.7',
+        headers: { 'user-agent': 'jest', 'content-length': '42', 'webhook-id': 'msg_1' },
+      });
     });
   });
 

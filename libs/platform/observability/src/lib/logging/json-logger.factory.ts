@@ -55,12 +55,39 @@ export function assignCorrelationId(req: IncomingMessage, res: ServerResponse): 
   return id;
 }
 
-/** pino-http settings: bodies are never serialized (the standard serializers leave them out). */
+/** The request headers a request log line keeps: enough to find a delivery, none that carry credentials. */
+export const LOGGED_REQUEST_HEADERS = ['user-agent', 'content-length', 'webhook-id'] as const;
+
+interface SerializedRequest {
+  id?: unknown;
+  method?: string;
+  url?: string;
+  headers?: Record<string, string | string[] | undefined>;
+  remoteAddress?: string;
+}
+
+/**
+ * What a request log line says about its request. pino-http binds the serialized request to a
+ * child logger of every request, logged or not, so serializing (and redacting) all headers cost
+ * the gateway about a twentieth of its CPU; an allowlist costs next to nothing and cannot leak a
+ * credential header added later.
+ */
+export function requestSummary(req: SerializedRequest): Record<string, unknown> {
+  const headers: Record<string, string | string[]> = {};
+  for (const name of LOGGED_REQUEST_HEADERS) {
+    const value = req.headers?.[name];
+    if (value !== undefined) headers[name] = value;
+  }
+  return { method: req.method, url: req.url, remoteAddress: req.remoteAddress, headers };
+}
+
+/** pino-http settings: bodies are never serialized, and of the headers only `LOGGED_REQUEST_HEADERS`. */
 export function requestLoggingOptions(logger: Logger, quietPaths: readonly string[]): PinoHttpOptions {
   return {
     logger,
     genReqId: assignCorrelationId,
     customAttributeKeys: { reqId: CORRELATION_ID_LOG_KEY },
+    serializers: { req: requestSummary },
     // Application logs inside a request carry only the correlation id, not the whole request.
     quietReqLogger: true,
     // Middleware layers may rewrite `url` relative to their mount path; `originalUrl` is the request's.

@@ -20,6 +20,22 @@ interface GatewayRepeat {
   atOffered: LoadSummary;
   offeredRate: number;
   ratio: number;
+  /** CPU (user + system) per answered request during the open-loop runs; null without /proc. */
+  cpuMsPerRequest: { gateway: number | null; bare: number | null };
+}
+
+/** Runs `measure` and returns its result with the CPU per answered request `served` spent on it. */
+async function withCpuPerRequest(
+  served: ServedProcess,
+  measure: () => Promise<LoadSummary>,
+): Promise<{ run: LoadSummary; cpuMsPerRequest: number | null }> {
+  const before = served.cpuSeconds();
+  const run = await measure();
+  const after = served.cpuSeconds();
+  const answered = run.responses2xx + run.non2xx;
+  const cpuMsPerRequest =
+    before === undefined || after === undefined || answered === 0 ? null : Math.round(((after - before) * 1e6) / answered) / 1000;
+  return { run, cpuMsPerRequest };
 }
 
 async function topicEndOffset(kafka: Kafka, topic: string): Promise<number> {
@@ -66,17 +82,23 @@ export async function benchGateway(): Promise<number> {
     const repeats: GatewayRepeat[] = [];
     for (let repeat = 1; repeat <= benchRepeats(); repeat += 1) {
       console.log(`measuring (run ${repeat}/${benchRepeats()}):`);
-      const bareRun = await load('bare endpoint, open loop', bare.baseUrl, durationSeconds);
+      const { run: bareRun, cpuMsPerRequest: bareCpu } = await withCpuPerRequest(bare, () =>
+        load('bare endpoint, open loop', bare.baseUrl, durationSeconds),
+      );
       printLoad(bareRun);
-      const gatewayRun = await load('gateway, open loop', gateway.baseUrl, durationSeconds);
+      const { run: gatewayRun, cpuMsPerRequest: gatewayCpu } = await withCpuPerRequest(gateway, () =>
+        load('gateway, open loop', gateway.baseUrl, durationSeconds),
+      );
       printLoad(gatewayRun);
+      console.log(`  CPU per request: gateway ${gatewayCpu ?? '?'} ms, bare ${bareCpu ?? '?'} ms`);
       const offeredRate = Math.max(1, Math.round(bareRun.requestsPerSecond * OFFERED_SHARE));
       const atOffered = await load(`gateway at ${offeredRate}/s`, gateway.baseUrl, durationSeconds, offeredRate);
       printLoad(atOffered);
       const ratio = Number((gatewayRun.requestsPerSecond / bareRun.requestsPerSecond).toFixed(3));
-      repeats.push({ bare: bareRun, gateway: gatewayRun, atOffered, offeredRate, ratio });
+      repeats.push({ bare: bareRun, gateway: gatewayRun, atOffered, offeredRate, ratio, cpuMsPerRequest: { gateway: gatewayCpu, bare: bareCpu } });
     }
     const { bare: bareRun, gateway: gatewayRun, ratio } = medianBy(repeats, (r) => r.ratio);
+    const { cpuMsPerRequest } = medianBy(repeats, (r) => r.cpuMsPerRequest.gateway ?? 0);
     const { atOffered: gatewayAtTarget, offeredRate: targetRate } = medianBy(repeats, (r) => r.atOffered.latencyMs.p99);
 
     const gatewayRuns: LoadSummary[] = [warmups[1] as LoadSummary, ...repeats.flatMap((r) => [r.gateway, r.atOffered])];
@@ -93,6 +115,7 @@ export async function benchGateway(): Promise<number> {
       rate: gatewayRun.requestsPerSecond,
       bareRate: bareRun.requestsPerSecond,
       p99: gatewayAtTarget.latencyMs.p99,
+      cpuMsPerRequest,
       bare: bareRun,
       gateway: gatewayRun,
       gatewayAtQuarterBareRate: gatewayAtTarget,
@@ -102,6 +125,7 @@ export async function benchGateway(): Promise<number> {
         bareRate: r.bare.requestsPerSecond,
         offeredRate: r.offeredRate,
         p99: r.atOffered.latencyMs.p99,
+        cpuMsPerRequest: r.cpuMsPerRequest,
       })),
       kafka: { acceptedResponses: accepted, recordsAppended: appended, everyAcceptedEventInKafka: appended >= accepted },
       targets: {
@@ -116,6 +140,7 @@ export async function benchGateway(): Promise<number> {
     console.log(`\nratios ${repeats.map((r) => r.ratio).join(', ')}; p99s ${repeats.map((r) => r.atOffered.latencyMs.p99).join(', ')} ms`);
     console.log(`ratio gateway/bare (median): ${ratio} (target >= ${TARGET_RATIO}: ${report.targets.ratioMet ? 'met' : 'NOT met'})`);
     console.log(`p99 at ${targetRate}/s: ${gatewayAtTarget.latencyMs.p99} ms (target < ${TARGET_P99_MS} ms: ${report.targets.p99Met ? 'met' : 'NOT met'}; sustained: ${sustained})`);
+    console.log(`CPU per request (median run): gateway ${cpuMsPerRequest.gateway ?? '?'} ms, bare endpoint ${cpuMsPerRequest.bare ?? '?'} ms`);
     console.log(`Kafka: ${appended} records appended to ${BENCH_TOPIC} for ${accepted} accepted responses`);
     console.log(`report: ${file}`);
     return report.kafka.everyAcceptedEventInKafka ? 0 : 1;

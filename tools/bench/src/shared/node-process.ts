@@ -1,8 +1,30 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 export interface ServedProcess {
   baseUrl: string;
+  /** CPU seconds (user + system) the process has used so far; undefined where /proc is not available. */
+  cpuSeconds(): number | undefined;
   stop(): Promise<void>;
+}
+
+let clockTicksPerSecond: number | undefined;
+
+/**
+ * Reads a process's CPU time from /proc/<pid>/stat (utime and stime, fields 14 and 15), so the
+ * bench can compare processes that have no /metrics, like the bare endpoint.
+ */
+export function processCpuSecondsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may contain spaces; the fields after it are space-separated.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    clockTicksPerSecond ??= Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+    return (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -41,7 +63,7 @@ export async function serveNodeProcess(
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${output}`);
     const ready = await fetch(`${baseUrl}${readyPath}`).then((response) => response.status === 200, () => false);
-    if (ready) return { baseUrl, stop };
+    if (ready) return { baseUrl, stop, cpuSeconds: () => processCpuSecondsOf(child.pid) };
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   await stop();

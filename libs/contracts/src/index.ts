@@ -1,5 +1,7 @@
-export { ENVELOPE_FIELDS, ENVIRONMENTS, SCHEMA_VERSION } from './lib/envelope';
-export { signWebhook } from './lib/webhook-signing';
+export { DEFAULT_SOURCE_SYSTEM, ENVELOPE_FIELDS, ENVIRONMENTS, SCHEMA_VERSION } from './lib/envelope';
+export { buildEventRecord, eventIdForDelivery } from './lib/event-record';
+export type { EventContext, OpalEventRecord } from './lib/event-record';
+export { signWebhook, webhookSignature, webhookSigningKey } from './lib/webhook-signing';
 export type { SignedWebhookHeaders } from './lib/webhook-signing';
 export {
   CONSUMER_GROUPS,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_SOURCE_SYSTEM } from '@opal/contracts';
 import {
   enumVar,
   parseEnv,
@@ -26,7 +27,7 @@ const webhookSecretsVar = z
 export const ingestGatewayEnv = platformSchema(3000, {
   WEBHOOK_SECRETS: webhookSecretsVar,
   MAX_BODY_BYTES: positiveIntVar(1_048_576),
-  SOURCE_SYSTEM: stringVar('opal'),
+  SOURCE_SYSTEM: stringVar(DEFAULT_SOURCE_SYSTEM),
   RATE_LIMIT_PER_SECOND: positiveIntVar(1000),
   IDEMPOTENCY_FAIL_MODE: enumVar(['open', 'closed'] as const, 'open'),
   IDEMPOTENCY_TTL_SECONDS: positiveIntVar(86_400),

@@ -13,23 +13,34 @@ export {
   topicOf,
 } from './lib/topic-catalogue';
 export type { ConsumerGroup, EventType, TopicDefinition } from './lib/topic-catalogue';
-export { AVRO_SCHEMAS } from './lib/generated/contracts.generated';
+export { AVRO_SCHEMAS, PUBLISH_METHODS, TypedEventPublisher } from './lib/generated/contracts.generated';
 export type {
   AgentCompletedEvent,
+  AgentCompletedData,
   AgentData,
+  AgentDataInput,
+  DecisionDegradedData,
   DecisionDegradedEvent,
+  DecisionGeneratedData,
   DecisionGeneratedEvent,
   Environment,
+  EventDataByType,
   EventEnvelope,
   EventPayloadByType,
   ExecutionStatus,
+  KnowledgeUpsertedData,
   KnowledgeUpsertedEvent,
   OpalEvent,
   Recommendation,
   Severity,
   UserPreferences,
+  UserPreferencesInput,
+  UserPreferencesUpdatedData,
   UserPreferencesUpdatedEvent,
+  WithDefaults,
+  WorkflowCompletedData,
   WorkflowCompletedEvent,
+  WorkflowStartedData,
   WorkflowStartedEvent,
   WorkflowStatus,
 } from './lib/generated/contracts.generated';

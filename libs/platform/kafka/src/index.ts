@@ -21,8 +21,6 @@ export type { Dependency } from '@opal/platform-errors';
 export { describeFailure } from './lib/consumer/failure.description';
 export { failureKindOf } from './lib/consumer/failure.kind';
 export type { FailureKind } from './lib/consumer/failure.kind';
-export { backoffDelayMs } from './lib/consumer/retry.backoff';
-export type { BackoffOptions } from './lib/consumer/retry.backoff';
 export { deadLetterRecord, headersAsStrings } from './lib/consumer/dead-letter.record';
 export type { FailureFacts, SourceRecord } from './lib/consumer/dead-letter.record';
 export { DependencyUnavailableError, NoHandlerError, PermanentProcessingError } from './lib/consumer/consumer.errors';

@@ -32,3 +32,5 @@ export type {
   ProducerRetryOptions,
   RecordPosition,
 } from './lib/producer/event-producer.types';
+export { backoffDelayMs } from './lib/consumer/retry.backoff';
+export type { BackoffOptions } from './lib/consumer/retry.backoff';

@@ -12,6 +12,7 @@ export { EventValidationError } from './lib/event-validation.error';
 export { WebhookSender, sendWebhook } from './lib/webhook.sender';
 export type { SendWebhookOptions, WebhookAccepted, WebhookSenderOptions } from './lib/webhook.sender';
 export {
+  WebhookAnswerError,
   WebhookDeliveryError,
   WebhookRejectedError,
   WebhookRetryLaterError,

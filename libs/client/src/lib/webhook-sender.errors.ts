@@ -32,21 +32,16 @@ function describeProblem(status: number, problem: WebhookProblem): string {
   return `${status}${kind}${detail ? `: ${detail}` : ''}${fields ? ` (${fields})` : ''}`;
 }
 
-/**
- * The gateway refused the webhook for good (a 4xx other than 409 and 429: bad signature, schema
- * violation, a delivery id reused for another body, …). Resending the same request cannot help.
- */
-export class WebhookRejectedError extends WebhookSendError {
-  readonly code = 'WEBHOOK_REJECTED';
-  readonly retriable = false;
-
-  constructor(
+/** A send that ended on the gateway's answer: its status and problem+json. */
+export abstract class WebhookAnswerError extends WebhookSendError {
+  protected constructor(
+    message: string,
     readonly status: number,
     readonly problem: WebhookProblem,
     deliveryId: string,
     attempts: number,
   ) {
-    super(`The gateway rejected webhook ${deliveryId}: ${describeProblem(status, problem)}`, deliveryId, attempts);
+    super(`${message}: ${describeProblem(status, problem)}`, deliveryId, attempts);
   }
 
   get type(): string | undefined {
@@ -68,21 +63,34 @@ export class WebhookRejectedError extends WebhookSendError {
 }
 
 /**
+ * The gateway refused the webhook for good (a 4xx other than 409 and 429: bad signature, schema
+ * violation, a delivery id reused for another body, …). Resending the same request cannot help.
+ */
+export class WebhookRejectedError extends WebhookAnswerError {
+  readonly code = 'WEBHOOK_REJECTED';
+  readonly retriable = false;
+
+  constructor(status: number, problem: WebhookProblem, deliveryId: string, attempts: number) {
+    super(`The gateway rejected webhook ${deliveryId}`, status, problem, deliveryId, attempts);
+  }
+}
+
+/**
  * The gateway asked to retry later than the sender waits (`Retry-After` over its limit, 10 s by
  * default): send again with the same `deliveryId` after `retryAfterMs`.
  */
-export class WebhookRetryLaterError extends WebhookSendError {
+export class WebhookRetryLaterError extends WebhookAnswerError {
   readonly code = 'WEBHOOK_RETRY_LATER';
   readonly retriable = true;
 
   constructor(
-    readonly status: number,
+    status: number,
     readonly retryAfterMs: number,
-    readonly problem: WebhookProblem,
+    problem: WebhookProblem,
     deliveryId: string,
     attempts: number,
   ) {
-    super(`The gateway asked to retry webhook ${deliveryId} in ${Math.ceil(retryAfterMs / 1000)} s: ${describeProblem(status, problem)}`, deliveryId, attempts);
+    super(`The gateway asked to retry webhook ${deliveryId} in ${Math.ceil(retryAfterMs / 1000)} s`, status, problem, deliveryId, attempts);
   }
 }
 

@@ -3,7 +3,7 @@ import { eventIdForDelivery } from '@opal/contracts';
 import { LOCAL_STACK_DEFAULTS } from '@opal/platform-config';
 import { freePort, prometheusSample as sample, startNxApp, type RunningApp } from '@opal/platform-runtime/testing';
 import { SchemaRegistryClient } from '@opal/platform-schema-registry';
-import { TopicTap } from './support/topic-tap';
+import { TopicTap } from '@opal/platform-kafka/testing';
 import { bodyFor, postWebhook } from './support/webhook-client';
 import { fixtureData } from '@opal/contracts/testing';
 

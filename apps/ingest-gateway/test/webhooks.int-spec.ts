@@ -2,7 +2,7 @@ import { TOPIC_CATALOGUE, eventIdForDelivery, type EventType } from '@opal/contr
 import { LOCAL_STACK_DEFAULTS } from '@opal/platform-config';
 import { freePort, startNxApp, type RunningApp } from '@opal/platform-runtime/testing';
 import { SchemaRegistryClient } from '@opal/platform-schema-registry';
-import { TopicTap } from './support/topic-tap';
+import { TopicTap } from '@opal/platform-kafka/testing';
 import { bodyFor, postWebhook, type WebhookResponse } from './support/webhook-client';
 import { fixtureData } from '@opal/contracts/testing';
 

@@ -123,6 +123,16 @@ describe('@opal/events-client, installed from its tarball', () => {
     });
   });
 
+  it("should run the README's example as written", async () => {
+    const readme = readFileSync(path.join(workspaceRoot, 'README.md'), 'utf8');
+    const example = /## Client SDK[\s\S]*?```typescript\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toContain('getOpalEventProducer');
+
+    const printed = await project.runModule('readme-example.mjs', example ?? '', env);
+
+    expect(printed.trim()).toBe('Producer status: healthy');
+  });
+
   describe('the same input through the SDK and through the gateway', () => {
     it.each(EVENT_TYPES)('should give %s records with the same key, headers and value but for ids and timestamps', async (type) => {
       const data = dataFor(type, 'parity');

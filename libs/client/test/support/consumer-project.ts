@@ -6,6 +6,9 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
+/** Nothing of the workspace's environment: what a consumer knows comes from `env`. */
+const isolated = (env: Record<string, string>) => ({ PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env });
+
 /** What a consumer script is asked to do: publish straight to Kafka, send webhooks, or both. */
 export interface ConsumerJob {
   publish?: Array<{ type: string; data: unknown; options?: Record<string, unknown> }>;
@@ -67,13 +70,15 @@ export class ConsumerProject {
   async run(kind: keyof typeof SCRIPTS, job: ConsumerJob, env: Record<string, string>): Promise<ConsumerOutput> {
     const jobFile = path.join(this.dir, `job-${kind}-${Date.now()}.json`);
     writeFileSync(jobFile, JSON.stringify(job));
-    const { stdout } = await run(process.execPath, [`consumer.${kind === 'cjs' ? 'cjs' : 'mjs'}`, jobFile], {
-      cwd: this.dir,
-      // Nothing of the workspace's environment: what the consumer knows comes from `env`.
-      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
-      timeout: 120_000,
-    });
+    const { stdout } = await run(process.execPath, [`consumer.${kind === 'cjs' ? 'cjs' : 'mjs'}`, jobFile], { cwd: this.dir, env: isolated(env), timeout: 120_000 });
     return JSON.parse(stdout) as ConsumerOutput;
+  }
+
+  /** Runs `source` as an ES module of the project (top-level await allowed); resolves with what it printed. */
+  async runModule(name: string, source: string, env: Record<string, string>): Promise<string> {
+    writeFileSync(path.join(this.dir, name), source);
+    const { stdout } = await run(process.execPath, [name], { cwd: this.dir, env: isolated(env), timeout: 120_000 });
+    return stdout;
   }
 
   remove(): void {

@@ -24,6 +24,7 @@ export default [
             { sourceTag: 'type:contract', onlyDependOnLibsWithTags: ['type:contract'] },
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:platform', 'type:contract'] },
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:platform', 'type:contract'] },
+            { sourceTag: 'type:sdk', onlyDependOnLibsWithTags: ['type:platform', 'type:contract'] },
           ],
         },
       ],

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { eventIdForDelivery } from '@opal/contracts';
 import { LOCAL_STACK_DEFAULTS } from '@opal/platform-config';
 import { freePort, prometheusSample as sample, startNxApp, type RunningApp } from '@opal/platform-runtime/testing';
 import { SchemaRegistryClient } from '@opal/platform-schema-registry';
-import { eventIdForDelivery } from '../src/webhooks/opal-event.factory';
-import { TopicTap } from './support/topic-tap';
+import { TopicTap } from '@opal/platform-kafka/testing';
 import { bodyFor, postWebhook } from './support/webhook-client';
 import { fixtureData } from '@opal/contracts/testing';
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { workspaceRoot } from '@nx/devkit';
 import { LOCAL_STACK_DEFAULTS } from '@opal/platform-config';
 import { freePort, prometheusSample, startNxApp, type RunningApp } from '@opal/platform-runtime/testing';
-import { TopicTap } from './support/topic-tap';
+import { TopicTap } from '@opal/platform-kafka/testing';
 import { bodyFor, postWebhook } from './support/webhook-client';
 import { fixtureData } from '@opal/contracts/testing';
 

@@ -1,9 +1,8 @@
-import { TOPIC_CATALOGUE, type EventType } from '@opal/contracts';
+import { TOPIC_CATALOGUE, eventIdForDelivery, type EventType } from '@opal/contracts';
 import { LOCAL_STACK_DEFAULTS } from '@opal/platform-config';
 import { freePort, startNxApp, type RunningApp } from '@opal/platform-runtime/testing';
 import { SchemaRegistryClient } from '@opal/platform-schema-registry';
-import { eventIdForDelivery } from '../src/webhooks/opal-event.factory';
-import { TopicTap } from './support/topic-tap';
+import { TopicTap } from '@opal/platform-kafka/testing';
 import { bodyFor, postWebhook, type WebhookResponse } from './support/webhook-client';
 import { fixtureData } from '@opal/contracts/testing';
 

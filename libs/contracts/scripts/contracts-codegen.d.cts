@@ -11,3 +11,4 @@ export declare const SCHEMAS_DIR: string;
 
 export declare function readSchemaSources(dir?: string): SchemaSource[];
 export declare function generateContracts(sources: readonly SchemaSource[]): string;
+export declare function publishMethodOf(eventType: string): string;

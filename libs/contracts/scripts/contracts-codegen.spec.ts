@@ -1,4 +1,10 @@
-import { ENVELOPE_FIELDS, type SchemaSource, generateContracts, readSchemaSources } from './contracts-codegen.cjs';
+import {
+  ENVELOPE_FIELDS,
+  type SchemaSource,
+  generateContracts,
+  publishMethodOf,
+  readSchemaSources,
+} from './contracts-codegen.cjs';
 
 const sourceOf = (eventType: string): SchemaSource => {
   const source = readSchemaSources().find((candidate) => candidate.eventType === eventType);
@@ -53,10 +59,35 @@ describe('contracts-codegen', () => {
       );
     });
 
+    it('should write one typed publish method per event type, delegating to publishEvent', () => {
+      const code = generateContracts([sourceOf('workflow.started'), sourceOf('user.preferences.updated')]);
+      expect(code).toContain('export abstract class TypedEventPublisher<Options, Result> {');
+      expect(code).toContain('  publishWorkflowStarted(data: WorkflowStartedData, options?: Options): Promise<Result> {');
+      expect(code).toContain("    return this.publishEvent('user.preferences.updated', data, options);");
+      expect(code).toContain("  'workflow.started': 'publishWorkflowStarted',");
+      expect(code).not.toContain('publishAgentCompleted');
+    });
+
+    it('should let a sender leave out the fields that have an Avro default, nested ones too', () => {
+      const code = generateContracts([sourceOf('workflow.started'), sourceOf('agent.completed')]);
+      expect(code).toContain(
+        "export type WorkflowStartedData = WithDefaults<Omit<WorkflowStartedEvent, keyof EventEnvelope>, 'session_id' | 'preferences' | 'estimated_duration_ms'>;",
+      );
+      expect(code).toContain("export type AgentDataInput = WithDefaults<AgentData, 'confidence_score'>;");
+      expect(code).toContain('& { agent_data: AgentDataInput }');
+      expect(code).toContain("  'agent.completed': AgentCompletedData;");
+    });
+
     it('should reject a schema avsc cannot parse', () => {
       const broken = sourceOf('workflow.completed');
       broken.schema.fields[6] = { name: 'status', type: 'not-a-type' } as { name: string };
       expect(() => generateContracts([broken])).toThrow('workflow.completed.avsc is not a valid Avro schema');
+    });
+  });
+
+  describe('publishMethodOf', () => {
+    it('should name the method publish + the event type in PascalCase', () => {
+      expect(publishMethodOf('user.preferences.updated')).toBe('publishUserPreferencesUpdated');
     });
   });
 });

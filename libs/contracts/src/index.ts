@@ -1,5 +1,7 @@
-export { ENVELOPE_FIELDS, ENVIRONMENTS, SCHEMA_VERSION } from './lib/envelope';
-export { signWebhook } from './lib/webhook-signing';
+export { DEFAULT_SOURCE_SYSTEM, ENVELOPE_FIELDS, ENVIRONMENTS, SCHEMA_VERSION } from './lib/envelope';
+export { buildEventRecord, eventIdForDelivery } from './lib/event-record';
+export type { EventContext, OpalEventRecord } from './lib/event-record';
+export { signWebhook, webhookSignature, webhookSigningKey } from './lib/webhook-signing';
 export type { SignedWebhookHeaders } from './lib/webhook-signing';
 export {
   CONSUMER_GROUPS,
@@ -11,23 +13,34 @@ export {
   topicOf,
 } from './lib/topic-catalogue';
 export type { ConsumerGroup, EventType, TopicDefinition } from './lib/topic-catalogue';
-export { AVRO_SCHEMAS } from './lib/generated/contracts.generated';
+export { AVRO_SCHEMAS, PUBLISH_METHODS, TypedEventPublisher } from './lib/generated/contracts.generated';
 export type {
   AgentCompletedEvent,
+  AgentCompletedData,
   AgentData,
+  AgentDataInput,
+  DecisionDegradedData,
   DecisionDegradedEvent,
+  DecisionGeneratedData,
   DecisionGeneratedEvent,
   Environment,
+  EventDataByType,
   EventEnvelope,
   EventPayloadByType,
   ExecutionStatus,
+  KnowledgeUpsertedData,
   KnowledgeUpsertedEvent,
   OpalEvent,
   Recommendation,
   Severity,
   UserPreferences,
+  UserPreferencesInput,
+  UserPreferencesUpdatedData,
   UserPreferencesUpdatedEvent,
+  WithDefaults,
+  WorkflowCompletedData,
   WorkflowCompletedEvent,
+  WorkflowStartedData,
   WorkflowStartedEvent,
   WorkflowStatus,
 } from './lib/generated/contracts.generated';

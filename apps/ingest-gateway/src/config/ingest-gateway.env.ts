@@ -1,5 +1,6 @@
-import { z } from 'zod';
+import { DEFAULT_SOURCE_SYSTEM } from '@opal/contracts';
 import {
+  LOCAL_STACK_DEFAULTS,
   enumVar,
   nonNegativeIntVar,
   parseEnv,
@@ -7,27 +8,18 @@ import {
   positiveIntVar,
   stringVar,
   toPlatformConfig,
+  webhookSecretsVar,
   type EnvSource,
 } from '@opal/platform-config';
 import { DEFAULT_LINGER_MS, DEFAULT_MAX_BATCH_SIZE } from '@opal/platform-kafka';
 
 export const INGEST_GATEWAY = 'ingest-gateway';
 
-const WEBHOOK_SECRET = /^whsec_[A-Za-z0-9+/]{16,}={0,2}$/;
-
-/** Standard Webhooks secrets, comma-separated: every one verifies, so a rotation has no gap. */
-const webhookSecretsVar = z
-  .string({ error: 'expected whsec_<base64> secrets, comma-separated' })
-  .transform((value) => value.split(',').map((secret) => secret.trim()).filter(Boolean))
-  .refine((secrets) => secrets.length > 0 && secrets.every((secret) => WEBHOOK_SECRET.test(secret)), {
-    error: 'expected whsec_<base64> secrets (at least 16 base64 characters each), comma-separated',
-  });
-
 /** Every variable this app reads, with its default: the one source of both (README's table is checked against it). */
-export const ingestGatewayEnv = platformSchema(3000, {
-  WEBHOOK_SECRETS: webhookSecretsVar,
+export const ingestGatewayEnv = platformSchema(LOCAL_STACK_DEFAULTS.ingestGatewayPort, {
+  WEBHOOK_SECRETS: webhookSecretsVar(),
   MAX_BODY_BYTES: positiveIntVar(1_048_576),
-  SOURCE_SYSTEM: stringVar('opal'),
+  SOURCE_SYSTEM: stringVar(DEFAULT_SOURCE_SYSTEM),
   RATE_LIMIT_PER_SECOND: positiveIntVar(1000),
   IDEMPOTENCY_FAIL_MODE: enumVar(['open', 'closed'] as const, 'open'),
   IDEMPOTENCY_TTL_SECONDS: positiveIntVar(86_400),

@@ -1,6 +1,7 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
 import { Webhook } from 'standardwebhooks';
+import { webhookSignature, webhookSigningKey } from '@opal/contracts';
 
 export interface VerifiedDelivery {
   /** The delivery id (`webhook-id`): the idempotency key. */
@@ -14,7 +15,6 @@ export class WebhookSignatureError extends Error {
 }
 
 const REQUIRED_HEADERS = ['webhook-id', 'webhook-timestamp', 'webhook-signature'] as const;
-const SECRET_PREFIX = 'whsec_';
 const TOLERANCE_SECONDS = 5 * 60;
 
 /**
@@ -22,8 +22,9 @@ const TOLERANCE_SECONDS = 5 * 60;
  * `v1,` signatures, timing-safe comparison, 5-minute tolerance both ways), tried against every
  * configured secret so rotation needs no downtime.
  *
- * It computes what the `standardwebhooks` package's `verify` computes, with Node's native HMAC:
- * the package's pure-JS SHA-256 was the largest single cost of a request in a gateway profile.
+ * It computes what the `standardwebhooks` package's `verify` computes, with Node's native HMAC
+ * (`webhookSignature` of `@opal/contracts`, which senders sign with too): the package's pure-JS
+ * SHA-256 was the largest single cost of a request in a gateway profile.
  * The package still checks each secret at start-up, and the specs verify what it signs.
  */
 export class WebhookSignatureVerifier {
@@ -34,7 +35,7 @@ export class WebhookSignatureVerifier {
       new Webhook(secret); // throws at start-up on a secret the package would not accept
       return {
         sourceId: createHash('sha256').update(secret).digest('hex').slice(0, 12),
-        key: Buffer.from(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret, 'base64'),
+        key: webhookSigningKey(secret),
       };
     });
   }
@@ -54,7 +55,7 @@ export class WebhookSignatureVerifier {
     // The package signs the body as a string: invalid UTF-8 is signed as its decoded replacement.
     const body = isUtf8(rawBody) ? rawBody : Buffer.from(rawBody.toString('utf8'));
     for (const { sourceId, key } of this.keys) {
-      const expected = Buffer.from(createHmac('sha256', key).update(`${deliveryId}.${timestamp}.`).update(body).digest('base64'));
+      const expected = Buffer.from(webhookSignature(key, deliveryId, timestamp, body));
       if (passed.some((signature) => signature.length === expected.length && timingSafeEqual(signature, expected))) return { deliveryId, sourceId };
     }
     throw new WebhookSignatureError('no signature matches any configured secret');

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { buildEventRecord } from '@opal/contracts';
 import type { DeploymentEnvironment } from '@opal/platform-config';
-import { buildEventRecord } from './opal-event.factory';
 import { webhookProblems } from './webhook-problems';
 import { deliveryIdProblem, parseWebhookBody } from './webhook-request';
 import { WebhookSignatureError, WebhookSignatureVerifier } from './webhook-signature.verifier';

@@ -9,3 +9,9 @@ export const ENVIRONMENTS = ['development', 'staging', 'production'] as const;
 
 /** The envelope fields every event starts with; producers fill them, never the event's sender. */
 export const ENVELOPE_FIELDS = ['schema_version', 'event_id', 'correlation_id', 'timestamp', 'source_system', 'environment'] as const;
+
+/**
+ * The envelope's `source_system` when the producer is not told otherwise: the gateway's
+ * `SOURCE_SYSTEM` default and the client SDK's.
+ */
+export const DEFAULT_SOURCE_SYSTEM = 'opal';

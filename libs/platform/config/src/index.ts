@@ -10,6 +10,7 @@ export {
   positiveIntVar,
   stringVar,
   urlVar,
+  webhookSecretsVar,
 } from './lib/env-vars';
 export {
   httpEnv,
@@ -17,6 +18,7 @@ export {
   redisEnv,
   requirePairs,
   CREDENTIAL_PAIRS,
+  DEPLOYMENT_ENVIRONMENTS,
   runtimeEnv,
   schemaRegistryEnv,
   toHttpConfig,

@@ -6,3 +6,4 @@ export { freePort } from './lib/free-port';
 export type { RunningApp } from './lib/testing/nx-app.process';
 export { eventually } from './lib/testing/eventually';
 export { prometheusSample } from './lib/testing/prometheus-sample';
+export { loadWithoutNest } from './lib/testing/load-without-nest';

@@ -7,8 +7,8 @@ import {
   generateContracts,
   readSchemaSources,
 } from '../../../scripts/contracts-codegen.cjs';
-import { EVENT_TYPES } from '../topic-catalogue';
-import { AVRO_SCHEMAS } from './contracts.generated';
+import { EVENT_TYPES, type EventType } from '../topic-catalogue';
+import { AVRO_SCHEMAS, PUBLISH_METHODS, TypedEventPublisher, type EventDataByType } from './contracts.generated';
 
 const pascalCase = (eventType: string): string =>
   eventType
@@ -27,6 +27,25 @@ describe('contracts.generated', () => {
 
   it('should have one schema file per event type', () => {
     expect(readSchemaSources().map((source) => source.eventType)).toEqual([...EVENT_TYPES].sort());
+  });
+
+  describe('TypedEventPublisher', () => {
+    class RecordingPublisher extends TypedEventPublisher<{ note: string }, string> {
+      readonly calls: unknown[] = [];
+
+      protected async publishEvent<T extends EventType>(type: T, data: EventDataByType[T], options?: { note: string }) {
+        this.calls.push([type, data, options]);
+        return type;
+      }
+    }
+
+    it.each(EVENT_TYPES)('should publish %s through its typed method', async (eventType) => {
+      const publisher = new RecordingPublisher();
+      const method = publisher[PUBLISH_METHODS[eventType]] as (data: unknown, options?: { note: string }) => Promise<string>;
+
+      await expect(method.call(publisher, { some: 'data' }, { note: 'n' })).resolves.toBe(eventType);
+      expect(publisher.calls).toEqual([[eventType, { some: 'data' }, { note: 'n' }]]);
+    });
   });
 
   describe('AVRO_SCHEMAS', () => {

@@ -830,3 +830,100 @@ export const AVRO_SCHEMAS: Readonly<Record<EventType, AvroRecordSchema>> = {
     ],
   },
 };
+
+/** `T` as a sender writes it: the fields `K` have Avro defaults, so they may be left out. */
+export type WithDefaults<T, K extends keyof T = never> = Omit<T, K> & Partial<Pick<T, K>>;
+
+/** AgentData as a sender writes it (fields with a default may be left out). */
+export type AgentDataInput = WithDefaults<AgentData, 'confidence_score'>;
+
+/** UserPreferences as a sender writes it (fields with a default may be left out). */
+export type UserPreferencesInput = WithDefaults<UserPreferences, 'min_confidence' | 'max_recommendations' | 'excluded_categories' | 'priority_categories'>;
+
+/** What a sender gives for agent.completed: the fields after the envelope (those with a default may be left out). */
+export type AgentCompletedData = WithDefaults<Omit<AgentCompletedEvent, keyof EventEnvelope | 'agent_data'> & { agent_data: AgentDataInput }, 'error_message'>;
+
+/** What a sender gives for decision.degraded: the fields after the envelope (those with a default may be left out). */
+export type DecisionDegradedData = WithDefaults<Omit<DecisionDegradedEvent, keyof EventEnvelope>, 'decision_id'>;
+
+/** What a sender gives for decision.generated: the fields after the envelope (those with a default may be left out). */
+export type DecisionGeneratedData = WithDefaults<Omit<DecisionGeneratedEvent, keyof EventEnvelope>, 'user_id'>;
+
+/** What a sender gives for knowledge.upserted: the fields after the envelope (those with a default may be left out). */
+export type KnowledgeUpsertedData = WithDefaults<Omit<KnowledgeUpsertedEvent, keyof EventEnvelope>, 'workflow_id' | 'content_hash'>;
+
+/** What a sender gives for user.preferences.updated: the fields after the envelope. */
+export type UserPreferencesUpdatedData = Omit<UserPreferencesUpdatedEvent, keyof EventEnvelope | 'preferences'> & { preferences: UserPreferencesInput };
+
+/** What a sender gives for workflow.completed: the fields after the envelope. */
+export type WorkflowCompletedData = Omit<WorkflowCompletedEvent, keyof EventEnvelope>;
+
+/** What a sender gives for workflow.started: the fields after the envelope (those with a default may be left out). */
+export type WorkflowStartedData = WithDefaults<Omit<WorkflowStartedEvent, keyof EventEnvelope>, 'session_id' | 'preferences' | 'estimated_duration_ms'>;
+
+/** What a sender gives for each event type (the producer fills the envelope). */
+export interface EventDataByType {
+  'agent.completed': AgentCompletedData;
+  'decision.degraded': DecisionDegradedData;
+  'decision.generated': DecisionGeneratedData;
+  'knowledge.upserted': KnowledgeUpsertedData;
+  'user.preferences.updated': UserPreferencesUpdatedData;
+  'workflow.completed': WorkflowCompletedData;
+  'workflow.started': WorkflowStartedData;
+}
+
+/** The typed publish method of each event type (`TypedEventPublisher`). */
+export const PUBLISH_METHODS = {
+  'agent.completed': 'publishAgentCompleted',
+  'decision.degraded': 'publishDecisionDegraded',
+  'decision.generated': 'publishDecisionGenerated',
+  'knowledge.upserted': 'publishKnowledgeUpserted',
+  'user.preferences.updated': 'publishUserPreferencesUpdated',
+  'workflow.completed': 'publishWorkflowCompleted',
+  'workflow.started': 'publishWorkflowStarted',
+} as const satisfies Readonly<Record<EventType, string>>;
+
+/**
+ * One typed publish method per event type, each handing its event type and data to
+ * `publishEvent`: a producer that extends this (the client SDK does) has a method for every
+ * schema in src/schemas.
+ */
+export abstract class TypedEventPublisher<Options, Result> {
+  /** Publishes one event of `type`; every typed method calls this. */
+  protected abstract publishEvent<T extends EventType>(type: T, data: EventDataByType[T], options?: Options): Promise<Result>;
+
+  /** Publishes one agent.completed event: One agent of a workflow run finished, successfully or not. */
+  publishAgentCompleted(data: AgentCompletedData, options?: Options): Promise<Result> {
+    return this.publishEvent('agent.completed', data, options);
+  }
+
+  /** Publishes one decision.degraded event: Diagnostics found a workflow run or decision whose quality fell below a threshold. */
+  publishDecisionDegraded(data: DecisionDegradedData, options?: Options): Promise<Result> {
+    return this.publishEvent('decision.degraded', data, options);
+  }
+
+  /** Publishes one decision.generated event: The decision API produced recommendations for a workflow run. */
+  publishDecisionGenerated(data: DecisionGeneratedData, options?: Options): Promise<Result> {
+    return this.publishEvent('decision.generated', data, options);
+  }
+
+  /** Publishes one knowledge.upserted event: A knowledge item was created or replaced by a newer version. */
+  publishKnowledgeUpserted(data: KnowledgeUpsertedData, options?: Options): Promise<Result> {
+    return this.publishEvent('knowledge.upserted', data, options);
+  }
+
+  /** Publishes one user.preferences.updated event: A user's recommendation preferences changed; the latest updated_at wins. */
+  publishUserPreferencesUpdated(data: UserPreferencesUpdatedData, options?: Options): Promise<Result> {
+    return this.publishEvent('user.preferences.updated', data, options);
+  }
+
+  /** Publishes one workflow.completed event: A workflow run ended; totals over all its agents. */
+  publishWorkflowCompleted(data: WorkflowCompletedData, options?: Options): Promise<Result> {
+    return this.publishEvent('workflow.completed', data, options);
+  }
+
+  /** Publishes one workflow.started event: An OPAL workflow run was requested and has started. */
+  publishWorkflowStarted(data: WorkflowStartedData, options?: Options): Promise<Result> {
+    return this.publishEvent('workflow.started', data, options);
+  }
+}

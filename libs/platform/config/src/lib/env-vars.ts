@@ -64,3 +64,18 @@ export function brokerListVar(fallback: string) {
     .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean))
     .refine((brokers) => brokers.length > 0 && brokers.every((broker) => HOST_PORT.test(broker)), expecting(what));
 }
+
+const WEBHOOK_SECRET = /^whsec_[A-Za-z0-9+/]{16,}={0,2}$/;
+
+/**
+ * Standard Webhooks secrets (`whsec_<base64>`), comma-separated: a receiver accepts any one, so a
+ * rotation has no gap; a sender signs with each.
+ */
+export function webhookSecretsVar() {
+  return z
+    .string({ error: 'expected whsec_<base64> secrets, comma-separated' })
+    .transform((value) => value.split(',').map((secret) => secret.trim()).filter(Boolean))
+    .refine((secrets) => secrets.length > 0 && secrets.every((secret) => WEBHOOK_SECRET.test(secret)), {
+      error: 'expected whsec_<base64> secrets (at least 16 base64 characters each), comma-separated',
+    });
+}

@@ -8,4 +8,6 @@ export const LOCAL_STACK_DEFAULTS = {
   redisHost: '127.0.0.1',
   redisPort: 6379,
   httpHost: '127.0.0.1',
+  /** Where `npm run up` serves the ingest gateway (its default `PORT`), and where senders post by default. */
+  ingestGatewayPort: 3000,
 } as const;

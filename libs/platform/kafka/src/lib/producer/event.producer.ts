@@ -1,6 +1,5 @@
 import { Kafka, Partitioners } from 'kafkajs';
 import type { AdminConfig, KafkaConfig, ProducerConfig } from 'kafkajs';
-import type { OnApplicationShutdown } from '@nestjs/common';
 import {
   DEFAULT_DELIVERY_TIMEOUT_MS,
   DEFAULT_LINGER_MS,
@@ -115,9 +114,10 @@ function invalidRecordReason(record: EventRecord): string | undefined {
  * so the producer recovers by itself when the cluster is back.
  *
  * Construction does no I/O; the first `send` (or `connect`) connects. `disconnect` flushes what
- * is queued before closing. Works standalone; `EventProducerModule` provides it to Nest apps.
+ * is queued before closing. Works standalone (`@opal/platform-kafka/standalone`); `EventProducerModule`
+ * provides it to Nest apps.
  */
-export class EventProducer implements OnApplicationShutdown {
+export class EventProducer {
   private readonly settings: Settings;
   private readonly client: KafkaClientLike;
   private readonly sessionConfig: { producer: ProducerConfig; admin: AdminConfig };
@@ -202,7 +202,10 @@ export class EventProducer implements OnApplicationShutdown {
     return this.closing;
   }
 
-  /** Nest calls this after the HTTP server stopped taking requests: flush, then close. */
+  /**
+   * Nest's shutdown hook (found by name, so this file needs no Nest import): after the HTTP server
+   * stopped taking requests, flush, then close.
+   */
   async onApplicationShutdown(): Promise<void> {
     await this.disconnect();
   }

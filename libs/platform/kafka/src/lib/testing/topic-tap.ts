@@ -1,6 +1,6 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { TOPIC_CATALOGUE } from '@opal/contracts';
-import { registerSnappyCodec } from '@opal/platform-kafka';
+import { registerSnappyCodec } from '../producer/snappy.codec';
 
 export interface TappedRecord {
   topic: string;
@@ -14,7 +14,8 @@ export interface TappedRecord {
 /**
  * Sees exactly what was produced to the opal.* topics between `open()` and `read()`: it notes
  * every partition's end offset first, then reads from there up to the new end. Lets a test
- * prove both "this record is there, once" and "nothing at all was produced".
+ * prove both "this record is there, once" and "nothing at all was produced". Integration tests
+ * only (`@opal/platform-kafka/testing`).
  */
 export class TopicTap {
   private readonly kafka: Kafka;
@@ -25,9 +26,9 @@ export class TopicTap {
     brokers: string[],
     private readonly topics = TOPIC_CATALOGUE.map((entry) => entry.topic),
   ) {
-    // The gateway writes Snappy; a bare kafkajs client reads it only once the codec is registered.
+    // Every producer of the workspace writes Snappy; a bare kafkajs client reads it only once the codec is registered.
     registerSnappyCodec();
-    this.kafka = new Kafka({ clientId: 'gateway-int-tap', brokers, logLevel: logLevel.NOTHING });
+    this.kafka = new Kafka({ clientId: 'opal-topic-tap', brokers, logLevel: logLevel.NOTHING });
   }
 
   async open(): Promise<void> {
@@ -58,7 +59,7 @@ export class TopicTap {
     const records: TappedRecord[] = [];
     if (pending.length > 0) {
       const remaining = new Set(pending);
-      const consumer = this.kafka.consumer({ groupId: `gateway-int-tap-${Date.now()}-${Math.random()}` });
+      const consumer = this.kafka.consumer({ groupId: `opal-topic-tap-${Date.now()}-${Math.random()}` });
       await consumer.connect();
       await consumer.subscribe({ topics: [...new Set(pending.map((p) => p.split(':')[0] as string))], fromBeginning: true });
       await new Promise<void>((resolve, reject) => {

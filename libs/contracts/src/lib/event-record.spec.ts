@@ -1,4 +1,4 @@
-import { buildEventRecord, eventIdForDelivery } from './opal-event.factory';
+import { buildEventRecord, eventIdForDelivery } from './event-record';
 
 const context = {
   deliveryId: 'msg_2Nq8',
@@ -51,5 +51,20 @@ describe(buildEventRecord.name, () => {
 
   it('should drop a malformed traceparent instead of forwarding it', () => {
     expect(buildEventRecord('workflow.started', { workflow_id: 'wf-1' }, { ...context, traceparent: 'garbage' }).headers).not.toHaveProperty('traceparent');
+  });
+});
+
+describe('buildEventRecord with an explicit event id', () => {
+  const withoutDelivery = { correlationId: 'corr-1', occurredAt: 1_795_680_000_000, environment: 'staging' as const, sourceSystem: 'opal' };
+
+  it('should use the given event id in the payload and the headers', () => {
+    const record = buildEventRecord('workflow.started', { workflow_id: 'wf-1' }, { ...withoutDelivery, eventId: 'evt-given' });
+
+    expect(record.payload['event_id']).toBe('evt-given');
+    expect(record.headers['event_id']).toBe('evt-given');
+  });
+
+  it('should refuse a context with neither an event id nor a delivery id', () => {
+    expect(() => buildEventRecord('workflow.started', { workflow_id: 'wf-1' }, withoutDelivery)).toThrow(TypeError);
   });
 });

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { Module } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
+import { LOCAL_STACK_DEFAULTS } from '@opal/platform-config';
 import { HealthModule } from '@opal/platform-health';
 import { ObservabilityModule } from '@opal/platform-observability';
 import {
@@ -11,7 +11,6 @@ import {
   DOCKERFILE,
   OVERLAYS,
   PROMETHEUS_CONFIG,
-  ROOT,
   overlayDir,
   type AppName,
 } from './lib/deploy-paths';
@@ -28,12 +27,9 @@ import {
 import { composeConfig, kustomizeBuild } from './lib/validators';
 import { parseYaml, parseYamlDocuments } from './lib/yaml-documents';
 
-/** The PORT default each app's env schema declares (`platformSchema(<port>, …)` in its config file). */
+/** The PORT default each app's env schema takes from the one table of app ports. */
 function defaultPortOf(app: AppName): number {
-  const source = readFileSync(path.join(ROOT, 'apps', app, 'src', 'config', `${app}.env.ts`), 'utf8');
-  const port = /platformSchema\(\s*(\d+)/.exec(source)?.[1];
-  if (!port) throw new Error(`no platformSchema(<port>, …) in apps/${app}/src/config/${app}.env.ts`);
-  return Number(port);
+  return LOCAL_STACK_DEFAULTS.appPorts[app];
 }
 
 function everyProbeTarget(): ProbeTarget[] {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  LOCAL_STACK_DEFAULTS,
   parseEnv,
   platformSchema,
   positiveIntVar,
@@ -23,7 +24,7 @@ function decimalVar(fallback: number, range: { min: number; max?: number; exclus
 }
 
 /** Every variable this app reads, with its default: the one source of both (README's table is checked against it). */
-export const diagnosticsWorkerEnv = platformSchema(3001, {
+export const diagnosticsWorkerEnv = platformSchema(LOCAL_STACK_DEFAULTS.appPorts['diagnostics-worker'], {
   ...workerEnv,
   // A failed share of a workflow's agent events at or above this marks it degraded.
   DEGRADED_AGENT_FAILURE_RATE: decimalVar(0.5, { min: 0, max: 1, exclusiveMin: true }),

@@ -16,7 +16,7 @@ import { DEFAULT_LINGER_MS, DEFAULT_MAX_BATCH_SIZE } from '@opal/platform-kafka'
 export const INGEST_GATEWAY = 'ingest-gateway';
 
 /** Every variable this app reads, with its default: the one source of both (README's table is checked against it). */
-export const ingestGatewayEnv = platformSchema(LOCAL_STACK_DEFAULTS.ingestGatewayPort, {
+export const ingestGatewayEnv = platformSchema(LOCAL_STACK_DEFAULTS.appPorts['ingest-gateway'], {
   WEBHOOK_SECRETS: webhookSecretsVar(),
   MAX_BODY_BYTES: positiveIntVar(1_048_576),
   SOURCE_SYSTEM: stringVar(DEFAULT_SOURCE_SYSTEM),
@@ -36,7 +36,11 @@ export function loadIngestGatewayConfig(env: EnvSource) {
   return {
     ...toPlatformConfig(parsed),
     maxBodyBytes: parsed.MAX_BODY_BYTES,
-    webhooks: { secrets: parsed.WEBHOOK_SECRETS, sourceSystem: parsed.SOURCE_SYSTEM, rateLimitPerSecond: parsed.RATE_LIMIT_PER_SECOND },
+    webhooks: {
+      secrets: parsed.WEBHOOK_SECRETS,
+      sourceSystem: parsed.SOURCE_SYSTEM,
+      rateLimitPerSecond: parsed.RATE_LIMIT_PER_SECOND,
+    },
     idempotency: {
       failMode: parsed.IDEMPOTENCY_FAIL_MODE,
       ttlSeconds: parsed.IDEMPOTENCY_TTL_SECONDS,

@@ -31,7 +31,9 @@ export const producerEnv = z
 
 /** The variables the webhook sender reads: where the gateway is and the secrets it verifies. */
 export const senderEnv = z.object({
-  INGEST_GATEWAY_URL: urlVar(`http://${LOCAL_STACK_DEFAULTS.httpHost}:${LOCAL_STACK_DEFAULTS.ingestGatewayPort}`),
+  INGEST_GATEWAY_URL: urlVar(
+    `http://${LOCAL_STACK_DEFAULTS.httpHost}:${LOCAL_STACK_DEFAULTS.appPorts['ingest-gateway']}`,
+  ),
   WEBHOOK_SECRETS: webhookSecretsVar().optional(),
 });
 

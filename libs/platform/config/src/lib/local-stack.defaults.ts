@@ -8,6 +8,13 @@ export const LOCAL_STACK_DEFAULTS = {
   redisHost: '127.0.0.1',
   redisPort: 6379,
   httpHost: '127.0.0.1',
-  /** Where `npm run up` serves the ingest gateway (its default `PORT`), and where senders post by default. */
-  ingestGatewayPort: 3000,
+  /**
+   * Each app's default `PORT`: where `npm run up` serves it, where probes and scrapes look,
+   * and (for the gateway) where senders post by default.
+   */
+  appPorts: {
+    'ingest-gateway': 3000,
+    'diagnostics-worker': 3001,
+    'recommendations-worker': 3002,
+  },
 } as const;

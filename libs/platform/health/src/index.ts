@@ -1,5 +1,5 @@
 export { HealthModule } from './lib/health.module';
-export { DEFAULT_CHECK_TIMEOUT_MS, HEALTH_KEYS, HEALTH_OPTIONS, HEALTH_READINESS_INDICATORS } from './lib/health.constants';
+export { DEFAULT_CHECK_TIMEOUT_MS, HEALTH_KEYS, HEALTH_LIVENESS_INDICATORS, HEALTH_OPTIONS, HEALTH_READINESS_INDICATORS } from './lib/health.constants';
 export type { HealthModuleExtras, HealthModuleOptions } from './lib/health.types';
 export { ProcessHealthIndicator } from './lib/process.health-indicator';
 export { DependencyHealthIndicator } from './lib/indicators/dependency.health-indicator';
@@ -14,4 +14,6 @@ export type { ReadinessIndicator } from './lib/readiness/readiness-indicator';
 export { kafkaReadiness, redisReadiness, schemaRegistryReadiness } from './lib/readiness/readiness.checks';
 export type { ReadinessCheck, ReadinessIndicatorFactory } from './lib/readiness/readiness.checks';
 export { ReadinessChecker } from './lib/readiness/readiness.checker';
+export { LivenessChecker } from './lib/liveness/liveness.checker';
+export type { HealthReport } from './lib/indicator.runner';
 export type { ReadinessReport } from './lib/readiness/readiness.checker';

@@ -26,6 +26,10 @@ export type { FailureFacts, SourceRecord } from './lib/consumer/dead-letter.reco
 export { DependencyUnavailableError, NoHandlerError, PermanentProcessingError } from './lib/consumer/consumer.errors';
 export { SchemaRegistryDeserializer } from './lib/consumer/schema-registry.deserializer';
 export { ConsumerLagMonitor } from './lib/consumer/consumer-lag.monitor';
-export type { LagAdmin } from './lib/consumer/consumer-lag.monitor';
+export type { LagAdmin, LagSampleListener } from './lib/consumer/consumer-lag.monitor';
+export { ConsumerStallDetector } from './lib/consumer/consumer-stall.detector';
+export type { ConsumerStallDetectorOptions, PartitionProgress, StalledPartition } from './lib/consumer/consumer-stall.detector';
+export { ConsumerProgressHealthIndicator } from './lib/consumer/consumer-progress.health-indicator';
+export type { ConsumerProgress } from './lib/consumer/consumer-progress.health-indicator';
 export { ConsumerGroupHealthIndicator } from './lib/consumer/consumer-group.health-indicator';
 export type { ConsumerMembership } from './lib/consumer/consumer-group.health-indicator';

@@ -15,7 +15,15 @@ import { headersAsStrings } from '@opal/platform-kafka';
 import { SchemaRegistryClient } from '@opal/platform-schema-registry';
 import { WorkerPlatformModule, bootstrapWorker } from '../src';
 import { eventually, freePort, prometheusSample as sample } from '@opal/platform-runtime/testing';
-import { PROBE_SCHEMA, KeyGroupLedger, ProbeLedger, keyGroupProbeModule, orderKey, probeModule, type ProbeEvent } from './support/pipeline-probe';
+import {
+  PROBE_SCHEMA,
+  KeyGroupLedger,
+  ProbeLedger,
+  keyGroupProbeModule,
+  orderKey,
+  probeModule,
+  type ProbeEvent,
+} from './support/pipeline-probe';
 import { TcpProxy } from './support/tcp-proxy';
 
 const brokers = (process.env['KAFKA_BROKERS'] ?? LOCAL_STACK_DEFAULTS.kafkaBrokers).split(',');
@@ -30,6 +38,7 @@ const GROUP = `test-pipeline-${run}`;
 const GROUPED_TOPIC = `test.pipeline-groups.${run}`;
 const GROUPED_PREFIX = `test:pipeline-groups:${run}`;
 const MAX_ATTEMPTS = 3;
+const STALL_TIMEOUT_MS = 3_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -54,20 +63,30 @@ describe('worker pipeline: OpalKafkaServer in a Nest app (real Kafka, registry, 
   let redisDirect: Redis;
   let seq = 0;
 
-  const send = async (behavior: string, options: { key?: string; eventId?: string; headers?: Record<string, string> } = {}) => {
+  const send = async (
+    behavior: string,
+    options: { key?: string; eventId?: string; headers?: Record<string, string> } = {},
+  ) => {
     seq += 1;
     const event: ProbeEvent = { event_id: options.eventId ?? `evt-${run}-${seq}`, behavior, seq };
     const value = await registry.encode(`${TOPIC}-value`, event);
     await producer.send({
       topic: TOPIC,
-      messages: [{ key: options.key ?? `key-${seq}`, value, headers: { event_id: event.event_id, ...options.headers } }],
+      messages: [
+        { key: options.key ?? `key-${seq}`, value, headers: { event_id: event.event_id, ...options.headers } },
+      ],
     });
     return event;
   };
   const sendRaw = async (key: string, value: Buffer) =>
     producer.send({ topic: TOPIC, messages: [{ key, value, headers: { event_id: `raw-${key}` } }] });
   const metrics = async () => (await app.inject({ method: 'GET', url: '/metrics' })).body;
-  const consumed = async (outcome: string) => sample(await metrics(), 'opal_events_consumed_total', { topic: TOPIC, group: GROUP, outcome });
+  const health = async (probe: 'live' | 'ready') => {
+    const response = await app.inject({ method: 'GET', url: `/health/${probe}` });
+    return { status: response.statusCode, body: response.json<{ error?: Record<string, { message?: string }> }>() };
+  };
+  const consumed = async (outcome: string) =>
+    sample(await metrics(), 'opal_events_consumed_total', { topic: TOPIC, group: GROUP, outcome });
   const lettersFor = (eventIdOrKey: string) =>
     deadLetters.filter((letter) => letter.headers['event_id'] === eventIdOrKey || letter.key === eventIdOrKey);
 
@@ -88,7 +107,12 @@ describe('worker pipeline: OpalKafkaServer in a Nest app (real Kafka, registry, 
     await dlqReader.subscribe({ topic: DLQ, fromBeginning: true });
     await dlqReader.run({
       eachMessage: async ({ message, partition }) => {
-        deadLetters.push({ key: message.key?.toString() ?? null, value: message.value, partition, headers: headersAsStrings(message.headers) });
+        deadLetters.push({
+          key: message.key?.toString() ?? null,
+          value: message.value,
+          partition,
+          headers: headersAsStrings(message.headers),
+        });
       },
     });
 
@@ -100,6 +124,7 @@ describe('worker pipeline: OpalKafkaServer in a Nest app (real Kafka, registry, 
       CIRCUIT_BREAKER_RESET_MS: '500',
       IDEMPOTENCY_LEASE_MS: '3000',
       CONSUMER_LAG_INTERVAL_MS: '500',
+      CONSUMER_STALL_TIMEOUT_MS: String(STALL_TIMEOUT_MS),
       LOG_LEVEL: 'warn',
       ...(process.env['KAFKA_BROKERS'] ? { KAFKA_BROKERS: process.env['KAFKA_BROKERS'] } : {}),
       ...(process.env['SCHEMA_REGISTRY_URL'] ? { SCHEMA_REGISTRY_URL: process.env['SCHEMA_REGISTRY_URL'] } : {}),
@@ -110,15 +135,25 @@ describe('worker pipeline: OpalKafkaServer in a Nest app (real Kafka, registry, 
     const GroupProbeModule = keyGroupProbeModule(GROUPED_TOPIC, GROUPED_PREFIX);
 
     @Module({
-      imports: [WorkerPlatformModule.forRoot({ appName: 'pipeline-test', groupId: GROUP, config }), ProbeModule, GroupProbeModule],
+      imports: [
+        WorkerPlatformModule.forRoot({ appName: 'pipeline-test', groupId: GROUP, config }),
+        ProbeModule,
+        GroupProbeModule,
+      ],
     })
     class PipelineTestModule {}
 
-    app = await bootstrapWorker(PipelineTestModule, { appName: 'pipeline-test', http: { host: '127.0.0.1', port: await freePort() } });
+    app = await bootstrapWorker(PipelineTestModule, {
+      appName: 'pipeline-test',
+      http: { host: '127.0.0.1', port: await freePort() },
+    });
     ledger = app.get(ProbeLedger);
     groupLedger = app.get(KeyGroupLedger);
     const ready = await eventually(
-      async () => (await app.inject({ method: 'GET', url: '/health/ready' })).json() as { details?: { consumer?: { status?: string } } },
+      async () =>
+        (await app.inject({ method: 'GET', url: '/health/ready' })).json() as {
+          details?: { consumer?: { status?: string } };
+        },
       (body) => body.details?.consumer?.status === 'up',
       60_000,
     );
@@ -126,6 +161,7 @@ describe('worker pipeline: OpalKafkaServer in a Nest app (real Kafka, registry, 
   });
 
   afterAll(async () => {
+    ledger?.release();
     await app?.close();
     await dlqReader?.disconnect();
     await producer?.disconnect();
@@ -143,18 +179,15 @@ describe('worker pipeline: OpalKafkaServer in a Nest app (real Kafka, registry, 
 
     await eventually(() => events.every((event) => ledger.completed.has(event.event_id)), Boolean);
     expect(events.map((event) => ledger.runsOf(event.event_id))).toEqual([1, 1, 1, 1, 1, 1]);
-    const committed = await eventually(
-      async () => {
-        const [offsets] = await admin.fetchOffsets({ groupId: GROUP, topics: [TOPIC] });
-        const ends = await admin.fetchTopicOffsets(TOPIC);
-        // A partition that got no record has nothing to commit (-1).
-        return ends.every((end) => {
-          const offset = offsets?.partitions.find((p) => p.partition === end.partition)?.offset;
-          return offset === end.high || (end.high === '0' && offset === '-1');
-        });
-      },
-      Boolean,
-    );
+    const committed = await eventually(async () => {
+      const [offsets] = await admin.fetchOffsets({ groupId: GROUP, topics: [TOPIC] });
+      const ends = await admin.fetchTopicOffsets(TOPIC);
+      // A partition that got no record has nothing to commit (-1).
+      return ends.every((end) => {
+        const offset = offsets?.partitions.find((p) => p.partition === end.partition)?.offset;
+        return offset === end.high || (end.high === '0' && offset === '-1');
+      });
+    }, Boolean);
     expect(committed).toBe(true);
   });
 
@@ -164,7 +197,12 @@ describe('worker pipeline: OpalKafkaServer in a Nest app (real Kafka, registry, 
     await eventually(() => ledger.completed.has(first.event_id), Boolean);
     await send('ok', { eventId: first.event_id, key: 'another-key' });
 
-    expect(await eventually(() => consumed('duplicate'), (count) => count > duplicatesBefore)).toBe(duplicatesBefore + 1);
+    expect(
+      await eventually(
+        () => consumed('duplicate'),
+        (count) => count > duplicatesBefore,
+      ),
+    ).toBe(duplicatesBefore + 1);
     expect(ledger.runsOf(first.event_id)).toBe(1);
   });
 
@@ -179,11 +217,17 @@ describe('worker pipeline: OpalKafkaServer in a Nest app (real Kafka, registry, 
 
   it(`should dead-letter after ${MAX_ATTEMPTS} attempts with the §4 headers, and go on with the partition`, async () => {
     const key = `poison-${run}`;
-    const poison = await send('fail-always', { key, headers: { correlation_id: 'corr-poison', traceparent: '00-abc-def-01' } });
+    const poison = await send('fail-always', {
+      key,
+      headers: { correlation_id: 'corr-poison', traceparent: '00-abc-def-01' },
+    });
     const next = await send('ok', { key });
 
     await eventually(() => ledger.completed.has(next.event_id), Boolean);
-    const [letter] = await eventually(() => lettersFor(poison.event_id), (letters) => letters.length > 0);
+    const [letter] = await eventually(
+      () => lettersFor(poison.event_id),
+      (letters) => letters.length > 0,
+    );
     expect(ledger.runsOf(poison.event_id)).toBe(MAX_ATTEMPTS);
     expect(letter?.key).toBe(key);
     expect(letter?.value && (await registry.decode(letter.value)).value).toEqual(poison);
@@ -206,7 +250,10 @@ describe('worker pipeline: OpalKafkaServer in a Nest app (real Kafka, registry, 
   it('should dead-letter a permanent failure at once', async () => {
     const event = await send('permanent');
 
-    const [letter] = await eventually(() => lettersFor(event.event_id), (letters) => letters.length > 0);
+    const [letter] = await eventually(
+      () => lettersFor(event.event_id),
+      (letters) => letters.length > 0,
+    );
     expect(ledger.runsOf(event.event_id)).toBe(1);
     expect(letter?.headers).toMatchObject({ 'x-dlq-attempts': '1', 'x-dlq-error-class': 'PermanentProcessingError' });
   });
@@ -218,8 +265,14 @@ describe('worker pipeline: OpalKafkaServer in a Nest app (real Kafka, registry, 
     const after = await send('ok', { key });
 
     await eventually(() => ledger.completed.has(after.event_id), Boolean);
-    const letters = await eventually(() => lettersFor(key), (found) => found.length >= 2);
-    expect(letters.map((letter) => letter.headers['x-dlq-error-class']).sort()).toEqual(['UndecodableMessageError', 'UnknownSchemaError']);
+    const letters = await eventually(
+      () => lettersFor(key),
+      (found) => found.length >= 2,
+    );
+    expect(letters.map((letter) => letter.headers['x-dlq-error-class']).sort()).toEqual([
+      'UndecodableMessageError',
+      'UnknownSchemaError',
+    ]);
     expect(letters.map((letter) => letter.value?.toString('latin1'))).toContain('not avro at all');
   });
 
@@ -228,7 +281,10 @@ describe('worker pipeline: OpalKafkaServer in a Nest app (real Kafka, registry, 
     const mine = await send('ok', { headers: { 'x-replay-target-group': GROUP } });
 
     await eventually(() => ledger.completed.has(mine.event_id), Boolean);
-    await eventually(() => consumed('skipped'), (count) => count >= 1);
+    await eventually(
+      () => consumed('skipped'),
+      (count) => count >= 1,
+    );
     expect(ledger.runsOf(other.event_id)).toBe(0);
   });
 
@@ -243,9 +299,11 @@ describe('worker pipeline: OpalKafkaServer in a Nest app (real Kafka, registry, 
         (value) => value > 0,
       );
       expect(state).toBeGreaterThan(0);
-      await sleep(1500);
+      // Longer than the stall timeout: lag with no commit, yet a dependency outage is not a stall.
+      await sleep(STALL_TIMEOUT_MS + 1500);
       expect(during.map((event) => ledger.runsOf(event.event_id))).toEqual([0, 0, 0, 0, 0]);
       expect(deadLetters.length).toBe(lettersBefore);
+      expect((await health('live')).status).toBe(200);
     } finally {
       await redisProxy.restore();
     }
@@ -254,6 +312,43 @@ describe('worker pipeline: OpalKafkaServer in a Nest app (real Kafka, registry, 
     expect(during.map((event) => ledger.runsOf(event.event_id))).toEqual([1, 1, 1, 1, 1]);
     expect(deadLetters.length).toBe(lettersBefore);
     expect(sample(await metrics(), 'opal_circuit_breaker_state', { name: 'redis' })).toBe(0);
+  });
+
+  it('should fail liveness, naming the partition, while a wedged handler holds back lagging records — readiness unaffected — and recover once it returns', async () => {
+    await sleep(STALL_TIMEOUT_MS + 1000);
+    expect((await health('live')).status).toBe(200); // idle: nothing committed for a while, but no lag
+
+    const key = `wedge-${run}`;
+    const wedged = await send('wedge', { key });
+    const behind = await send('ok', { key });
+    const down = await eventually(
+      () => health('live'),
+      (answer) => answer.status === 503,
+      STALL_TIMEOUT_MS + 15_000,
+      250,
+    );
+
+    expect(down.status).toBe(503);
+    expect(down.body.error?.['consumer_progress']?.message).toMatch(
+      new RegExp(`^consumer stalled: ${TOPIC.replace(/\./g, '\\.')}\\[\\d\\] lag [1-9]\\d*, no commit for \\d+ s$`),
+    );
+    expect((await health('ready')).status).toBe(200);
+    expect(ledger.runsOf(wedged.event_id)).toBe(1);
+    expect(ledger.completed.has(behind.event_id)).toBe(false);
+
+    ledger.release();
+    await eventually(() => ledger.completed.has(behind.event_id), Boolean);
+    expect(
+      (
+        await eventually(
+          () => health('live'),
+          (answer) => answer.status === 200,
+          15_000,
+          250,
+        )
+      ).status,
+    ).toBe(200);
+    expect(ledger.runsOf(wedged.event_id)).toBe(1);
   });
 
   describe('a key-group handler', () => {
@@ -267,7 +362,11 @@ describe('worker pipeline: OpalKafkaServer in a Nest app (real Kafka, registry, 
       const values = await Promise.all(events.map((event) => registry.encode(`${GROUPED_TOPIC}-value`, event)));
       await producer.send({
         topic: GROUPED_TOPIC,
-        messages: events.map((event, i) => ({ key, value: values[i] as Buffer, headers: { event_id: event.event_id } })),
+        messages: events.map((event, i) => ({
+          key,
+          value: values[i] as Buffer,
+          headers: { event_id: event.event_id },
+        })),
       });
       return events;
     };
@@ -282,27 +381,43 @@ describe('worker pipeline: OpalKafkaServer in a Nest app (real Kafka, registry, 
       const processedBefore = await groupedConsumed('processed');
       const events = await sendGroup(Array.from({ length: 20 }, () => 'ok'));
 
-      const order = await eventually(() => appliedOrder(events), (applied) => applied.length === events.length);
+      const order = await eventually(
+        () => appliedOrder(events),
+        (applied) => applied.length === events.length,
+      );
 
       expect(order).toEqual(events.map((event) => event.seq));
       // The 20 records of one produce request come in one fetch, so at least one call had several.
       expect(groupLedger.calls.some((call) => call.length > 1 && call.every((s) => order.includes(s)))).toBe(true);
       expect(events.map((event) => groupLedger.runs.get(event.event_id))).toEqual(events.map(() => 1));
-      expect(await eventually(() => groupedConsumed('processed'), (n) => n >= processedBefore + 20)).toBe(processedBefore + 20);
+      expect(
+        await eventually(
+          () => groupedConsumed('processed'),
+          (n) => n >= processedBefore + 20,
+        ),
+      ).toBe(processedBefore + 20);
     });
 
     it('should handle the records one at a time after a failed group call: the failing one retried, each applied once, nothing dead-lettered', async () => {
       const duplicatesBefore = await groupedConsumed('duplicate');
       const events = await sendGroup(['ok', 'fail-twice', 'ok', 'ok']);
 
-      const order = await eventually(() => appliedOrder(events), (applied) => applied.length === events.length);
+      const order = await eventually(
+        () => appliedOrder(events),
+        (applied) => applied.length === events.length,
+      );
 
       // Applied exactly once each; the failing event comes last, after its retries.
       expect([...order].sort((a, b) => a - b)).toEqual(events.map((event) => event.seq));
       expect(order[order.length - 1]).toBe(events[1]?.seq);
       expect(groupLedger.runs.get(events[1]?.event_id as string)).toBe(3);
       // The events the failed call had applied were recognised by their script on the second pass.
-      expect(await eventually(() => groupedConsumed('duplicate'), (n) => n >= duplicatesBefore + 3)).toBe(duplicatesBefore + 3);
+      expect(
+        await eventually(
+          () => groupedConsumed('duplicate'),
+          (n) => n >= duplicatesBefore + 3,
+        ),
+      ).toBe(duplicatesBefore + 3);
       await sleep(300);
       expect(lettersFor(events[1]?.event_id as string)).toEqual([]);
     });
@@ -310,9 +425,13 @@ describe('worker pipeline: OpalKafkaServer in a Nest app (real Kafka, registry, 
 
   it('should report the consumer lag of every partition', async () => {
     const text = await eventually(metrics, (body) => body.includes(`opal_consumer_lag{topic="${TOPIC}"`));
-    const partitions = [0, 1, 2].map((partition) => sample(text, 'opal_consumer_lag', { topic: TOPIC, partition: String(partition), group: GROUP }));
+    const partitions = [0, 1, 2].map((partition) =>
+      sample(text, 'opal_consumer_lag', { topic: TOPIC, partition: String(partition), group: GROUP }),
+    );
 
     expect(partitions.every((lag) => Number.isFinite(lag) && lag >= 0)).toBe(true);
-    expect(text).toMatch(new RegExp(`opal_consumer_lag\\{topic="${TOPIC.replace(/\./g, '\\.')}",partition="2",group="${GROUP}"\\}`));
+    expect(text).toMatch(
+      new RegExp(`opal_consumer_lag\\{topic="${TOPIC.replace(/\./g, '\\.')}",partition="2",group="${GROUP}"\\}`),
+    );
   });
 });

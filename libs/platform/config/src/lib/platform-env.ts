@@ -70,6 +70,9 @@ export const workerEnv = {
   // Records of one partition in flight at once; records of one key still run one at a time, in order.
   CONSUMER_RECORDS_CONCURRENCY: positiveIntVar(512),
   CONSUMER_LAG_INTERVAL_MS: positiveIntVar(5_000),
+  // Lag on a held partition with no commit for this long fails liveness (0: off). Well above the
+  // slowest legitimate wait: MAX_ATTEMPTS backoffs, or a claim lease held by another consumer.
+  CONSUMER_STALL_TIMEOUT_MS: nonNegativeIntVar(300_000),
 };
 
 type Parsed<T extends Record<string, z.ZodType>> = z.output<z.ZodObject<T>>;
@@ -82,6 +85,7 @@ export interface WorkerConfig {
   partitionsConcurrency: number;
   recordsConcurrency: number;
   lagIntervalMs: number;
+  stallTimeoutMs: number;
 }
 
 export const toWorkerConfig = (env: Parsed<typeof workerEnv>): WorkerConfig => ({
@@ -92,6 +96,7 @@ export const toWorkerConfig = (env: Parsed<typeof workerEnv>): WorkerConfig => (
   partitionsConcurrency: env.CONSUMER_PARTITIONS_CONCURRENCY,
   recordsConcurrency: env.CONSUMER_RECORDS_CONCURRENCY,
   lagIntervalMs: env.CONSUMER_LAG_INTERVAL_MS,
+  stallTimeoutMs: env.CONSUMER_STALL_TIMEOUT_MS,
 });
 
 export interface RuntimeConfig {

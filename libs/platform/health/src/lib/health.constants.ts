@@ -4,6 +4,9 @@ export const HEALTH_OPTIONS = 'HEALTH:OPTIONS';
 /** DI token of the `ReadinessIndicator[]` behind `GET /health/ready`. */
 export const HEALTH_READINESS_INDICATORS = 'HEALTH:READINESS_INDICATORS';
 
+/** DI token of the `ReadinessIndicator[]` `GET /health/live` adds to the process check. */
+export const HEALTH_LIVENESS_INDICATORS = 'HEALTH:LIVENESS_INDICATORS';
+
 /** A dependency slower than this is reported down: a probe must answer well inside its own timeout. */
 export const DEFAULT_CHECK_TIMEOUT_MS = 1500;
 

@@ -1,6 +1,6 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { HealthCheck, type HealthCheckResult } from '@nestjs/terminus';
-import { ProcessHealthIndicator } from './process.health-indicator';
+import { LivenessChecker } from './liveness/liveness.checker';
 import { ReadinessChecker } from './readiness/readiness.checker';
 
 /** The part of a Fastify reply (or Express response) the health endpoints use. */
@@ -11,16 +11,20 @@ export interface StatusReply {
 @Controller('health')
 export class HealthHttpController {
   constructor(
-    private readonly processIndicator: ProcessHealthIndicator,
+    private readonly liveness: LivenessChecker,
     private readonly readiness: ReadinessChecker,
   ) {}
 
-  /** The process only, and it stays 200 while the app drains: a dependency outage must not restart pods. */
+  /**
+   * The process and the app's liveness indicators; it stays 200 while the app drains, and a
+   * dependency outage never fails it (pods must not restart in a loop).
+   */
   @Get('live')
   @HealthCheck()
-  live(): HealthCheckResult {
-    const info = this.processIndicator.isAlive();
-    return { status: 'ok', info, error: {}, details: info };
+  async live(@Res({ passthrough: true }) reply: StatusReply): Promise<HealthCheckResult> {
+    const { statusCode, body } = await this.liveness.check();
+    reply.status(statusCode);
+    return body;
   }
 
   /**

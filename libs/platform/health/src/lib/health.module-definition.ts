@@ -1,15 +1,19 @@
 import { ConfigurableModuleBuilder, type DynamicModule } from '@nestjs/common';
 import { HealthSeedAliasesHttpController } from './health-seed-aliases.http.controller';
-import { HEALTH_OPTIONS } from './health.constants';
+import { HEALTH_LIVENESS_INDICATORS, HEALTH_OPTIONS } from './health.constants';
 import type { HealthModuleExtras, HealthModuleOptions } from './health.types';
 import { readinessProviders } from './readiness/readiness.checks';
 
 function withReadiness(definition: DynamicModule, extras: HealthModuleExtras): DynamicModule {
-  const { readiness = [], imports = [], seedAliases = false } = extras;
+  const { readiness = [], liveness = [], imports = [], seedAliases = false } = extras;
   return {
     ...definition,
     imports: [...new Set([...(definition.imports ?? []), ...imports])],
-    providers: [...(definition.providers ?? []), ...readinessProviders(readiness)],
+    providers: [
+      ...(definition.providers ?? []),
+      ...readinessProviders(readiness),
+      ...readinessProviders(liveness, HEALTH_LIVENESS_INDICATORS),
+    ],
     controllers: seedAliases ? [HealthSeedAliasesHttpController] : [],
   };
 }
@@ -17,5 +21,5 @@ function withReadiness(definition: DynamicModule, extras: HealthModuleExtras): D
 export const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
   new ConfigurableModuleBuilder<HealthModuleOptions>({ optionsInjectionToken: HEALTH_OPTIONS })
     .setClassMethodName('forRoot')
-    .setExtras<HealthModuleExtras>({ readiness: [], imports: [], seedAliases: false }, withReadiness)
+    .setExtras<HealthModuleExtras>({ readiness: [], liveness: [], imports: [], seedAliases: false }, withReadiness)
     .build();

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthHttpController } from './health.http.controller';
 import { ConfigurableModuleClass } from './health.module-definition';
+import { LivenessChecker } from './liveness/liveness.checker';
 import { ProcessHealthIndicator } from './process.health-indicator';
 import { GracefulDrain } from './readiness/graceful-drain.service';
 import { ReadinessChecker } from './readiness/readiness.checker';
@@ -9,15 +10,15 @@ import { ReadinessChecker } from './readiness/readiness.checker';
 /**
  * `GET /health/live` (the process) and `GET /health/ready` (the app's dependencies) for every app.
  *
- * Imported as is, readiness has no dependency to check. `HealthModule.forRoot({ readiness, imports,
- * seedAliases, checkTimeoutMs, gracefulShutdownTimeoutMs })` chooses the checks: `kafkaReadiness`,
+ * Imported as is, readiness has no dependency to check. `HealthModule.forRoot({ readiness, liveness,
+ * imports, seedAliases, checkTimeoutMs, gracefulShutdownTimeoutMs })` chooses the checks: `kafkaReadiness`,
  * `redisReadiness`, `schemaRegistryReadiness`, or any `ReadinessIndicator`. Readiness answers 503
  * with Terminus's body when a check is down, and from the moment the app starts closing.
  */
 @Module({
   imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })],
   controllers: [HealthHttpController],
-  providers: [ProcessHealthIndicator, ReadinessChecker, GracefulDrain],
-  exports: [ProcessHealthIndicator, ReadinessChecker],
+  providers: [ProcessHealthIndicator, ReadinessChecker, LivenessChecker, GracefulDrain],
+  exports: [ProcessHealthIndicator, ReadinessChecker, LivenessChecker],
 })
 export class HealthModule extends ConfigurableModuleClass {}

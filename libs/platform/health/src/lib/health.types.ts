@@ -13,6 +13,11 @@ export interface HealthModuleOptions {
 export interface HealthModuleExtras {
   /** The dependencies `GET /health/ready` checks, in order. */
   readiness: ReadinessCheck[];
+  /**
+   * What `GET /health/live` checks besides the process: only conditions a restart cures (e.g. a
+   * stalled consumer). A dependency outage belongs in `readiness`, or pods restart in a loop.
+   */
+  liveness: ReadinessCheck[];
   /** Modules exporting what the readiness factories and classes inject (e.g. the Redis client). */
   imports: Array<Type | DynamicModule | Promise<DynamicModule> | ForwardReference>;
   /** Also serve the seed's `GET /api/health` (= ready) and `GET /api/kafka/health` (Kafka only). */

@@ -6,7 +6,7 @@ import type { ConsumerGroup } from '@opal/contracts';
 import type { PlatformConfig, WorkerConfig } from '@opal/platform-config';
 import { HealthModule, kafkaReadiness, redisReadiness, schemaRegistryReadiness } from '@opal/platform-health';
 import { IdempotencyModule, idempotencyRedisOptions, type IdempotencyInterceptorOptions } from '@opal/platform-idempotency';
-import { ConsumerGroupHealthIndicator, DUPLICATE, EventProducer, OpalKafkaServer, buildKafkaClientConfig } from '@opal/platform-kafka';
+import { ConsumerGroupHealthIndicator, ConsumerProgressHealthIndicator, DUPLICATE, EventProducer, OpalKafkaServer, buildKafkaClientConfig } from '@opal/platform-kafka';
 import { ObservabilityModule, OpalMetrics } from '@opal/platform-observability';
 import { SchemaRegistryClient } from '@opal/platform-schema-registry';
 
@@ -59,8 +59,8 @@ async function kafkaAnswers(kafka: Kafka): Promise<void> {
  * connection (`@InjectRedis()`, closed on shutdown), the generic claim/complete interceptor scoped
  * to the consumer group (opt-in, for handlers whose effect lives outside Redis: a handler whose
  * effect is an apply-once Redis script reports `duplicate` itself), the registry client, the shared producer (dead letters, derived events), the Kafka
- * consumer (`OpalKafkaServer`), and `/health/ready` over Kafka, Redis, the registry and the
- * group membership. The app module adds only its domain.
+ * consumer (`OpalKafkaServer`), `/health/ready` over Kafka, Redis, the registry and the
+ * group membership, and `/health/live` failing on a stalled consumer. The app module adds only its domain.
  */
 @Module({})
 export class WorkerPlatformModule {
@@ -91,6 +91,8 @@ export class WorkerPlatformModule {
             schemaRegistryReadiness(),
             { inject: [OpalKafkaServer], useFactory: (server: OpalKafkaServer) => new ConsumerGroupHealthIndicator(server) },
           ],
+          // A consumer that holds lagging partitions yet commits nothing is cured by a restart.
+          liveness: [{ inject: [OpalKafkaServer], useFactory: (server: OpalKafkaServer) => new ConsumerProgressHealthIndicator(server) }],
           seedAliases: true,
           gracefulShutdownTimeoutMs: config.runtime.drainMs,
         }),
@@ -132,6 +134,7 @@ export class WorkerPlatformModule {
               partitionsConsumedConcurrently: worker.partitionsConcurrency,
               recordsConsumedConcurrently: worker.recordsConcurrency,
               lagIntervalMs: worker.lagIntervalMs,
+              stallTimeoutMs: worker.stallTimeoutMs,
             }),
         },
       ],

@@ -3,11 +3,18 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { InjectRedis } from '@nestjs-modules/ioredis';
 import type { Redis } from 'ioredis';
 import { IdempotencyInterceptor } from '@opal/platform-idempotency';
-import { APPLIED, DUPLICATE, KeyGroupPattern, PermanentProcessingError, handleEachInOrder, type HandlerOutcome } from '@opal/platform-kafka';
+import {
+  APPLIED,
+  DUPLICATE,
+  KeyGroupPattern,
+  PermanentProcessingError,
+  handleEachInOrder,
+  type HandlerOutcome,
+} from '@opal/platform-kafka';
 
 export interface ProbeEvent {
   event_id: string;
-  /** `ok`, `fail-twice` (transient, then ok), `fail-always` (transient every time), `permanent`. */
+  /** `ok`, `fail-twice` (transient, then ok), `fail-always` (transient every time), `permanent`, `wedge` (hangs until released). */
   behavior: string;
   seq: number;
 }
@@ -28,9 +35,16 @@ export const PROBE_SCHEMA = {
 export class ProbeLedger {
   readonly runs = new Map<string, number>();
   readonly completed = new Set<string>();
+  private releaseWedged: () => void = () => undefined;
+  /** What a `wedge` handler waits on: a handler that never returns, until the test says so. */
+  readonly wedged = new Promise<void>((resolve) => (this.releaseWedged = resolve));
 
   runsOf(eventId: string): number {
     return this.runs.get(eventId) ?? 0;
+  }
+
+  release(): void {
+    this.releaseWedged();
   }
 }
 
@@ -49,6 +63,7 @@ export function probeModule(topic: string) {
       const run = this.ledger.runsOf(event.event_id) + 1;
       this.ledger.runs.set(event.event_id, run);
       if (event.behavior === 'permanent') throw new PermanentProcessingError(`probe ${event.seq} can never succeed`);
+      if (event.behavior === 'wedge') await this.ledger.wedged;
       if (event.behavior === 'fail-always' || (event.behavior === 'fail-twice' && run <= 2))
         throw new Error(`probe ${event.seq} failed on run ${run}`);
       this.ledger.completed.add(event.event_id);
@@ -97,7 +112,13 @@ export function keyGroupProbeModule(topic: string, prefix: string) {
         const run = (this.ledger.runs.get(event.event_id) ?? 0) + 1;
         this.ledger.runs.set(event.event_id, run);
         if (event.behavior === 'fail-twice' && run <= 2) throw new Error(`probe ${event.seq} failed on run ${run}`);
-        const applied = await this.redis.eval(APPLY_ONCE_IN_ORDER, 2, `${prefix}:applied:${event.event_id}`, orderKey(prefix), event.seq);
+        const applied = await this.redis.eval(
+          APPLY_ONCE_IN_ORDER,
+          2,
+          `${prefix}:applied:${event.event_id}`,
+          orderKey(prefix),
+          event.seq,
+        );
         return applied === 1 ? APPLIED : DUPLICATE;
       });
     }

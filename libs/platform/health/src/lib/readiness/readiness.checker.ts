@@ -1,22 +1,12 @@
-import { Inject, Injectable, Optional, ServiceUnavailableException } from '@nestjs/common';
-import {
-  HealthCheckService,
-  HealthIndicatorService,
-  type HealthCheckResult,
-  type HealthIndicatorFunction,
-  type HealthIndicatorResult,
-} from '@nestjs/terminus';
-import { messageOf, withinDeadline } from '../deadline';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { HealthCheckService, HealthIndicatorService, type HealthCheckResult, type HealthIndicatorFunction } from '@nestjs/terminus';
 import { DEFAULT_CHECK_TIMEOUT_MS, HEALTH_OPTIONS, HEALTH_READINESS_INDICATORS } from '../health.constants';
 import type { HealthModuleOptions } from '../health.types';
+import { guarded, runHealthChecks, type HealthReport } from '../indicator.runner';
 import { GracefulDrain } from './graceful-drain.service';
 import type { ReadinessIndicator } from './readiness-indicator';
 
-export interface ReadinessReport {
-  statusCode: 200 | 503;
-  /** Terminus's body: `status`, and `info` / `error` / `details` keyed by indicator. */
-  body: HealthCheckResult;
-}
+export type ReadinessReport = HealthReport;
 
 const SHUTTING_DOWN: HealthCheckResult = { status: 'shutting_down', info: {}, error: {}, details: {} };
 
@@ -41,26 +31,8 @@ export class ReadinessChecker {
   async check(key?: string): Promise<ReadinessReport> {
     if (this.drain.isDraining) return { statusCode: 503, body: SHUTTING_DOWN };
     const selected = key === undefined ? this.indicators : this.indicators.filter((indicator) => indicator.key === key);
-    const checks = selected.length > 0 || key === undefined ? selected.map((i) => this.guarded(i)) : [this.missing(key)];
-    try {
-      return { statusCode: 200, body: await this.health.check(checks) };
-    } catch (error) {
-      if (error instanceof ServiceUnavailableException) {
-        return { statusCode: 503, body: error.getResponse() as HealthCheckResult };
-      }
-      throw error;
-    }
-  }
-
-  /** Whatever an indicator does (throw, hang), it ends as `up` or `down` under its key. */
-  private guarded(indicator: ReadinessIndicator): HealthIndicatorFunction {
-    return async (): Promise<HealthIndicatorResult> => {
-      try {
-        return await withinDeadline(Promise.resolve().then(() => indicator.check()), this.timeoutMs, indicator.key);
-      } catch (error) {
-        return this.results.check(indicator.key).down({ message: messageOf(error) });
-      }
-    };
+    const checks = selected.length > 0 || key === undefined ? selected.map((i) => guarded(i, this.timeoutMs)) : [this.missing(key)];
+    return runHealthChecks(this.health, checks);
   }
 
   private missing(key: string): HealthIndicatorFunction {

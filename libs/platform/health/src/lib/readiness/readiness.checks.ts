@@ -49,15 +49,15 @@ export function schemaRegistryReadiness(
 const isClass = (check: ReadinessCheck): check is Type<ReadinessIndicator> => typeof check === 'function';
 const isFactory = (check: ReadinessCheck): check is ReadinessIndicatorFactory => 'useFactory' in check;
 
-/** One provider per check, plus the list under `HEALTH_READINESS_INDICATORS` in declaration order. */
-export function readinessProviders(checks: readonly ReadinessCheck[]): Provider[] {
+/** One provider per check, plus the list under `listToken` (readiness or liveness) in declaration order. */
+export function readinessProviders(checks: readonly ReadinessCheck[], listToken: string = HEALTH_READINESS_INDICATORS): Provider[] {
   const providers = checks.map((check, index): Provider & { provide: InjectionToken } => {
     if (isClass(check)) return { provide: check, useClass: check };
-    const provide = `${HEALTH_READINESS_INDICATORS}:${index}`;
+    const provide = `${listToken}:${index}`;
     return isFactory(check) ? { provide, useFactory: check.useFactory, inject: check.inject ?? [] } : { provide, useValue: check };
   });
   const list: FactoryProvider<ReadinessIndicator[]> = {
-    provide: HEALTH_READINESS_INDICATORS,
+    provide: listToken,
     inject: providers.map((provider) => provider.provide),
     useFactory: (...indicators: ReadinessIndicator[]) => indicators,
   };

@@ -1,7 +1,14 @@
 import { Logger } from '@nestjs/common';
 import type { Admin } from 'kafkajs';
+import type { PartitionProgress } from './consumer-stall.detector';
 
 export type LagAdmin = Pick<Admin, 'connect' | 'disconnect' | 'fetchOffsets' | 'fetchTopicOffsets'>;
+
+/** Told of each whole sample, or that one failed (the stall detector listens). */
+export interface LagSampleListener {
+  sampled(samples: PartitionProgress[]): void;
+  failed(): void;
+}
 
 /**
  * Samples the group's lag per partition (end offset minus committed offset; a partition the group
@@ -20,6 +27,7 @@ export class ConsumerLagMonitor {
     private readonly topics: () => string[],
     private readonly report: (topic: string, partition: number, lag: number) => void,
     private readonly intervalMs: number,
+    private readonly listener?: LagSampleListener,
   ) {}
 
   start(): void {
@@ -50,15 +58,20 @@ export class ConsumerLagMonitor {
       this.connected ??= this.admin.connect();
       await this.connected;
       const committed = await this.admin.fetchOffsets({ groupId: this.group, topics });
+      const samples: PartitionProgress[] = [];
       for (const { topic, partitions } of committed) {
         const ends = await this.admin.fetchTopicOffsets(topic);
         for (const end of ends) {
           const offset = partitions.find((entry) => entry.partition === end.partition)?.offset ?? '-1';
           const from = Number(offset) >= 0 ? Number(offset) : Number(end.low);
-          this.report(topic, end.partition, Math.max(0, Number(end.high) - from));
+          const lag = Math.max(0, Number(end.high) - from);
+          this.report(topic, end.partition, lag);
+          samples.push({ topic, partition: end.partition, committed: offset, lag });
         }
       }
+      this.listener?.sampled(samples);
     } catch (error) {
+      this.listener?.failed();
       this.connected = undefined;
       this.logger.debug({ err: error }, 'consumer lag sample failed');
     }

@@ -7,6 +7,8 @@ import type { DecodeResult } from '@opal/platform-schema-registry';
 import type { EventRecord, RecordPosition } from '../producer/event-producer.types';
 import type { ConsumerMembership } from './consumer-group.health-indicator';
 import { ConsumerLagMonitor } from './consumer-lag.monitor';
+import type { ConsumerProgress } from './consumer-progress.health-indicator';
+import { ConsumerStallDetector, type StalledPartition } from './consumer-stall.detector';
 import type { SourceRecord } from './dead-letter.record';
 import { DependencyGuard, type BreakerState } from './dependency.guard';
 import type { Dependency } from '@opal/platform-errors';
@@ -54,6 +56,8 @@ export interface OpalKafkaServerOptions {
   recordsConsumedConcurrently: number;
   /** `CONSUMER_LAG_INTERVAL_MS`: how often `opal_consumer_lag` is refreshed. */
   lagIntervalMs: number;
+  /** `CONSUMER_STALL_TIMEOUT_MS`: lag without a commit for this long on a held partition is a stall (0 or unset: off). */
+  stallTimeoutMs?: number;
   /** Commit at least every this many records inside a long batch. Default `DEFAULT_COMMIT_EVERY_RECORDS`. */
   commitEveryRecords?: number;
   sessionTimeoutMs?: number;
@@ -108,7 +112,7 @@ class CoalescedCommits {
  * - on shutdown it stops fetching, finishes or abandons (uncommitted) the records in hand, commits,
  *   and leaves the group.
  */
-export class OpalKafkaServer extends ServerKafka implements ConsumerMembership {
+export class OpalKafkaServer extends ServerKafka implements ConsumerMembership, ConsumerProgress {
   protected override logger = new Logger(OpalKafkaServer.name);
   private readonly settings: OpalKafkaServerOptions;
   private readonly guard: DependencyGuard;
@@ -120,6 +124,9 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership {
   private subscribedTopics: string[] = [];
   private readonly handlersByTopic = new Map<string, MessageHandler>();
   private state: Membership = { state: 'joining', groupId: '', partitions: 0 };
+  /** `topic:partition` of what the group assigned this member at its last join. */
+  private held: ReadonlySet<string> = new Set();
+  private readonly stalls: ConsumerStallDetector;
   private stopping = false;
 
   constructor(options: OpalKafkaServerOptions) {
@@ -136,6 +143,7 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership {
     });
     this.settings = options;
     this.state = { state: 'joining', groupId: options.groupId, partitions: 0 };
+    this.stalls = new ConsumerStallDetector({ stallTimeoutMs: options.stallTimeoutMs ?? 0 });
     this.guard = new DependencyGuard({
       probes: options.probes,
       resetTimeoutMs: options.circuitBreakerResetMs,
@@ -171,6 +179,11 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership {
     return { ...this.state };
   }
 
+  /** Held partitions with lag whose commit has not moved for `stallTimeoutMs` (liveness reads it). */
+  stalledPartitions(): StalledPartition[] {
+    return this.stalls.stalled();
+  }
+
   /** Downstreams whose breaker is open or half-open (the consumer is paused while any is). */
   unavailableDependencies(): Dependency[] {
     return this.guard.openDependencies();
@@ -203,6 +216,7 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership {
       () => this.subscribedTopics,
       (topic, partition, lag) => this.settings.metrics?.setConsumerLag(topic, partition, this.settings.groupId, lag),
       this.settings.lagIntervalMs,
+      { sampled: (samples) => this.judgeProgress(samples), failed: () => this.stalls.forget() },
     );
     this.lagMonitor.start();
     callback();
@@ -300,6 +314,19 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership {
     }
   }
 
+  /** Only a settled member's own partitions count, and nothing while a breaker holds consumption back. */
+  private judgeProgress(samples: Parameters<ConsumerStallDetector['observe']>[0]): void {
+    const settled = this.state.state === 'joined';
+    const wasStalled = this.stalls.stalled().length > 0;
+    this.stalls.observe(samples, settled ? this.held : new Set(), this.stopping || !this.guard.available);
+    const stalled = this.stalls.stalled();
+    if (stalled.length > 0 && !wasStalled)
+      this.logger.error(
+        { group: this.settings.groupId, stalled },
+        'consumer stalled: partitions with lag have committed nothing; liveness now fails so the process is restarted',
+      );
+  }
+
   private setPaused(paused: boolean): void {
     const topics = this.subscribedTopics.map((topic) => ({ topic }));
     if (!this.consumer || topics.length === 0) return;
@@ -356,6 +383,7 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership {
     consumer.on(GROUP_JOIN, ({ payload }) => {
       const partitions = Object.values(payload.memberAssignment).reduce((sum, list) => sum + list.length, 0);
       this.state = { state: 'joined', groupId: payload.groupId, memberId: payload.memberId, partitions };
+      this.held = new Set(Object.entries(payload.memberAssignment).flatMap(([topic, list]) => list.map((partition) => `${topic}:${partition}`)));
       this.logger.log({ group: payload.groupId, member_id: payload.memberId, partitions }, 'joined the consumer group');
     });
     consumer.on(REBALANCING, () => {

@@ -1,6 +1,5 @@
 import type { FactoryProvider, InjectionToken, Provider, Type } from '@nestjs/common';
 import { SchemaRegistryClient } from '@opal/platform-schema-registry';
-import { HEALTH_READINESS_INDICATORS } from '../health.constants';
 import { KafkaHealthIndicator, type KafkaHealthIndicatorOptions } from '../indicators/kafka.health-indicator';
 import {
   RedisHealthIndicator,
@@ -50,7 +49,7 @@ const isClass = (check: ReadinessCheck): check is Type<ReadinessIndicator> => ty
 const isFactory = (check: ReadinessCheck): check is ReadinessIndicatorFactory => 'useFactory' in check;
 
 /** One provider per check, plus the list under `listToken` (readiness or liveness) in declaration order. */
-export function readinessProviders(checks: readonly ReadinessCheck[], listToken: string = HEALTH_READINESS_INDICATORS): Provider[] {
+export function indicatorProviders(checks: readonly ReadinessCheck[], listToken: string): Provider[] {
   const providers = checks.map((check, index): Provider & { provide: InjectionToken } => {
     if (isClass(check)) return { provide: check, useClass: check };
     const provide = `${listToken}:${index}`;

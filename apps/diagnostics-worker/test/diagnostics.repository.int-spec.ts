@@ -5,7 +5,7 @@ import type { EventPayloadByType, EventType, ExecutionStatus, OpalEvent } from '
 import { loadFixture } from '@opal/contracts/testing';
 import { diagnosticsKeys } from '../src/diagnostics/diagnostics.keys';
 import type { DegradedAlert, DegradedAlertPublisher } from '../src/diagnostics/diagnostics.ports';
-import { DiagnosticsRepository } from '../src/diagnostics/diagnostics.repository';
+import { AGENT_RESULTS_PER_CALL, DiagnosticsRepository } from '../src/diagnostics/diagnostics.repository';
 import { DiagnosticsService } from '../src/diagnostics/diagnostics.service';
 import { connectRedis, deleteUnder, diagnosticsOptions, snapshot, uniquePrefix } from './support/diagnostics-redis';
 
@@ -292,6 +292,84 @@ describe(`${DiagnosticsRepository.name} and ${DiagnosticsService.name} (real Red
 
     it('should find no workflow it never saw', async () => {
       expect(await repository.findWorkflow('wf-never-seen')).toBeNull();
+    });
+  });
+
+  describe("a workflow's agent results in one step", () => {
+    /** Keys without their prefix, and the activity indexes without their scores (Redis' clock at the write). */
+    const comparable = async (under: string) => {
+      const keys = diagnosticsKeys(under);
+      const activityIndexes = new Set([keys.workflows, keys.degradedWorkflows]);
+      return Object.fromEntries(
+        Object.entries(await snapshot(redis, under)).map(([key, value]) => [
+          key.slice(under.length),
+          activityIndexes.has(key) ? (value as string[]).filter((_, i) => i % 2 === 0) : value,
+        ]),
+      );
+    };
+
+    it('should leave Redis and every event exactly as applying them one by one does', async () => {
+      const agents = ['a-agent', 'b-agent', 'c-agent'];
+      const statuses: ExecutionStatus[] = ['success', 'failure', 'partial', 'timeout'];
+      const fresh = Array.from({ length: 9 }, (_, i) =>
+        agentEvent(workflowId, statuses[i % 4] as ExecutionStatus, 100 + i, agents[i % 3]),
+      );
+      const appliedBefore = fresh[0] as (typeof fresh)[number];
+      // A repeat of one applied before, and a repeat inside the group.
+      const events = [...fresh, appliedBefore, fresh[4] as (typeof fresh)[number]];
+      const oneByOnePrefix = uniquePrefix('one-by-one');
+      // A bound of 2 samples makes each agent's trim run inside the group.
+      const options = { maxSamplesPerAgent: 2 };
+      const oneByOne = new DiagnosticsRepository(redis, diagnosticsOptions(oneByOnePrefix, options));
+      const grouped = new DiagnosticsRepository(redis, diagnosticsOptions(prefix, options));
+      try {
+        await oneByOne.applyAgentCompleted(appliedBefore);
+        await grouped.applyAgentCompleted(appliedBefore);
+        const expected: unknown[] = [];
+        for (const agentResult of events) expected.push(await oneByOne.applyAgentCompleted(agentResult));
+
+        const results = await grouped.applyAgentResults(events);
+
+        expect(results).toEqual(expected);
+        expect(results.map((result) => result.applied)).toEqual([
+          false,
+          ...fresh.slice(1).map(() => true),
+          false,
+          false,
+        ]);
+        expect(await comparable(prefix)).toEqual(await comparable(oneByOnePrefix));
+        expect((await grouped.summary()).duplicatesSkipped).toBe(3);
+      } finally {
+        await deleteUnder(redis, oneByOnePrefix);
+      }
+    });
+
+    it('should apply more results than one script call takes, in order, as several calls', async () => {
+      const count = AGENT_RESULTS_PER_CALL * 2 + 7;
+      const events = Array.from({ length: count }, (_, i) =>
+        agentEvent(workflowId, i % 5 === 0 ? 'failure' : 'success', i + 1, 'busy-agent'),
+      );
+
+      const results = await repository.applyAgentResults(events);
+
+      expect(results.every((result) => result.applied)).toBe(true);
+      // Each event's state counts exactly the events up to it, across the calls' boundaries.
+      expect(results.map((result) => result.workflow?.agents.events)).toEqual(events.map((_, i) => i + 1));
+      expect(results.at(-1)?.workflow?.agents).toEqual({
+        events: count,
+        completed: count - Math.ceil(count / 5),
+        failed: Math.ceil(count / 5),
+      });
+      expect(await redis.zrange(diagnosticsKeys(prefix).recent('busy-agent'), -1, -1, 'WITHSCORES')).toEqual([
+        (events.at(-1) as (typeof events)[number]).event_id,
+        String(count),
+      ]);
+    });
+
+    it("should refuse results of several workflows: a workflow's counters are what each event is judged on", async () => {
+      await expect(
+        repository.applyAgentResults([agentEvent(workflowId, 'success'), agentEvent(`${workflowId}-other`, 'success')]),
+      ).rejects.toThrow('applyAgentResults takes the agent results of one workflow');
     });
   });
 

@@ -21,7 +21,8 @@ const outcomeOf = ({ applied }: DiagnosticsOutcome): HandlerOutcome => (applied 
  * apply-once script and reports `applied` or `duplicate` per event; it throws on failure so the
  * pipeline handles the records one at a time (retry, dead-letter or pause). The service issues
  * each event's script before its first await, so `handleEachInOrder` queues them on the Redis
- * connection in offset order, and Redis applies them in that order.
+ * connection in offset order, and Redis applies them in that order. Agent results, a workflow's
+ * most numerous events, go to the service as the whole group: one script applies a workflow's.
  */
 @Controller()
 export class DiagnosticsMessageController {
@@ -34,7 +35,7 @@ export class DiagnosticsMessageController {
 
   @KeyGroupPattern(topicOf('agent.completed'))
   onAgentCompleted(@Payload() events: AgentCompletedEvent[]): Promise<HandlerOutcome[]> {
-    return handleEachInOrder(events, async (event) => outcomeOf(await this.diagnostics.onAgentCompleted(event)));
+    return this.diagnostics.onAgentResults(events).then((outcomes) => outcomes.map(outcomeOf));
   }
 
   @KeyGroupPattern(topicOf('workflow.completed'))

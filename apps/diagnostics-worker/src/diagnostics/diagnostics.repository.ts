@@ -35,6 +35,12 @@ export interface WorkflowApplied {
   workflow: WorkflowDiagnostics | null;
 }
 
+/**
+ * Agent results applied by one script call at most: a key group of one workflow can be a whole
+ * fetched batch, and a script runs alone on Redis, so a bound keeps each call short.
+ */
+export const AGENT_RESULTS_PER_CALL = 200;
+
 /** Event types only counted: no workflow or agent state depends on them. */
 export type CountedEventType = 'knowledge.upserted' | 'user.preferences.updated';
 
@@ -95,30 +101,72 @@ export class DiagnosticsRepository {
     );
   }
 
-  applyAgentCompleted(event: AgentCompletedEvent): Promise<WorkflowApplied> {
+  async applyAgentCompleted(event: AgentCompletedEvent): Promise<WorkflowApplied> {
+    const [applied] = await this.applyAgentResults([event]);
+    return applied as WorkflowApplied;
+  }
+
+  /**
+   * Agent results of one workflow, in offset order, applied as if one by one: one script call per
+   * `AGENT_RESULTS_PER_CALL` of them. Each gets what it did and the workflow as it left it.
+   */
+  async applyAgentResults(events: readonly AgentCompletedEvent[]): Promise<WorkflowApplied[]> {
+    const workflowId = events[0]?.workflow_id;
+    if (events.some((event) => event.workflow_id !== workflowId))
+      throw new TypeError('applyAgentResults takes the agent results of one workflow');
+    const results: WorkflowApplied[] = [];
+    // In sequence: a later slice must see the counters the earlier one left.
+    for (let first = 0; first < events.length; first += AGENT_RESULTS_PER_CALL)
+      results.push(...(await this.applyAgentResultsOnce(events.slice(first, first + AGENT_RESULTS_PER_CALL))));
+    return results;
+  }
+
+  private async applyAgentResultsOnce(events: readonly AgentCompletedEvent[]): Promise<WorkflowApplied[]> {
     const { keys } = this;
-    return this.applyToWorkflow(
-      'opalDiagnosticsApplyAgentCompleted',
-      'agent.completed',
-      event.event_id,
-      event.workflow_id,
-      [
-        keys.workflows,
-        keys.agents,
+    const workflowId = (events[0] as AgentCompletedEvent).workflow_id;
+    const eventKeys: string[] = [];
+    const eventArgs: Array<string | number> = [];
+    for (const event of events) {
+      eventKeys.push(
+        keys.applied(event.event_id),
         keys.agent(event.agent_id),
         keys.samples(event.agent_id),
         keys.recent(event.agent_id),
-        keys.degradedWorkflows,
-      ],
-      [
-        event.workflow_id,
-        event.agent_id,
-        event.event_id,
-        agentOutcomeOf(event.execution_status),
-        event.processing_time_ms,
-        this.options.maxSamplesPerAgent,
-      ],
-    );
+      );
+      eventArgs.push(event.agent_id, event.event_id, agentOutcomeOf(event.execution_status), event.processing_time_ms);
+    }
+    const sharedKeys = [
+      keys.processed,
+      keys.duplicates,
+      keys.workflow(workflowId),
+      keys.reasons(workflowId),
+      keys.workflows,
+      keys.agents,
+      keys.degradedWorkflows,
+    ];
+    const [perEvent, fields, reasons] = (await this.redis.opalDiagnosticsApplyAgentResults(
+      sharedKeys.length + eventKeys.length,
+      ...sharedKeys,
+      ...eventKeys,
+      this.options.retentionSeconds,
+      'agent.completed',
+      workflowId,
+      this.options.maxSamplesPerAgent,
+      ...eventArgs,
+    )) as [number[], string[], string[]];
+    const workflow = workflowFromReply(fields, reasons);
+    return events.map((_, i) => ({
+      applied: perEvent[4 * i] === 1,
+      // Only the agent counters differ between the states the events left.
+      workflow: workflow && {
+        ...workflow,
+        agents: {
+          events: perEvent[4 * i + 1] ?? 0,
+          completed: perEvent[4 * i + 2] ?? 0,
+          failed: perEvent[4 * i + 3] ?? 0,
+        },
+      },
+    }));
   }
 
   applyWorkflowCompleted(event: WorkflowCompletedEvent): Promise<WorkflowApplied> {
@@ -315,7 +363,11 @@ export class DiagnosticsRepository {
     args: Array<string | number>,
   ): Promise<WorkflowApplied> {
     const [applied, fields, reasons] = (await this.redis[script](
-      ...this.scriptPrefix(eventType, eventId, [this.keys.workflow(workflowId), this.keys.reasons(workflowId), ...keys]),
+      ...this.scriptPrefix(eventType, eventId, [
+        this.keys.workflow(workflowId),
+        this.keys.reasons(workflowId),
+        ...keys,
+      ]),
       ...args,
     )) as [number, string[], string[]];
     return { applied: applied === 1, workflow: workflowFromReply(fields, reasons) };

@@ -2,10 +2,11 @@
  * Lua scripts of the diagnostics state: one per event type, each applying everything the event
  * changes in one atomic step guarded by the event's applied marker, so a handler that runs twice
  * for one `event_id` (a lost lease, a crash before the pipeline marked it done) changes nothing
- * the second time. The keys of one script live in different slots: a single Redis node (or a
- * primary with replicas), not Redis Cluster.
+ * the second time. Agent results, many per workflow, have one script for a workflow's several
+ * (each still guarded by its own marker). The keys of one script live in different slots: a
+ * single Redis node (or a primary with replicas), not Redis Cluster.
  *
- * Every apply script starts with KEYS[1] applied marker, KEYS[2] processed-counter hash, KEYS[3]
+ * Every other apply script starts with KEYS[1] applied marker, KEYS[2] processed-counter hash, KEYS[3]
  * duplicates-counter hash, ARGV[1] retention seconds, ARGV[2] event type. A repeat is counted as a
  * duplicate in the same step: the script is the one idempotency mechanism of this hop, so it is
  * also where duplicates are seen. Scripts of events that concern a workflow (KEYS[4] workflow,
@@ -94,40 +95,93 @@ if applied then
 end
 ${WORKFLOW_STATE}`;
 
-/**
- * KEYS[4] workflow, KEYS[5] reasons, KEYS[6] workflows, KEYS[7] agents, KEYS[8] agent hash,
- * KEYS[9] samples (event_id scored by processing time), KEYS[10] recent (event_id scored by
- * arrival sequence), KEYS[11] degraded workflows;
- * ARGV[3] workflow_id, agent_id, event_id, outcome (success|partial|failed), processing_time_ms,
- * max samples. The oldest samples beyond the bound leave both sorted sets.
- */
-export const APPLY_AGENT_COMPLETED_SCRIPT = `${TOUCH_WORKFLOW}${APPLY_ONCE}
-if applied then
-  touch_workflow(KEYS[4], KEYS[6], KEYS[11], ARGV[3], ARGV[1])
-  redis.call('HINCRBY', KEYS[4], 'agent_events', 1)
-  if ARGV[6] == 'failed' then
-    redis.call('HINCRBY', KEYS[4], 'agents_failed', 1)
-  else
-    redis.call('HINCRBY', KEYS[4], 'agents_completed', 1)
-  end
-  redis.call('SADD', KEYS[7], ARGV[4])
-  local sequence = redis.call('HINCRBY', KEYS[8], 'count', 1)
-  if ARGV[6] == 'success' then redis.call('HINCRBY', KEYS[8], 'success', 1) end
-  redis.call('ZADD', KEYS[9], ARGV[7], ARGV[5])
-  redis.call('ZADD', KEYS[10], sequence, ARGV[5])
-  local excess = redis.call('ZCARD', KEYS[10]) - tonumber(ARGV[8])
-  if excess > 0 then
-    local oldest = redis.call('ZRANGE', KEYS[10], 0, excess - 1)
-    redis.call('ZREMRANGEBYRANK', KEYS[10], 0, excess - 1)
-    -- unpack() is bounded by Lua's C stack: a much larger excess (a lowered bound) goes one by one.
-    if #oldest <= 1000 then
-      redis.call('ZREM', KEYS[9], unpack(oldest))
-    else
-      for _, member in ipairs(oldest) do redis.call('ZREM', KEYS[9], member) end
-    end
+/** Redis commands take their arguments from a Lua table through unpack(), which Lua's C stack bounds. */
+const UNPACK_BOUNDED = `
+local function call_spread(command, key, values)
+  for first = 1, #values, 1000 do
+    redis.call(command, key, unpack(values, first, math.min(first + 999, #values)))
   end
 end
-${WORKFLOW_STATE}`;
+`;
+
+/**
+ * The agent results of one workflow in offset order (a key group, or a slice of one), applied in one
+ * step: the same effects as applying them one by one, with the work they share done once (the
+ * workflow's touch, its counters, each agent's counters and trim, the reply). Unlike the other
+ * scripts it does not take the common prefix: its applied markers are per event.
+ *
+ * KEYS[1] processed-counter hash, KEYS[2] duplicates-counter hash, KEYS[3] workflow, KEYS[4]
+ * reasons, KEYS[5] workflows, KEYS[6] agents, KEYS[7] degraded workflows, then per event four keys:
+ * applied marker, agent hash, samples (event_id scored by processing time), recent (event_id scored
+ * by arrival sequence). ARGV[1] retention seconds, ARGV[2] event type, ARGV[3] workflow_id,
+ * ARGV[4] max samples per agent, then per event four values: agent_id, event_id, outcome
+ * (success|partial|failed), processing_time_ms.
+ *
+ * Returns {per event: applied (1|0), agent_events, agents_completed, agents_failed as they stood
+ * right after it (flat, 4 per event); HGETALL workflow; SMEMBERS reasons}: the counters are all an
+ * agent result changes that detection judges, so every event is judged on the state it left. The
+ * oldest samples beyond the bound leave both sorted sets.
+ */
+export const APPLY_AGENT_RESULTS_SCRIPT = `${TOUCH_WORKFLOW}${UNPACK_BOUNDED}
+local retention, event_type, workflow_id, max_samples = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local count = (#KEYS - 7) / 4
+local known = redis.call('HMGET', KEYS[3], 'agent_events', 'agents_completed', 'agents_failed')
+local before = {tonumber(known[1]) or 0, tonumber(known[2]) or 0, tonumber(known[3]) or 0}
+local events, completed, failed = before[1], before[2], before[3]
+local reply, agents, agent_order = {}, {}, {}
+for i = 0, count - 1 do
+  local k, a = 8 + 4 * i, 5 + 4 * i
+  local applied = redis.call('SET', KEYS[k], '1', 'NX', 'EX', retention)
+  if applied then
+    local outcome = ARGV[a + 2]
+    events = events + 1
+    if outcome == 'failed' then failed = failed + 1 else completed = completed + 1 end
+    local agent = agents[ARGV[a]]
+    if not agent then
+      agent = {hash = KEYS[k + 1], samples = KEYS[k + 2], recent = KEYS[k + 3], ids = {}, times = {}, successes = 0}
+      agents[ARGV[a]] = agent
+      agent_order[#agent_order + 1] = ARGV[a]
+    end
+    agent.ids[#agent.ids + 1] = ARGV[a + 1]
+    agent.times[#agent.times + 1] = ARGV[a + 3]
+    if outcome == 'success' then agent.successes = agent.successes + 1 end
+  end
+  reply[#reply + 1] = applied and 1 or 0
+  reply[#reply + 1] = events
+  reply[#reply + 1] = completed
+  reply[#reply + 1] = failed
+end
+local applied_count = events - before[1]
+if applied_count > 0 then
+  touch_workflow(KEYS[3], KEYS[5], KEYS[7], workflow_id, retention)
+  redis.call('HINCRBY', KEYS[3], 'agent_events', applied_count)
+  if completed > before[2] then redis.call('HINCRBY', KEYS[3], 'agents_completed', completed - before[2]) end
+  if failed > before[3] then redis.call('HINCRBY', KEYS[3], 'agents_failed', failed - before[3]) end
+  call_spread('SADD', KEYS[6], agent_order)
+  for _, agent_id in ipairs(agent_order) do
+    local agent = agents[agent_id]
+    local added = #agent.ids
+    local last = redis.call('HINCRBY', agent.hash, 'count', added)
+    if agent.successes > 0 then redis.call('HINCRBY', agent.hash, 'success', agent.successes) end
+    local by_time, by_sequence = {}, {}
+    for j = 1, added do
+      by_time[2 * j - 1], by_time[2 * j] = agent.times[j], agent.ids[j]
+      by_sequence[2 * j - 1], by_sequence[2 * j] = last - added + j, agent.ids[j]
+    end
+    call_spread('ZADD', agent.samples, by_time)
+    call_spread('ZADD', agent.recent, by_sequence)
+    local excess = redis.call('ZCARD', agent.recent) - max_samples
+    if excess > 0 then
+      local oldest = redis.call('ZRANGE', agent.recent, 0, excess - 1)
+      redis.call('ZREMRANGEBYRANK', agent.recent, 0, excess - 1)
+      call_spread('ZREM', agent.samples, oldest)
+    end
+  end
+  redis.call('HINCRBY', KEYS[1], event_type, applied_count)
+end
+if count > applied_count then redis.call('HINCRBY', KEYS[2], event_type, count - applied_count) end
+return {reply, redis.call('HGETALL', KEYS[3]), redis.call('SMEMBERS', KEYS[4])}
+`;
 
 /** KEYS[4] workflow, KEYS[5] reasons, KEYS[6] workflows, KEYS[7] degraded workflows; ARGV[3] workflow_id, status, completed_at, total_duration_ms, agents_completed, agents_failed. */
 export const APPLY_WORKFLOW_COMPLETED_SCRIPT = `${TOUCH_WORKFLOW}${APPLY_ONCE}
@@ -198,7 +252,8 @@ return 1
 export const DIAGNOSTICS_SCRIPTS = {
   opalDiagnosticsApplyCounted: { numberOfKeys: 3, lua: APPLY_COUNTED_SCRIPT },
   opalDiagnosticsApplyWorkflowStarted: { numberOfKeys: 7, lua: APPLY_WORKFLOW_STARTED_SCRIPT },
-  opalDiagnosticsApplyAgentCompleted: { numberOfKeys: 11, lua: APPLY_AGENT_COMPLETED_SCRIPT },
+  // Its key count varies with the number of events: the caller passes it first.
+  opalDiagnosticsApplyAgentResults: { lua: APPLY_AGENT_RESULTS_SCRIPT },
   opalDiagnosticsApplyWorkflowCompleted: { numberOfKeys: 7, lua: APPLY_WORKFLOW_COMPLETED_SCRIPT },
   opalDiagnosticsApplyDecisionGenerated: { numberOfKeys: 7, lua: APPLY_DECISION_GENERATED_SCRIPT },
   opalDiagnosticsApplyDecisionDegraded: { numberOfKeys: 7, lua: APPLY_DECISION_DEGRADED_SCRIPT },

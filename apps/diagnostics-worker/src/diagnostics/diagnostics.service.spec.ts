@@ -36,6 +36,7 @@ describe(DiagnosticsService.name, () => {
   const repository = {
     applyWorkflowStarted: jest.fn(),
     applyAgentCompleted: jest.fn(),
+    applyAgentResults: jest.fn(),
     applyWorkflowCompleted: jest.fn(),
     applyDecisionGenerated: jest.fn(),
     applyDecisionDegraded: jest.fn(),
@@ -176,6 +177,73 @@ describe(DiagnosticsService.name, () => {
       await expect(service.onAgentCompleted(loadFixture('agent.completed'))).rejects.toBe(failure);
 
       expect(publisher.publish).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('onAgentResults', () => {
+    const agentResult = (eventId: string, workflowId = 'wf-2026-11-26-0001') => ({
+      ...loadFixture('agent.completed'),
+      event_id: eventId,
+      workflow_id: workflowId,
+    });
+    const counted = (events: number, failed: number) =>
+      workflow({ agents: { events, completed: events - failed, failed } });
+
+    it('should judge every event on the state it left, so the one that crossed the threshold raises the alert', async () => {
+      const events = ['e-0', 'e-1', 'e-2'].map((id) => agentResult(id));
+      repository.applyAgentResults.mockResolvedValue([
+        { applied: true, workflow: counted(1, 1) },
+        { applied: true, workflow: counted(3, 2) },
+        { applied: false, workflow: counted(3, 2) },
+      ]);
+      // The guard is taken by the first claim: later events of the same workflow find it held.
+      repository.markDegradedAndClaimAlert.mockResolvedValueOnce(true).mockResolvedValue(false);
+
+      const outcomes = await service.onAgentResults(events);
+
+      expect(repository.applyAgentResults).toHaveBeenCalledTimes(1);
+      expect(repository.applyAgentResults).toHaveBeenCalledWith(events);
+      expect(outcomes.map((outcome) => [outcome.applied, outcome.alerts.map((alert) => alert.reason)])).toEqual([
+        [true, []],
+        [true, ['Agent failure rate 0.67 reached the 0.50 threshold (2 of 3 agents failed)']],
+        [false, []],
+      ]);
+      expect(repository.markDegradedAndClaimAlert.mock.calls.map(([, , token]) => token)).toEqual(['e-1', 'e-2']);
+      expect(publisher.publish).toHaveBeenCalledWith(
+        expect.objectContaining({ metric: 'agent_failure_rate' }),
+        events[1],
+      );
+    });
+
+    it("should apply each workflow's results together and answer in the events' order", async () => {
+      const events = [agentResult('a-0', 'wf-a'), agentResult('b-0', 'wf-b'), agentResult('a-1', 'wf-a')];
+      repository.applyAgentResults.mockImplementation(async (group: Array<{ event_id: string }>) =>
+        group.map((event) => ({ applied: event.event_id !== 'a-1', workflow: null })),
+      );
+
+      const outcomes = await service.onAgentResults(events);
+
+      expect(
+        repository.applyAgentResults.mock.calls.map(([group]) => group.map((e: { event_id: string }) => e.event_id)),
+      ).toEqual([['a-0', 'a-1'], ['b-0']]);
+      expect(outcomes.map((outcome) => outcome.applied)).toEqual([true, true, false]);
+    });
+
+    it('should reject with the failure only once every workflow has settled, so the pipeline can go one by one', async () => {
+      const failure = new Error('Connection is closed.');
+      let settled = 0;
+      repository.applyAgentResults.mockImplementation(async (group: Array<{ workflow_id: string }>) => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        settled += 1;
+        if (group[0]?.workflow_id === 'wf-bad') throw failure;
+        return group.map(() => ({ applied: true, workflow: null }));
+      });
+
+      await expect(service.onAgentResults([agentResult('x', 'wf-bad'), agentResult('y', 'wf-good')])).rejects.toBe(
+        failure,
+      );
+
+      expect(settled).toBe(2);
     });
   });
 

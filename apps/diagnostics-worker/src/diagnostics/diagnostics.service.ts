@@ -12,7 +12,7 @@ import type {
 import { DETECTED_BY, DIAGNOSTICS_OPTIONS } from './diagnostics.constants';
 import { detectDegradations, type Degradation, type DecisionUnderReview } from './diagnostics.detection';
 import { DEGRADED_ALERT_PUBLISHER, type DegradedAlert, type DegradedAlertPublisher } from './diagnostics.ports';
-import { DiagnosticsRepository } from './diagnostics.repository';
+import { DiagnosticsRepository, type WorkflowApplied } from './diagnostics.repository';
 import type { DiagnosticsOptions, DiagnosticsSummary, WorkflowDiagnostics } from './diagnostics.types';
 
 /** What handling one event did. */
@@ -47,6 +47,32 @@ export class DiagnosticsService {
   async onAgentCompleted(event: AgentCompletedEvent): Promise<DiagnosticsOutcome> {
     const { applied, workflow } = await this.repository.applyAgentCompleted(event);
     return { applied, alerts: await this.judge(workflow, event) };
+  }
+
+  /**
+   * Agent results in offset order (a key group): each workflow's results are applied in one step
+   * and then judged one by one on the state each left, as if they had come one at a time. The
+   * workflows' applies start together; it settles only when all have, rejecting with the first
+   * failure, so nothing is still running when the pipeline falls back to one record at a time.
+   */
+  async onAgentResults(events: readonly AgentCompletedEvent[]): Promise<DiagnosticsOutcome[]> {
+    const outcomes: DiagnosticsOutcome[] = new Array<DiagnosticsOutcome>(events.length);
+    const settled = await Promise.allSettled(
+      [...indexesByWorkflow(events).values()].map(async (indexes) => {
+        const group = indexes.map((i) => events[i] as AgentCompletedEvent);
+        const applied = await this.repository.applyAgentResults(group);
+        for (const [j, index] of indexes.entries()) {
+          const { applied: wasApplied, workflow } = applied[j] as WorkflowApplied;
+          outcomes[index] = {
+            applied: wasApplied,
+            alerts: await this.judge(workflow, group[j] as AgentCompletedEvent),
+          };
+        }
+      }),
+    );
+    const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    return outcomes;
   }
 
   async onWorkflowCompleted(event: WorkflowCompletedEvent): Promise<DiagnosticsOutcome> {
@@ -143,4 +169,15 @@ export class DiagnosticsService {
       );
     }
   }
+}
+
+/** Positions of each workflow's events, in order: a key is a workflow_id, but nothing stops a producer keying otherwise. */
+function indexesByWorkflow(events: readonly AgentCompletedEvent[]): Map<string, number[]> {
+  const byWorkflow = new Map<string, number[]>();
+  events.forEach((event, i) => {
+    const indexes = byWorkflow.get(event.workflow_id);
+    if (indexes) indexes.push(i);
+    else byWorkflow.set(event.workflow_id, [i]);
+  });
+  return byWorkflow;
 }

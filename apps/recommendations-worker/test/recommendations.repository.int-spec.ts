@@ -119,6 +119,18 @@ describe(`${RecommendationsRepository.name} (real Redis)`, () => {
     it('should return null for a user without stored preferences', async () => {
       await expect(repository.findPreferences('nobody')).resolves.toBeNull();
     });
+
+    it("should read several users' preferences in one call, each once, leaving out those without any", async () => {
+      await repository.savePreferences(preferencesAt('group-a', 1_000));
+      await repository.savePreferences(preferencesAt('group-b', 2_000));
+
+      const found = await repository.findPreferencesOf(['group-b', 'nobody', 'group-a', 'group-b']);
+
+      expect(Object.fromEntries(found)).toEqual({
+        'group-b': preferencesAt('group-b', 2_000),
+        'group-a': preferencesAt('group-a', 1_000),
+      });
+    });
   });
 
   describe('saveDecision', () => {
@@ -155,6 +167,22 @@ describe(`${RecommendationsRepository.name} (real Redis)`, () => {
       await repository.saveDecision(decisionOf('dec-ttl-kept', 'y'));
 
       expect(await redis.ttl(decisionKey(keyPrefix, 'dec-ttl-kept'))).toBeLessThanOrEqual(30);
+    });
+
+    it('should store a group of decisions in one call, in order: a decision twice keeps its first set', async () => {
+      await repository.saveDecision(decisionOf('dec-group-known', 'earlier'));
+
+      const stored = await repository.saveDecisions([
+        decisionOf('dec-group-a', 'a'),
+        decisionOf('dec-group-known', 'later'),
+        decisionOf('dec-group-a', 'a again'),
+        decisionOf('dec-group-b', 'b'),
+      ]);
+
+      expect(stored).toEqual([true, false, false, true]);
+      expect(await repository.findDecision('dec-group-a')).toEqual(decisionOf('dec-group-a', 'a'));
+      expect(await repository.findDecision('dec-group-known')).toEqual(decisionOf('dec-group-known', 'earlier'));
+      expect(await redis.ttl(decisionKey(keyPrefix, 'dec-group-b'))).toBeGreaterThan(0);
     });
 
     it('should return null for an unknown decision', async () => {

@@ -7,7 +7,7 @@ import { RecommendationsMessageController } from './recommendations.message.cont
 import type { RecommendationsService } from './recommendations.service';
 
 describe(RecommendationsMessageController.name, () => {
-  const service = { personaliseDecision: jest.fn(), applyPreferences: jest.fn() };
+  const service = { personaliseDecisions: jest.fn(), applyPreferences: jest.fn() };
   const controller = new RecommendationsMessageController(service as unknown as RecommendationsService);
 
   beforeEach(() => jest.resetAllMocks());
@@ -24,29 +24,22 @@ describe(RecommendationsMessageController.name, () => {
   });
 
   describe('onDecisionGenerated', () => {
-    it('should personalise the decision and report it applied', async () => {
+    it("should personalise the group's decisions together and report each applied or duplicate", async () => {
       const event = loadFixture('decision.generated');
-      service.personaliseDecision.mockResolvedValue({ stored: true, decision: {} });
-
       const second = { ...event, event_id: 'second', decision_id: 'second' };
-      service.personaliseDecision
-        .mockResolvedValueOnce({ stored: true, decision: {} })
-        .mockResolvedValueOnce({ stored: false, decision: {} });
+      service.personaliseDecisions.mockResolvedValue([
+        { stored: true, decision: {} },
+        { stored: false, decision: {} },
+      ]);
 
       await expect(controller.onDecisionGenerated([event, second])).resolves.toEqual(['applied', 'duplicate']);
 
-      expect(service.personaliseDecision.mock.calls).toEqual([[event], [second]]);
-    });
-
-    it('should report a decision whose set was stored already as a duplicate', async () => {
-      service.personaliseDecision.mockResolvedValue({ stored: false, decision: {} });
-
-      await expect(controller.onDecisionGenerated([loadFixture('decision.generated')])).resolves.toEqual(['duplicate']);
+      expect(service.personaliseDecisions.mock.calls).toEqual([[[event, second]]]);
     });
 
     it('should reject when the service fails, so the pipeline can retry', async () => {
       const failure = new Error('Connection is closed.');
-      service.personaliseDecision.mockRejectedValue(failure);
+      service.personaliseDecisions.mockRejectedValue(failure);
 
       await expect(controller.onDecisionGenerated([loadFixture('decision.generated')])).rejects.toBe(failure);
     });

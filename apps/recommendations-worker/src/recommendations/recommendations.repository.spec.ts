@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { loadFixture } from '@opal/contracts/testing';
 import { DEFAULT_PREFERENCES } from './recommendations.personalisation';
 import { RecommendationsRepository } from './recommendations.repository';
-import { SAVE_PREFERENCES_COMMAND, SAVE_PREFERENCES_SCRIPT } from './recommendations.scripts';
+import { RECOMMENDATIONS_SCRIPTS, SAVE_PREFERENCES_COMMAND } from './recommendations.scripts';
 import type { PersonalisedDecision, StoredPreferences } from './recommendations.types';
 
 const preferences: StoredPreferences = {
@@ -26,9 +26,9 @@ function fakeRedis() {
   const client = {
     defineCommand: jest.fn(),
     [SAVE_PREFERENCES_COMMAND]: jest.fn(),
-    hget: jest.fn(),
+    opalRecommendationsFindPreferences: jest.fn(),
+    opalRecommendationsSaveDecisions: jest.fn(),
     get: jest.fn(),
-    set: jest.fn(),
   };
   return { client, redis: client as unknown as Redis };
 }
@@ -36,12 +36,12 @@ function fakeRedis() {
 describe(RecommendationsRepository.name, () => {
   const options = { keyPrefix: 'test:reco:', decisionTtlSeconds: 600 };
 
-  it('should define the compare-and-set script on the client', () => {
+  it('should define every script on the client', () => {
     const { client, redis } = fakeRedis();
 
     new RecommendationsRepository(redis, options);
 
-    expect(client.defineCommand).toHaveBeenCalledWith(SAVE_PREFERENCES_COMMAND, { numberOfKeys: 1, lua: SAVE_PREFERENCES_SCRIPT });
+    expect(client.defineCommand.mock.calls).toEqual(Object.entries(RECOMMENDATIONS_SCRIPTS));
   });
 
   describe('savePreferences', () => {
@@ -54,8 +54,17 @@ describe(RecommendationsRepository.name, () => {
       await expect(repository.savePreferences(preferences)).resolves.toBe('stale');
       await expect(repository.savePreferences(preferences)).resolves.toBe('redelivered');
 
-      const [key, updatedAt, value, eventId] = client[SAVE_PREFERENCES_COMMAND].mock.calls[0] as [string, string, string, string];
-      expect([key, updatedAt, eventId]).toEqual(['test:reco:preferences:user-1', '1795679400000', preferences.event_id]);
+      const [key, updatedAt, value, eventId] = client[SAVE_PREFERENCES_COMMAND].mock.calls[0] as [
+        string,
+        string,
+        string,
+        string,
+      ];
+      expect([key, updatedAt, eventId]).toEqual([
+        'test:reco:preferences:user-1',
+        '1795679400000',
+        preferences.event_id,
+      ]);
       expect(JSON.parse(value)).toEqual(preferences);
     });
 
@@ -80,36 +89,69 @@ describe(RecommendationsRepository.name, () => {
     it('should read the value field of the user’s hash, or null when there is none', async () => {
       const { client, redis } = fakeRedis();
       const repository = new RecommendationsRepository(redis, options);
-      client.hget.mockResolvedValueOnce(JSON.stringify(preferences)).mockResolvedValueOnce(null);
+      client.opalRecommendationsFindPreferences
+        .mockResolvedValueOnce([JSON.stringify(preferences)])
+        .mockResolvedValueOnce([null]);
 
       await expect(repository.findPreferences('user-1')).resolves.toEqual(preferences);
       await expect(repository.findPreferences('user-2')).resolves.toBeNull();
-      expect(client.hget.mock.calls).toEqual([
-        ['test:reco:preferences:user-1', 'value'],
-        ['test:reco:preferences:user-2', 'value'],
+      expect(client.opalRecommendationsFindPreferences.mock.calls).toEqual([
+        [1, 'test:reco:preferences:user-1'],
+        [1, 'test:reco:preferences:user-2'],
       ]);
+    });
+
+    it('should read each user once, in one call, and leave out users without preferences', async () => {
+      const { client, redis } = fakeRedis();
+      const repository = new RecommendationsRepository(redis, options);
+      client.opalRecommendationsFindPreferences.mockResolvedValueOnce([JSON.stringify(preferences), null]);
+
+      const found = await repository.findPreferencesOf(['user-1', 'user-2', 'user-1']);
+
+      expect([...found]).toEqual([['user-1', preferences]]);
+      expect(client.opalRecommendationsFindPreferences.mock.calls).toEqual([
+        [2, 'test:reco:preferences:user-1', 'test:reco:preferences:user-2'],
+      ]);
+    });
+
+    it('should not call Redis for no users', async () => {
+      const { client, redis } = fakeRedis();
+
+      await expect(new RecommendationsRepository(redis, options).findPreferencesOf([])).resolves.toEqual(new Map());
+      expect(client.opalRecommendationsFindPreferences).not.toHaveBeenCalled();
     });
   });
 
-  describe('saveDecision', () => {
-    it('should SET the decision only if absent, with the configured TTL', async () => {
+  describe('saveDecisions', () => {
+    it('should send each decision key and its JSON with the configured TTL, and report which were stored', async () => {
       const { client, redis } = fakeRedis();
       const repository = new RecommendationsRepository(redis, options);
-      client.set.mockResolvedValueOnce('OK').mockResolvedValueOnce(null);
+      const other = { ...decision, decision_id: 'dec-2' };
+      client.opalRecommendationsSaveDecisions.mockResolvedValueOnce([1, 0]).mockResolvedValueOnce([0]);
 
-      await expect(repository.saveDecision(decision)).resolves.toBe(true);
+      await expect(repository.saveDecisions([decision, other])).resolves.toEqual([true, false]);
       await expect(repository.saveDecision(decision)).resolves.toBe(false);
 
-      const [key, value, ...flags] = client.set.mock.calls[0] as [string, string, ...unknown[]];
-      expect(key).toBe('test:reco:decision:dec-1');
-      expect(JSON.parse(value)).toEqual(decision);
-      expect(flags).toEqual(['EX', 600, 'NX']);
+      const [keyCount, firstKey, secondKey, ttl, ...values] = client.opalRecommendationsSaveDecisions.mock.calls[0] as [
+        number,
+        string,
+        string,
+        number,
+        ...string[],
+      ];
+      expect([keyCount, firstKey, secondKey, ttl]).toEqual([
+        2,
+        'test:reco:decision:dec-1',
+        'test:reco:decision:dec-2',
+        600,
+      ]);
+      expect(values.map((value) => JSON.parse(value))).toEqual([decision, other]);
     });
 
     it('should propagate a Redis error unchanged', async () => {
       const { client, redis } = fakeRedis();
       const failure = new Error('Command timed out');
-      client.set.mockRejectedValue(failure);
+      client.opalRecommendationsSaveDecisions.mockRejectedValue(failure);
 
       await expect(new RecommendationsRepository(redis, options).saveDecision(decision)).rejects.toBe(failure);
     });

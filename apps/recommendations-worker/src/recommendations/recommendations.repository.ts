@@ -2,11 +2,17 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRedis } from '@nestjs-modules/ioredis';
 import type { Redis } from 'ioredis';
 import { RECOMMENDATIONS_OPTIONS } from './recommendations.constants';
-import { PREFERENCES_WRITES, SAVE_PREFERENCES_COMMAND, SAVE_PREFERENCES_SCRIPT, type PreferencesWrite } from './recommendations.scripts';
+import {
+  PREFERENCES_WRITES,
+  RECOMMENDATIONS_SCRIPTS,
+  SAVE_PREFERENCES_COMMAND,
+  type PreferencesWrite,
+  type RecommendationsScriptName,
+} from './recommendations.scripts';
 import type { PersonalisedDecision, RecommendationsOptions, StoredPreferences } from './recommendations.types';
 
-type SavePreferences = (key: string, updatedAt: string, value: string, eventId: string) => Promise<unknown>;
-type ScriptedRedis = Redis & Record<typeof SAVE_PREFERENCES_COMMAND, SavePreferences>;
+type ScriptCall = (...keysThenArgs: Array<string | number>) => Promise<unknown>;
+type ScriptedRedis = Redis & Record<RecommendationsScriptName, ScriptCall>;
 
 export const preferencesKey = (keyPrefix: string, userId: string) => `${keyPrefix}preferences:${userId}`;
 export const decisionKey = (keyPrefix: string, decisionId: string) => `${keyPrefix}decision:${decisionId}`;
@@ -26,7 +32,7 @@ export class RecommendationsRepository {
     @InjectRedis() redis: Redis,
     @Inject(RECOMMENDATIONS_OPTIONS) private readonly options: RecommendationsOptions,
   ) {
-    redis.defineCommand(SAVE_PREFERENCES_COMMAND, { numberOfKeys: 1, lua: SAVE_PREFERENCES_SCRIPT });
+    for (const [name, definition] of Object.entries(RECOMMENDATIONS_SCRIPTS)) redis.defineCommand(name, definition);
     this.redis = redis as ScriptedRedis;
   }
 
@@ -51,8 +57,23 @@ export class RecommendationsRepository {
   }
 
   async findPreferences(userId: string): Promise<StoredPreferences | null> {
-    const value = await this.redis.hget(preferencesKey(this.options.keyPrefix, userId), 'value');
-    return value === null ? null : (JSON.parse(value) as StoredPreferences);
+    return (await this.findPreferencesOf([userId])).get(userId) ?? null;
+  }
+
+  /** The stored preferences of each of `userIds` that has some, in one call. */
+  async findPreferencesOf(userIds: readonly string[]): Promise<Map<string, StoredPreferences>> {
+    const distinct = [...new Set(userIds)];
+    const found = new Map<string, StoredPreferences>();
+    if (distinct.length === 0) return found;
+    const values = (await this.redis.opalRecommendationsFindPreferences(
+      distinct.length,
+      ...distinct.map((userId) => preferencesKey(this.options.keyPrefix, userId)),
+    )) as Array<string | null>;
+    distinct.forEach((userId, i) => {
+      const value = values[i];
+      if (value !== null && value !== undefined) found.set(userId, JSON.parse(value) as StoredPreferences);
+    });
+    return found;
   }
 
   /**
@@ -61,14 +82,20 @@ export class RecommendationsRepository {
    * @returns true when stored, false when one was already there.
    */
   async saveDecision(decision: PersonalisedDecision): Promise<boolean> {
-    const reply = await this.redis.set(
-      decisionKey(this.options.keyPrefix, decision.decision_id),
-      JSON.stringify(decision),
-      'EX',
+    const [stored] = await this.saveDecisions([decision]);
+    return stored === true;
+  }
+
+  /** `saveDecision` for each, in order, in one call: a decision twice keeps its first set. */
+  async saveDecisions(decisions: readonly PersonalisedDecision[]): Promise<boolean[]> {
+    if (decisions.length === 0) return [];
+    const replies = (await this.redis.opalRecommendationsSaveDecisions(
+      decisions.length,
+      ...decisions.map((decision) => decisionKey(this.options.keyPrefix, decision.decision_id)),
       this.options.decisionTtlSeconds,
-      'NX',
-    );
-    return reply === 'OK';
+      ...decisions.map((decision) => JSON.stringify(decision)),
+    )) as number[];
+    return replies.map((reply) => reply === 1);
   }
 
   async findDecision(decisionId: string): Promise<PersonalisedDecision | null> {

@@ -17,5 +17,41 @@ export type PreferencesWrite = 'stored' | 'stale' | 'redelivered';
 
 export const PREFERENCES_WRITES: Record<number, PreferencesWrite> = { 0: 'stale', 1: 'stored', 2: 'redelivered' };
 
-/** Name under which the script is defined on the shared client (`defineCommand`: EVALSHA, EVAL once per connection). */
+/** Name under which the preferences script is defined on the shared client. */
 export const SAVE_PREFERENCES_COMMAND = 'opalRecommendationsSavePreferences';
+
+/**
+ * KEYS users' preferences hashes → each one's `value` (nil where none): the preferences a key
+ * group's decisions need, read in one call.
+ */
+export const FIND_PREFERENCES_SCRIPT = `
+local values = {}
+for i, key in ipairs(KEYS) do values[i] = redis.call('HGET', key, 'value') end
+return values
+`;
+
+/**
+ * KEYS decision keys; ARGV[1] TTL seconds, ARGV[1 + i] the JSON of KEYS[i] → per decision 1 when
+ * stored, 0 when a set for it was stored already (first write wins). In key order, so a decision
+ * twice in one call keeps its first set.
+ */
+export const SAVE_DECISIONS_SCRIPT = `
+local stored = {}
+for i, key in ipairs(KEYS) do
+  stored[i] = redis.call('SET', key, ARGV[i + 1], 'NX', 'EX', ARGV[1]) and 1 or 0
+end
+return stored
+`;
+
+/**
+ * Every script of the worker under the name it is defined with on the shared client
+ * (`defineCommand`: EVALSHA, EVAL once per connection); the two without a key count take it as
+ * their first argument.
+ */
+export const RECOMMENDATIONS_SCRIPTS = {
+  [SAVE_PREFERENCES_COMMAND]: { numberOfKeys: 1, lua: SAVE_PREFERENCES_SCRIPT },
+  opalRecommendationsFindPreferences: { lua: FIND_PREFERENCES_SCRIPT },
+  opalRecommendationsSaveDecisions: { lua: SAVE_DECISIONS_SCRIPT },
+} as const;
+
+export type RecommendationsScriptName = keyof typeof RECOMMENDATIONS_SCRIPTS;

@@ -20,14 +20,21 @@ class InMemoryRecommendationsRepository {
     return 'stored';
   }
 
-  async findPreferences(userId: string): Promise<StoredPreferences | null> {
-    return structuredClone(this.preferences.get(userId) ?? null);
+  async findPreferencesOf(userIds: readonly string[]): Promise<Map<string, StoredPreferences>> {
+    const found = new Map<string, StoredPreferences>();
+    for (const userId of userIds) {
+      const stored = this.preferences.get(userId);
+      if (stored) found.set(userId, structuredClone(stored));
+    }
+    return found;
   }
 
-  async saveDecision(decision: PersonalisedDecision): Promise<boolean> {
-    if (this.decisions.has(decision.decision_id)) return false;
-    this.decisions.set(decision.decision_id, structuredClone(decision));
-    return true;
+  async saveDecisions(decisions: readonly PersonalisedDecision[]): Promise<boolean[]> {
+    return decisions.map((decision) => {
+      if (this.decisions.has(decision.decision_id)) return false;
+      this.decisions.set(decision.decision_id, structuredClone(decision));
+      return true;
+    });
   }
 
   async findDecision(decisionId: string): Promise<PersonalisedDecision | null> {
@@ -139,10 +146,41 @@ describe(RecommendationsService.name, () => {
 
     it('should propagate a repository failure without storing anything', async () => {
       const failure = new Error('Command timed out');
-      jest.spyOn(repository, 'findPreferences').mockRejectedValueOnce(failure);
+      jest.spyOn(repository, 'findPreferencesOf').mockRejectedValueOnce(failure);
 
       await expect(service.personaliseDecision(decisionEvent())).rejects.toBe(failure);
       expect(repository.decisions.size).toBe(0);
+    });
+  });
+
+  describe('personaliseDecisions', () => {
+    it("should personalise a group's decisions with each one's user, reading the preferences once and storing all at once", async () => {
+      await service.applyPreferences(preferencesEvent());
+      const reads = jest.spyOn(repository, 'findPreferencesOf');
+      const writes = jest.spyOn(repository, 'saveDecisions');
+      const withUser = decisionEvent({ decision_id: 'dec-user' });
+      const withoutUser = decisionEvent({ decision_id: 'dec-anonymous', user_id: null });
+      const again = decisionEvent({ decision_id: 'dec-user-again' });
+
+      const outcomes = await service.personaliseDecisions([withUser, withoutUser, again]);
+
+      expect(outcomes.map(({ stored, decision }) => [stored, decision.decision_id, ids(decision)])).toEqual([
+        [true, 'dec-user', ['rec-002', 'rec-001']],
+        [true, 'dec-anonymous', ['rec-001', 'rec-002', 'rec-003', 'rec-004']],
+        [true, 'dec-user-again', ['rec-002', 'rec-001']],
+      ]);
+      expect(reads).toHaveBeenCalledTimes(1);
+      expect(writes).toHaveBeenCalledTimes(1);
+    });
+
+    it('should keep the first set of a decision that comes twice in one group, and report the second as not stored', async () => {
+      const first = decisionEvent();
+      const repeat = { ...decisionEvent(), event_id: 'redelivered' };
+
+      const outcomes = await service.personaliseDecisions([first, repeat]);
+
+      expect(outcomes.map((outcome) => outcome.stored)).toEqual([true, false]);
+      expect(outcomes[1]?.decision).toEqual(outcomes[0]?.decision);
     });
   });
 

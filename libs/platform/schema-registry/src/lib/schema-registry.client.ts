@@ -215,22 +215,28 @@ export class SchemaRegistryClient {
     });
     const loaded = new Map<number, CodecSchema | Error>();
     for (const [schemaId, schema] of schemas) loaded.set(schemaId, await schema);
-    return Promise.all(
-      messages.map(async (message, index): Promise<DecodeResult<T>> => {
-        const schemaId = ids[index] as number | Error;
-        if (schemaId instanceof Error) return { error: schemaId };
-        const schema = loaded.get(schemaId) as CodecSchema | Error;
-        if (schema instanceof Error) return { error: schema };
-        if (!Type.isType(schema)) return this.decode<T>(message).then((decoded) => ({ decoded }), (error: unknown) => ({ error: asError(error) }));
-        try {
-          return { decoded: { schemaId, value: schema.fromBuffer(message.subarray(WIRE_HEADER_LENGTH)) as T } };
-        } catch (error) {
-          return {
-            error: new UndecodableMessageError(`body does not match schema ${schemaId}: ${errorMessage(error)}`, schemaId, { cause: error }),
-          };
-        }
-      }),
-    );
+    const results: Array<DecodeResult<T> | Promise<DecodeResult<T>>> = messages.map((message, index) => {
+      const schemaId = ids[index] as number | Error;
+      if (schemaId instanceof Error) return { error: schemaId };
+      const schema = loaded.get(schemaId) as CodecSchema | Error;
+      if (schema instanceof Error) return { error: schema };
+      if (!Type.isType(schema))
+        return this.decode<T>(message).then(
+          (decoded) => ({ decoded }),
+          (error: unknown) => ({ error: asError(error) }),
+        );
+      try {
+        return { decoded: { schemaId, value: schema.fromBuffer(message.subarray(WIRE_HEADER_LENGTH)) as T } };
+      } catch (error) {
+        return {
+          error: new UndecodableMessageError(`body does not match schema ${schemaId}: ${errorMessage(error)}`, schemaId, {
+            cause: error,
+          }),
+        };
+      }
+    });
+    // Only bodies of other schema types (JSON, Protobuf) wait for a codec; Avro ones are values already.
+    return results.some((result) => result instanceof Promise) ? Promise.all(results) : (results as Array<DecodeResult<T>>);
   }
 
   /** Resolves when the registry answers (its global config); for readiness checks. */

@@ -18,5 +18,7 @@ export const DEFAULT_UNKNOWN_TOPIC_MAX_AGE_MS = 1_000;
 /** Consumer session: a member silent this long is dropped from the group (kafkajs `sessionTimeout`). */
 export const DEFAULT_SESSION_TIMEOUT_MS = 30_000;
 export const DEFAULT_HEARTBEAT_INTERVAL_MS = 3_000;
+/** kafkajs' own `maxBytes` for a consumer fetch, kept as the floor when batches are made bigger. */
+export const KAFKAJS_DEFAULT_FETCH_MAX_BYTES = 10 * 1024 * 1024;
 /** Commit at least every this many finished records inside one long batch. */
 export const DEFAULT_COMMIT_EVERY_RECORDS = 100;

@@ -133,6 +133,7 @@ export class WorkerPlatformModule {
               inFlightWaitMs: worker.idempotency.leaseMs + IN_FLIGHT_WAIT_MARGIN_MS,
               partitionsConsumedConcurrently: worker.partitionsConcurrency,
               recordsConsumedConcurrently: worker.recordsConcurrency,
+              fetchMaxBytesPerPartition: worker.fetchMaxBytesPerPartition,
               lagIntervalMs: worker.lagIntervalMs,
               stallTimeoutMs: worker.stallTimeoutMs,
             }),

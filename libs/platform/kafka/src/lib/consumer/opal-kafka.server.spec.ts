@@ -95,6 +95,30 @@ describe(OpalKafkaServer.name, () => {
     });
   });
 
+  describe('fetch sizes', () => {
+    const consumerOptionsOf = (extra: Partial<ConstructorParameters<typeof OpalKafkaServer>[0]>) =>
+      new OpalKafkaServer({ ...server['settings'], ...extra })['options'].consumer;
+
+    it("should leave kafkajs' fetch sizes alone unless a size per partition is given", () => {
+      expect(consumerOptionsOf({})).not.toHaveProperty('maxBytesPerPartition');
+      expect(consumerOptionsOf({})).not.toHaveProperty('maxBytes');
+    });
+
+    it('should fetch the size per partition and, in one fetch, a full batch of every partition processed at once', () => {
+      const MiB = 1024 * 1024;
+
+      expect(consumerOptionsOf({ fetchMaxBytesPerPartition: 4 * MiB, partitionsConsumedConcurrently: 3 })).toMatchObject({
+        maxBytesPerPartition: 4 * MiB,
+        maxBytes: 12 * MiB,
+      });
+      // Never below kafkajs' own 10 MiB for the whole fetch.
+      expect(consumerOptionsOf({ fetchMaxBytesPerPartition: MiB, partitionsConsumedConcurrently: 1 })).toMatchObject({
+        maxBytesPerPartition: MiB,
+        maxBytes: 10 * MiB,
+      });
+    });
+  });
+
   describe('eachBatch', () => {
     it('should commit past the last record handled through the consumer while it runs', async () => {
       const payload = batchPayload(['4', '5'], { value: true });

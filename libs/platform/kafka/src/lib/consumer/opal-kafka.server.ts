@@ -23,6 +23,7 @@ import {
   DEFAULT_COMMIT_EVERY_RECORDS,
   DEFAULT_HEARTBEAT_INTERVAL_MS,
   DEFAULT_SESSION_TIMEOUT_MS,
+  KAFKAJS_DEFAULT_FETCH_MAX_BYTES,
 } from '../kafka.constants';
 
 /** The `opal_*` metrics the consumer records (`OpalMetrics` fits). */
@@ -52,6 +53,11 @@ export interface OpalKafkaServerOptions {
   inFlightWaitMs: number;
   /** `CONSUMER_PARTITIONS_CONCURRENCY`: partitions processed at once (kafkajs `partitionsConsumedConcurrently`). */
   partitionsConsumedConcurrently: number;
+  /**
+   * `CONSUMER_FETCH_MAX_BYTES_PER_PARTITION` (kafkajs `maxBytesPerPartition`); a fetch may carry
+   * that much for each partition processed at once. Unset: kafkajs' defaults.
+   */
+  fetchMaxBytesPerPartition?: number;
   /** `CONSUMER_RECORDS_CONCURRENCY`: key groups (`runKeyGroups`), or for a plain handler records (`runKeyedBatch`), of one partition in flight at once. */
   recordsConsumedConcurrently: number;
   /** `CONSUMER_LAG_INTERVAL_MS`: how often `opal_consumer_lag` is refreshed. */
@@ -138,6 +144,7 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership, 
         allowAutoTopicCreation: false,
         sessionTimeout: options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS,
         heartbeatInterval: options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
+        ...fetchSizes(options),
       },
       deserializer: new SchemaRegistryDeserializer(options.registry),
     });
@@ -412,4 +419,13 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership, 
       this.state = { ...this.state, state: 'stopped', partitions: 0 };
     });
   }
+}
+
+/** kafkajs caps a whole fetch at `maxBytes` (10 MiB by default): room for a full batch of every partition processed at once. */
+function fetchSizes({ fetchMaxBytesPerPartition: perPartition, partitionsConsumedConcurrently }: OpalKafkaServerOptions) {
+  if (perPartition === undefined) return {};
+  return {
+    maxBytesPerPartition: perPartition,
+    maxBytes: Math.max(KAFKAJS_DEFAULT_FETCH_MAX_BYTES, perPartition * partitionsConsumedConcurrently),
+  };
 }

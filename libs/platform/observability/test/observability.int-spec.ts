@@ -34,8 +34,11 @@ class ProbeHttpController {
   }
 
   @Post('probe')
-  echo(@Body() body: unknown) {
-    return { received: typeof body };
+  async echo(@Body() body: unknown) {
+    // Past the body parser and an await: still inside the request's context.
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    this.logger.log('echo handled');
+    return { received: typeof body, fromContext: currentCorrelationId() };
   }
 
   @Get('health/live')
@@ -170,6 +173,21 @@ describe('ObservabilityModule in a Fastify app', () => {
         correlation_id: 'lost-1',
         level: 'warn',
       });
+    });
+
+    it("should keep the request's correlation id through body parsing and awaits, with one request line", async () => {
+      const response = await fetch(`${baseUrl}/probe`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-correlation-id': 'posted-1' },
+        body: JSON.stringify({ any: 'thing' }),
+      });
+
+      expect(await response.json()).toEqual({ received: 'object', fromContext: 'posted-1' });
+      const logs = parsedLines();
+      expect(logs.find((line) => line['msg'] === 'echo handled')).toMatchObject({ correlation_id: 'posted-1' });
+      expect(logs.filter((line) => line['msg'] === 'request completed')).toEqual([
+        expect.objectContaining({ correlation_id: 'posted-1', level: 'info', res: { statusCode: 201 }, responseTime: expect.any(Number) }),
+      ]);
     });
 
     it('should never log a request body', async () => {

@@ -1,6 +1,12 @@
 /** DI token of the options given to `ObservabilityModule.forRoot`. */
 export const OBSERVABILITY_OPTIONS = 'OBSERVABILITY:OPTIONS';
 
+/** DI token of the root pino logger: application lines outside requests and every request line. */
+export const ROOT_LOGGER = 'OBSERVABILITY:ROOT_LOGGER';
+
+/** DI token of the paths whose requests are not logged (`ObservabilityOptions.quietPaths` and the defaults). */
+export const REQUEST_LOG_QUIET_PATHS = 'OBSERVABILITY:REQUEST_LOG_QUIET_PATHS';
+
 /** Request and response header carrying the correlation id. */
 export const CORRELATION_ID_HEADER = 'x-correlation-id';
 

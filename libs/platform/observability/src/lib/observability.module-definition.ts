@@ -2,12 +2,14 @@ import { ConfigurableModuleBuilder, type DynamicModule } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
 import { register } from 'prom-client';
+import type { Logger } from 'pino';
 import { FastifyCorrelationHook } from './logging/fastify-correlation.hook';
-import { loggerModuleParams } from './logging/json-logger.factory';
+import { FastifyRequestLogging } from './logging/fastify-request.logging';
+import { createJsonLogger, loggerModuleParams, requestLogQuietPaths } from './logging/json-logger.factory';
 import { metricsControllerFor } from './metrics/metrics.http.controller';
 import { OpalMetrics } from './metrics/opal.metrics';
 import { collectProcessMetrics } from './metrics/process-metrics';
-import { METRICS_PATH, OBSERVABILITY_OPTIONS } from './observability.constants';
+import { METRICS_PATH, OBSERVABILITY_OPTIONS, REQUEST_LOG_QUIET_PATHS, ROOT_LOGGER } from './observability.constants';
 import type { ObservabilityExtras, ObservabilityOptions } from './observability.types';
 
 /**
@@ -19,8 +21,17 @@ function withLoggingAndMetrics(definition: DynamicModule, extras: ObservabilityE
   const options: DynamicModule = {
     module: class ObservabilityOptionsModule {},
     imports: definition.imports ?? [],
-    providers: definition.providers ?? [],
-    exports: [OBSERVABILITY_OPTIONS],
+    providers: [
+      ...(definition.providers ?? []),
+      // One root logger for nestjs-pino's loggers and for the request lines.
+      { provide: ROOT_LOGGER, useFactory: createJsonLogger, inject: [OBSERVABILITY_OPTIONS] },
+      {
+        provide: REQUEST_LOG_QUIET_PATHS,
+        useFactory: (resolved: ObservabilityOptions) => requestLogQuietPaths(resolved, extraMetricsPaths),
+        inject: [OBSERVABILITY_OPTIONS],
+      },
+    ],
+    exports: [OBSERVABILITY_OPTIONS, ROOT_LOGGER, REQUEST_LOG_QUIET_PATHS],
   };
   return {
     module: definition.module,
@@ -29,8 +40,8 @@ function withLoggingAndMetrics(definition: DynamicModule, extras: ObservabilityE
       options,
       LoggerModule.forRootAsync({
         imports: [options],
-        inject: [OBSERVABILITY_OPTIONS],
-        useFactory: (resolved: ObservabilityOptions) => loggerModuleParams(resolved, extraMetricsPaths),
+        inject: [ROOT_LOGGER],
+        useFactory: (root: Logger) => loggerModuleParams(root),
       }),
       PrometheusModule.register({
         path: METRICS_PATH,
@@ -42,6 +53,8 @@ function withLoggingAndMetrics(definition: DynamicModule, extras: ObservabilityE
     controllers: extraMetricsPaths.map(metricsControllerFor),
     providers: [
       FastifyCorrelationHook,
+      // After the correlation hook: its onRequest hook must see request.id already decided.
+      FastifyRequestLogging,
       {
         provide: OpalMetrics,
         useFactory: () => {

@@ -6,8 +6,8 @@ import { resolveCorrelationId } from './correlation-id';
 
 /**
  * Makes Fastify's own request id the correlation id and echoes it on every response, errors and
- * 404s included. Fastify's middleware layer copies `request.id` onto the Node message before
- * pino-http runs, so the request logs carry the same value.
+ * 404s included. `FastifyRequestLogging`, registered after it, logs and scopes the request under
+ * that id.
  */
 @Injectable()
 export class FastifyCorrelationHook implements OnModuleInit {

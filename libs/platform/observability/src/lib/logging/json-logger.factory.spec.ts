@@ -1,11 +1,9 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
-import type { Options as PinoHttpOptions } from 'pino-http';
 import {
-  assignCorrelationId,
   createJsonLogger,
   isQuietPath,
   loggerModuleParams,
+  requestLogQuietPaths,
   requestSummary,
   requestLogLevel,
 } from './json-logger.factory';
@@ -25,7 +23,10 @@ describe('JSON logger', () => {
   describe(createJsonLogger.name, () => {
     it('should write one JSON line with service, level label and ISO time', () => {
       const { stream, lines } = captureStream();
-      createJsonLogger({ appName: 'unit-app', logLevel: 'info', destination: stream }).info({ event_id: 'e-1' }, 'hello');
+      createJsonLogger({ appName: 'unit-app', logLevel: 'info', destination: stream }).info(
+        { event_id: 'e-1' },
+        'hello',
+      );
 
       expect(lines).toHaveLength(1);
       expect(JSON.parse(lines[0] ?? '')).toMatchObject({
@@ -115,43 +116,28 @@ describe('JSON logger', () => {
     });
   });
 
-  describe(assignCorrelationId.name, () => {
-    const exchange = (header?: string) => {
-      const req = { headers: header === undefined ? {} : { 'x-correlation-id': header } } as IncomingMessage;
-      const setHeader = jest.fn();
-      return { id: assignCorrelationId(req, { setHeader } as unknown as ServerResponse), setHeader };
-    };
+  describe(requestLogQuietPaths.name, () => {
+    it("should silence probes, scrapes, the extra metrics paths and the app's own, and nothing else", () => {
+      const quiet = requestLogQuietPaths({ appName: 'unit-app', logLevel: 'info', quietPaths: ['/api/health'] }, [
+        '/api/metrics',
+      ]);
+      const ignored = (url: string) => isQuietPath(url, quiet);
 
-    it('should keep a valid caller id and echo it', () => {
-      const { id, setHeader } = exchange('abc-123');
-
-      expect(id).toBe('abc-123');
-      expect(setHeader).toHaveBeenCalledWith('x-correlation-id', 'abc-123');
-    });
-
-    it('should replace an invalid caller id with a generated one and echo that', () => {
-      const { id, setHeader } = exchange('x'.repeat(129));
-
-      expect(id).toHaveLength(36);
-      expect(setHeader).toHaveBeenCalledWith('x-correlation-id', id);
+      expect(['/health/live', '/metrics', '/api/metrics', '/api/health'].map(ignored)).toEqual([
+        true,
+        true,
+        true,
+        true,
+      ]);
+      expect(ignored('/v1/webhooks/opal')).toBe(false);
     });
   });
 
   describe(loggerModuleParams.name, () => {
-    it('should log the request id as correlation_id and silence probes, scrapes and extra paths', () => {
-      const params = loggerModuleParams(
-        { appName: 'unit-app', logLevel: 'info', destination: captureStream().stream, quietPaths: ['/api/health'] },
-        ['/api/metrics'],
-      );
-      const http = params.pinoHttp as PinoHttpOptions;
-      const ignore = (http.autoLogging as { ignore: (req: IncomingMessage) => boolean }).ignore;
-      const ignored = (url: string) => ignore({ url } as IncomingMessage);
+    it('should hand nestjs-pino the root logger and leave its request middleware off', () => {
+      const root = createJsonLogger({ appName: 'unit-app', logLevel: 'info', destination: captureStream().stream });
 
-      expect(http.customAttributeKeys).toEqual({ reqId: 'correlation_id' });
-      expect(http.logger).toBeDefined();
-      expect(['/health/live', '/metrics', '/api/metrics', '/api/health'].map(ignored)).toEqual([true, true, true, true]);
-      expect(ignored('/v1/webhooks/opal')).toBe(false);
-      expect(ignore({ url: '/', originalUrl: '/metrics' } as IncomingMessage & { originalUrl: string })).toBe(true);
+      expect(loggerModuleParams(root)).toEqual({ pinoHttp: { logger: root }, useExisting: true, forRoutes: [] });
     });
   });
 });

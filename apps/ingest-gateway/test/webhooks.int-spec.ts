@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { TOPIC_CATALOGUE, eventIdForDelivery, type EventType } from '@opal/contracts';
 import { LOCAL_STACK_DEFAULTS } from '@opal/platform-config';
 import { freePort, startNxApp, type RunningApp } from '@opal/platform-runtime/testing';
@@ -39,7 +40,10 @@ describe('POST /v1/webhooks/opal (real Kafka, registry, Redis)', () => {
 
   describe('delivery ids', () => {
     it('should accept a webhook-id of exactly 255 characters', async () => {
-      const response = await postWebhook(app.baseUrl, { body: bodyFor('workflow.started', fixtureData('workflow.started')), secrets: SECRET, deliveryId: `msg_${'k'.repeat(251)}_`.slice(0, 255) });
+      // Unique per run: a fixed id would be a duplicate (200) against a Redis that kept an earlier run's record.
+      const deliveryId = `msg_${randomUUID()}_${'k'.repeat(255)}`.slice(0, 255);
+      expect(deliveryId).toHaveLength(255);
+      const response = await postWebhook(app.baseUrl, { body: bodyFor('workflow.started', fixtureData('workflow.started')), secrets: SECRET, deliveryId });
 
       expect(response.status).toBe(202);
       await tap.read();

@@ -22,6 +22,8 @@ KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
 SCHEMA_REGISTRY_PORT=${SCHEMA_REGISTRY_PORT:-8081}
 SCHEMA_REGISTRY_MANAGEMENT_PORT=${SCHEMA_REGISTRY_MANAGEMENT_PORT:-9001}
 REDIS_PORT=${REDIS_PORT:-6379}
+# Cluster mode: node n listens on KAFKA_CLUSTER_BASE_PORT + 2(n-1), its controller on the next port.
+KAFKA_CLUSTER_BASE_PORT=${KAFKA_CLUSTER_BASE_PORT:-19092}
 
 KAFKA_TIMEOUT=${KAFKA_TIMEOUT:-120}
 REGISTRY_TIMEOUT=${REGISTRY_TIMEOUT:-180}
@@ -40,10 +42,14 @@ KAFKA_TOOLS_LOG4J=$SCRIPT_DIR/kafka/tools-log4j2.properties
 APICURIO_HOME=$CACHE_DIR/apicurio-$APICURIO_VERSION
 REGISTRY_DATA=$DATA_DIR/registry
 REDIS_DATA=$DATA_DIR/redis
+CLUSTER_DATA=$DATA_DIR/kafka-cluster
 
 MAVEN_DEPENDENCY_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.8.1
 
 ALL_SERVICES=(redis kafka registry) # start order; stop order is the reverse
+# The three-broker cluster (`up cluster`) is opt-in: it runs beside the development stack, on its
+# own ports, and is not part of "all".
+CLUSTER_NODES=(kafka-1 kafka-2 kafka-3)
 
 # ---------------------------------------------------------------------------
 # small helpers
@@ -112,6 +118,7 @@ svc_marker() {
     kafka) echo "$KAFKA_DATA/server.properties" ;;
     registry) echo "$CACHE_DIR/apicurio-" ;;
     redis) echo "cwd=$REDIS_DATA" ;; # redis-server rewrites its argv, but chdirs to --dir
+    kafka-[1-3]) echo "$(node_data "$1")/server.properties" ;;
   esac
 }
 
@@ -140,23 +147,53 @@ svc_port() {
     kafka) echo "$KAFKA_PORT" ;;
     registry) echo "$SCHEMA_REGISTRY_PORT" ;;
     redis) echo "$REDIS_PORT" ;;
+    kafka-[1-3]) node_port "$1" ;;
   esac
+}
+
+# cluster node kafka-<n>: its number, ports and data dir
+node_id() { echo "${1#kafka-}"; }
+node_port() { echo $((KAFKA_CLUSTER_BASE_PORT + 2 * ($(node_id "$1") - 1))); }
+node_controller_port() { echo $(($(node_port "$1") + 1)); }
+node_data() { echo "$CLUSTER_DATA/node-$(node_id "$1")"; }
+is_cluster_node() { [[ $1 == kafka-[1-3] ]]; }
+
+joined() { # separator words... -> words joined by the separator
+  local IFS=$1
+  shift
+  echo "$*"
+}
+cluster_brokers() {
+  local s out=()
+  for s in "${CLUSTER_NODES[@]}"; do out+=("127.0.0.1:$(node_port "$s")"); done
+  joined , "${out[@]}"
+}
+cluster_voters() {
+  local s out=()
+  for s in "${CLUSTER_NODES[@]}"; do out+=("$(node_id "$s")@127.0.0.1:$(node_controller_port "$s")"); done
+  joined , "${out[@]}"
 }
 
 # ---------------------------------------------------------------------------
 # "does it really answer?" checks
 
-kafka_answers() {
-  port_open "$KAFKA_PORT" || return 1
+broker_answers() { # port
+  port_open "$1" || return 1
   if command -v kcat >/dev/null 2>&1; then
-    timeout 15 kcat -b "127.0.0.1:$KAFKA_PORT" -L -m 5 >/dev/null 2>&1 || return 1
+    timeout 15 kcat -b "127.0.0.1:$1" -L -m 5 >/dev/null 2>&1 || return 1
   fi
 }
+kafka_answers() { broker_answers "$KAFKA_PORT"; }
 
 # For our own broker also require the startup log line: the port opens a little
 # before the broker has finished recovering its logs.
 kafka_ready() {
   grep -q 'Kafka Server started' "$LOG_DIR/kafka.log" 2>/dev/null && kafka_answers
+}
+
+# A cluster node only logs "started" once the controller quorum has a leader (two of three voters).
+node_ready() { # svc
+  grep -q 'Kafka Server started' "$LOG_DIR/$1.log" 2>/dev/null && broker_answers "$(node_port "$1")"
 }
 
 registry_answers() {
@@ -177,7 +214,25 @@ redis_answers() {
   fi
 }
 
-svc_answers() { "$1_answers"; }
+svc_answers() {
+  if is_cluster_node "$1"; then broker_answers "$(node_port "$1")"; else "$1_answers"; fi
+}
+
+svc_ready() { # the check `up` waits for
+  case $1 in
+    kafka) kafka_ready ;;
+    kafka-[1-3]) node_ready "$1" ;;
+    *) svc_answers "$1" ;;
+  esac
+}
+
+svc_timeout() {
+  case $1 in
+    kafka | kafka-[1-3]) echo "$KAFKA_TIMEOUT" ;;
+    registry) echo "$REGISTRY_TIMEOUT" ;;
+    redis) echo "$REDIS_TIMEOUT" ;;
+  esac
+}
 
 # ---------------------------------------------------------------------------
 # process management
@@ -220,11 +275,12 @@ fail_with_log() { # svc message
   exit 1
 }
 
-wait_for() { # svc timeout-seconds check-function pid
-  local svc=$1 timeout=$2 check=$3 pid=$4 start elapsed next_note=30
+wait_for() { # svc pid : until svc_ready, the process dies, or the service's timeout passes
+  local svc=$1 pid=$2 timeout start elapsed next_note=30
+  timeout=$(svc_timeout "$svc")
   start=$(now_ms)
   while :; do
-    if "$check"; then
+    if svc_ready "$svc"; then
       step "$svc" "ready on 127.0.0.1:$(svc_port "$svc") in $(since "$start")"
       return 0
     fi
@@ -362,7 +418,97 @@ kafka_up() {
   launch kafka "$KAFKA_DATA" java -Xms512m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$KAFKA_LOG4J" -cp "$KAFKA_HOME/lib/*" \
     kafka.Kafka "$KAFKA_DATA/server.properties"
-  wait_for kafka "$KAFKA_TIMEOUT" kafka_ready "$LAUNCHED_PID"
+  wait_for kafka "$LAUNCHED_PID"
+}
+
+# ---------------------------------------------------------------------------
+# kafka cluster: three combined broker+controller nodes (the staging/production topology)
+
+node_write_config() { # svc ; regenerated on every start, like the single broker's
+  local dir
+  dir=$(node_data "$1")
+  mkdir -p "$dir/logs"
+  cat >"$dir/server.properties" <<EOF
+# Generated by tools/local-stack/stack.sh on every start; edits are overwritten.
+process.roles=broker,controller
+node.id=$(node_id "$1")
+controller.quorum.voters=$(cluster_voters)
+listeners=PLAINTEXT://127.0.0.1:$(node_port "$1"),CONTROLLER://127.0.0.1:$(node_controller_port "$1")
+advertised.listeners=PLAINTEXT://127.0.0.1:$(node_port "$1")
+inter.broker.listener.name=PLAINTEXT
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$dir/logs
+# Kafka's internal topics get what kafka-init gives ours in staging and production: a write
+# acknowledged with acks=all is on two replicas, so one dead broker loses nothing.
+default.replication.factor=3
+min.insync.replicas=2
+offsets.topic.replication.factor=3
+# 50 partitions (the default) x 3 replicas is a lot of idle leadership for a 2-core machine.
+offsets.topic.num.partitions=12
+transaction.state.log.replication.factor=3
+transaction.state.log.min.isr=2
+share.coordinator.state.topic.replication.factor=3
+share.coordinator.state.topic.min.isr=2
+unclean.leader.election.enable=false
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=false
+EOF
+}
+
+node_format() { # svc ; once per data dir, with the cluster id all three nodes share
+  local svc=$1 dir id flog=$LOG_DIR/kafka-format.log
+  dir=$(node_data "$svc")
+  [[ -f $dir/logs/meta.properties ]] && return 0
+  mkdir -p "$CLUSTER_DATA"
+  if [[ ! -s $CLUSTER_DATA/cluster.id ]]; then
+    id=$(kafka_java kafka.tools.StorageTool random-uuid 2>>"$flog" | tail -n 1)
+    [[ $id =~ ^[A-Za-z0-9_-]{22}$ ]] || die "could not generate a Kafka cluster id (got '$id'; log: $flog)"
+    echo "$id" >"$CLUSTER_DATA/cluster.id"
+  fi
+  id=$(<"$CLUSTER_DATA/cluster.id")
+  step "$svc" "formatting storage in $dir/logs (cluster id $id)"
+  if ! kafka_java kafka.tools.StorageTool format -t "$id" -c "$dir/server.properties" \
+    --ignore-formatted >>"$flog" 2>&1; then
+    tail -n 20 "$flog" >&2
+    die "formatting Kafka storage for $svc failed (log: $flog)"
+  fi
+}
+
+node_launch() { # svc ; starts it without waiting: a node cannot finish starting before a quorum exists
+  local svc=$1 port cport dir
+  port=$(node_port "$svc")
+  cport=$(node_controller_port "$svc")
+  dir=$(node_data "$svc")
+  node_write_config "$svc"
+  node_format "$svc"
+  port_open "$port" && die "port $port ($svc) is in use by something that is not our broker; free it or set KAFKA_CLUSTER_BASE_PORT"
+  port_open "$cport" && die "controller port $cport ($svc) is already in use; free it or set KAFKA_CLUSTER_BASE_PORT"
+  step "$svc" "starting broker+controller $(node_id "$svc") on 127.0.0.1:$port (controller :$cport)"
+  # Small heaps: three of them, the development stack and the apps share one machine.
+  launch "$svc" "$dir" java -Xms256m -Xmx768m -XX:+UseG1GC -Djava.awt.headless=true \
+    -Dlog4j2.configurationFile="$KAFKA_LOG4J" -cp "$KAFKA_HOME/lib/*" \
+    kafka.Kafka "$dir/server.properties"
+}
+
+# Starts every selected node that is not running, then waits for all of them together.
+cluster_up() { # svc...
+  local svc pid i pids=() waiting=()
+  require_java17
+  kafka_fetch
+  for svc in "$@"; do
+    if pid=$(our_pid "$svc"); then
+      step "$svc" "running (pid $pid, 127.0.0.1:$(node_port "$svc"))"
+      svc_ready "$svc" && continue
+    else
+      rm -f "$(pid_file "$svc")"
+      node_launch "$svc"
+      pid=$LAUNCHED_PID
+    fi
+    waiting+=("$svc")
+    pids+=("$pid")
+  done
+  for ((i = 0; i < ${#waiting[@]}; i++)); do wait_for "${waiting[i]}" "${pids[i]}"; done
 }
 
 # ---------------------------------------------------------------------------
@@ -414,7 +560,7 @@ registry_up() {
     -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$SCHEMA_REGISTRY_MANAGEMENT_PORT" \
     -Dapicurio.storage.kind=kafkasql -Dapicurio.kafkasql.bootstrap.servers="127.0.0.1:$KAFKA_PORT" \
     -jar "$APICURIO_HOME/quarkus-run.jar"
-  wait_for registry "$REGISTRY_TIMEOUT" registry_answers "$LAUNCHED_PID"
+  wait_for registry "$LAUNCHED_PID"
 }
 
 # ---------------------------------------------------------------------------
@@ -451,7 +597,7 @@ redis_up() {
   step redis "starting $(redis-server --version | cut -d' ' -f1-3) on 127.0.0.1:$REDIS_PORT"
   launch redis "$REDIS_DATA" redis-server --bind 127.0.0.1 --port "$REDIS_PORT" \
     --dir "$REDIS_DATA" --daemonize no --appendonly yes --save ''
-  wait_for redis "$REDIS_TIMEOUT" redis_answers "$LAUNCHED_PID"
+  wait_for redis "$LAUNCHED_PID"
 }
 
 # ---------------------------------------------------------------------------
@@ -467,11 +613,7 @@ service_up() { # svc : idempotent
     fi
     # e.g. a previous `up` was interrupted while it was still starting
     step "$svc" "already starting (pid $pid); waiting for it"
-    case $svc in
-      kafka) wait_for kafka "$KAFKA_TIMEOUT" kafka_ready "$pid" ;;
-      registry) wait_for registry "$REGISTRY_TIMEOUT" registry_answers "$pid" ;;
-      redis) wait_for redis "$REDIS_TIMEOUT" redis_answers "$pid" ;;
-    esac
+    wait_for "$svc" "$pid"
     return 0
   fi
   if svc_answers "$svc"; then
@@ -491,17 +633,26 @@ take_lock() {
   flock -w 600 9 || die "another stack.sh up/down is still running (lock: $RUN_DIR/stack.lock)"
 }
 
-select_services() { # names... -> SELECTED (in start order); no names = all
-  local s a ok
+select_services() { # names... -> SELECTED (in start order); no names = the development stack
+  local s a ok known=("${ALL_SERVICES[@]}" "${CLUSTER_NODES[@]}")
   SELECTED=()
+  local wanted=()
   for a in "$@"; do
+    if [[ $a == cluster ]]; then
+      wanted+=("${CLUSTER_NODES[@]}")
+      continue
+    fi
     ok=
-    for s in "${ALL_SERVICES[@]}"; do [[ $a == "$s" ]] && ok=1; done
-    [[ -n $ok ]] || die "unknown service '$a' (expected: ${ALL_SERVICES[*]})"
+    for s in "${known[@]}"; do [[ $a == "$s" ]] && ok=1; done
+    [[ -n $ok ]] || die "unknown service '$a' (expected: ${ALL_SERVICES[*]}, cluster or one of ${CLUSTER_NODES[*]})"
+    wanted+=("$a")
   done
-  for s in "${ALL_SERVICES[@]}"; do
-    if (($# == 0)); then SELECTED+=("$s"); continue; fi
-    for a in "$@"; do
+  for s in "${known[@]}"; do
+    if (($# == 0)); then
+      is_cluster_node "$s" || SELECTED+=("$s")
+      continue
+    fi
+    for a in "${wanted[@]}"; do
       if [[ $a == "$s" ]]; then
         SELECTED+=("$s")
         break
@@ -516,13 +667,24 @@ cmd_up() {
   if [[ " ${SELECTED[*]} " == *" registry "* ]]; then require_cmd curl "apt-get install curl"; fi
   take_lock
   start=$(now_ms)
-  for s in "${SELECTED[@]}"; do service_up "$s"; done
+  local nodes=()
+  for s in "${SELECTED[@]}"; do
+    if is_cluster_node "$s"; then nodes+=("$s"); else service_up "$s"; fi
+  done
+  if ((${#nodes[@]})); then
+    cluster_up "${nodes[@]}"
+    step stack "up in $(since "$start"); cluster brokers: $(cluster_brokers) (eval \"\$(${0} env cluster)\")"
+    return 0
+  fi
   step stack "up in $(since "$start"); for the env vars: eval \"\$(${0} env)\""
 }
 
 cmd_down() {
   local i s
   select_services "$@"
+  if (($# == 0)); then # everything this script runs, the cluster included
+    for s in "${CLUSTER_NODES[@]}"; do our_pid "$s" >/dev/null && SELECTED+=("$s"); done
+  fi
   take_lock
   for ((i = ${#SELECTED[@]} - 1; i >= 0; i--)); do
     s=${SELECTED[i]}
@@ -536,7 +698,9 @@ cmd_down() {
 cmd_status() {
   local s pid port
   echo "state dir: $STACK_DIR"
-  for s in "${ALL_SERVICES[@]}"; do
+  for s in "${ALL_SERVICES[@]}" "${CLUSTER_NODES[@]}"; do
+    # The cluster only shows once it has been started here.
+    if is_cluster_node "$s" && [[ ! -d $(node_data "$s") ]]; then continue; fi
     port=$(svc_port "$s")
     if pid=$(our_pid "$s"); then
       if svc_answers "$s"; then
@@ -566,13 +730,32 @@ cmd_logs() {
   cat "$log"
 }
 
-cmd_env() {
+cmd_env() { # [cluster]
+  local brokers=127.0.0.1:$KAFKA_PORT
+  case ${1:-} in
+    '') ;;
+    cluster) brokers=$(cluster_brokers) ;;
+    *) die "usage: stack.sh env [cluster]" ;;
+  esac
   cat <<EOF
-export KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT
+export KAFKA_BROKERS=$brokers
 export SCHEMA_REGISTRY_URL=http://127.0.0.1:$SCHEMA_REGISTRY_PORT/apis/ccompat/v7
 export REDIS_HOST=127.0.0.1
 export REDIS_PORT=$REDIS_PORT
 EOF
+}
+
+# For fault tests: a hard crash (SIGKILL) of one process this script started; `up <service>`
+# starts it again.
+cmd_kill() {
+  local svc=${1:-} pid
+  [[ -n $svc ]] || die "usage: stack.sh kill <service>"
+  select_services "$svc"
+  pid=$(our_pid "$svc") || die "$svc is not running (or was not started by this script)"
+  kill -KILL "$pid"
+  while alive "$pid"; do sleep 0.05; done
+  rm -f "$(pid_file "$svc")"
+  step "$svc" "killed (SIGKILL, pid $pid)"
 }
 
 usage() {
@@ -581,18 +764,22 @@ Usage: ${0##*/} <command> [args]
 
 Local Kafka $KAFKA_VERSION (KRaft) + Apicurio Registry $APICURIO_VERSION + Redis on 127.0.0.1, no Docker.
 
-  up [service...]     start services (default: all; order redis, kafka, registry); idempotent
-  down [service...]   stop services this script started (default: all)
+  up [service...]     start services (default: redis, kafka, registry, in that order); idempotent
+  up cluster          start a three-broker KRaft cluster (kafka-1..3) beside them, on its own ports
+  down [service...]   stop services this script started (default: all, the cluster included)
   status              show what is running
   logs <service> [-f] print (or follow) a service's log
-  env                 print export lines for KAFKA_BROKERS, SCHEMA_REGISTRY_URL, REDIS_HOST, REDIS_PORT
+  env [cluster]       print export lines for KAFKA_BROKERS (the cluster's with 'cluster'),
+                      SCHEMA_REGISTRY_URL, REDIS_HOST, REDIS_PORT
+  kill <service>      SIGKILL one service this script started (fault tests); 'up <service>' restarts it
   kafka-tool <class> [args...]
                       run a main class of the cached Kafka distribution, e.g.
                       org.apache.kafka.tools.consumer.ConsoleConsumer --bootstrap-server 127.0.0.1:9092 ...
   help                this text
 
-Services: ${ALL_SERVICES[*]}
+Services: ${ALL_SERVICES[*]}; cluster = ${CLUSTER_NODES[*]}
 Ports:    KAFKA_PORT=$KAFKA_PORT KAFKA_CONTROLLER_PORT=$KAFKA_CONTROLLER_PORT
+          KAFKA_CLUSTER_BASE_PORT=$KAFKA_CLUSTER_BASE_PORT (brokers $(cluster_brokers), each controller on the next port)
           SCHEMA_REGISTRY_PORT=$SCHEMA_REGISTRY_PORT SCHEMA_REGISTRY_MANAGEMENT_PORT=$SCHEMA_REGISTRY_MANAGEMENT_PORT
           REDIS_PORT=$REDIS_PORT
 State:    $STACK_DIR (override with OPAL_STACK_DIR)
@@ -610,7 +797,8 @@ main() {
     down) cmd_down "$@" ;;
     status) cmd_status ;;
     logs) cmd_logs "$@" ;;
-    env) cmd_env ;;
+    env) cmd_env "$@" ;;
+    kill) cmd_kill "$@" ;;
     kafka-tool) cmd_kafka_tool "$@" ;;
     help | -h | --help) usage ;;
     *)

@@ -2,17 +2,20 @@
 // `*.int-spec.ts` files run against the real local stack.
 const path = require('node:path');
 
-module.exports = function intTestConfig(projectDir, { testTimeout = 120_000 } = {}) {
+module.exports = function intTestConfig(
+  projectDir,
+  { testTimeout = 120_000, kind = 'int-test', testMatch = ['<rootDir>/test/**/*.int-spec.ts'] } = {},
+) {
   const workspaceRoot = path.resolve(__dirname, '../..');
   return {
     displayName: require(path.join(projectDir, 'project.json')).name,
     preset: path.join(workspaceRoot, 'jest.preset.js'),
     rootDir: projectDir,
     testEnvironment: 'node',
-    testMatch: ['<rootDir>/test/**/*.int-spec.ts'],
+    testMatch,
     transform: { '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }] },
     moduleFileExtensions: ['ts', 'js'],
     testTimeout,
-    reporters: ['default', [path.join(__dirname, 'jest-summary-reporter.js'), { kind: 'int-test' }]],
+    reporters: ['default', [path.join(__dirname, 'jest-summary-reporter.js'), { kind }]],
   };
 };

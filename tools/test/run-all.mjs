@@ -11,7 +11,7 @@ import { ROOT, elapsed, ensureDependencies, stack, step } from '../dev/workspace
 
 const REPORT_DIR = path.join(ROOT, '.reports', 'jest');
 const SUMMARY_FILE = path.join(ROOT, '.reports', 'summary.txt');
-const JEST_TARGETS = new Set(['test', 'int-test']);
+const JEST_TARGETS = new Set(['test', 'int-test', 'cluster-test']);
 
 /** Runs Nx, streaming its output, and returns the tasks it ran and the ones that failed. */
 function runNx(args) {
@@ -113,5 +113,12 @@ recordNxRun(await runNx(['run', 'kafka-init:init']), 'kafka-init');
 
 step('Integration tests against the real stack');
 pendingJestFailures.push(...recordNxRun(await runNx(['run-many', '-t', 'int-test', '--parallel=1', '--skip-nx-cache']), 'integration tests'));
+
+// Its own tier: it starts the three-broker cluster beside the development stack, kills and
+// restarts brokers under load for a few minutes, and the cluster is stopped afterwards to give
+// the machine its memory back.
+step('Cluster tests: three KRaft brokers, RF 3 / min ISR 2, brokers killed and restarted under load');
+pendingJestFailures.push(...recordNxRun(await runNx(['run', 'opal-cluster-e2e:cluster-test', '--skip-nx-cache']), 'cluster tests'));
+await stack('down', 'cluster');
 
 finish();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Redis } from 'ioredis';
 import { Kafka, type Admin, type Consumer, type Producer } from 'kafkajs';
@@ -319,6 +319,7 @@ describe('worker pipeline: OpalKafkaServer in a Nest app (real Kafka, registry, 
     expect((await health('live')).status).toBe(200); // idle: nothing committed for a while, but no lag
 
     const key = `wedge-${run}`;
+    const errors = jest.spyOn(Logger.prototype, 'error');
     const wedged = await send('wedge', { key });
     const behind = await send('ok', { key });
     const down = await eventually(
@@ -335,6 +336,14 @@ describe('worker pipeline: OpalKafkaServer in a Nest app (real Kafka, registry, 
     expect((await health('ready')).status).toBe(200);
     expect(ledger.runsOf(wedged.event_id)).toBe(1);
     expect(ledger.completed.has(behind.event_id)).toBe(false);
+    // The stall line names the step the wedged batch is in: here our handler, not kafkajs' fetching.
+    const stallLine = errors.mock.calls.find(([, message]) => String(message).startsWith('consumer stalled'));
+    errors.mockRestore();
+    expect((stallLine?.[0] as { batches_in_flight?: string[] } | undefined)?.batches_in_flight).toEqual([
+      expect.stringMatching(
+        new RegExp(`^${TOPIC.replace(/\./g, '\\.')}:\\d processing for \\d+ s \\(\\d+ records?\\)$`),
+      ),
+    ]);
 
     ledger.release();
     await eventually(() => ledger.completed.has(behind.event_id), Boolean);

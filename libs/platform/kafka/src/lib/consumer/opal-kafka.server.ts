@@ -77,6 +77,9 @@ type Membership = ReturnType<ConsumerMembership['membership']>;
  * finish hundreds of records at once, and a chain of one commit per `commitEveryRecords` held a
  * batch up for as many broker round trips.
  */
+/** Where a batch's handling is; a stall report says which step a wedged batch never left. */
+type BatchStep = 'decoding' | 'processing' | 'committing';
+
 class CoalescedCommits {
   private waiting: string | undefined;
   private running: Promise<void> | undefined;
@@ -133,6 +136,8 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership, 
   /** `topic:partition` of what the group assigned this member at its last join. */
   private held: ReadonlySet<string> = new Set();
   private readonly stalls: ConsumerStallDetector;
+  /** The batches being handled now and what each is waiting for: named in the stall log line. */
+  private readonly batchesInFlight = new Map<string, { step: BatchStep; since: number; records: number }>();
   private stopping = false;
 
   constructor(options: OpalKafkaServerOptions) {
@@ -253,6 +258,22 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership, 
    * and, inside a long one, every `commitEveryRecords` records, without holding up running records.
    */
   private async consumeBatch(payload: EachBatchPayload): Promise<void> {
+    const { topic, partition } = payload.batch;
+    const key = `${topic}:${partition}`;
+    const progress = { step: 'decoding' as BatchStep, since: Date.now(), records: payload.batch.messages.length };
+    this.batchesInFlight.set(key, progress);
+    const step = (next: BatchStep) => {
+      progress.step = next;
+      progress.since = Date.now();
+    };
+    try {
+      await this.handleBatch(payload, step);
+    } finally {
+      if (this.batchesInFlight.get(key) === progress) this.batchesInFlight.delete(key);
+    }
+  }
+
+  private async handleBatch(payload: EachBatchPayload, step: (next: BatchStep) => void): Promise<void> {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     const { topic, partition } = batch;
     const commitEvery = this.settings.commitEveryRecords ?? DEFAULT_COMMIT_EVERY_RECORDS;
@@ -278,6 +299,7 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership, 
       },
       onPrefixAdvanced: () => heartbeat(),
     };
+    step('processing');
     const groupCall = this.keyGroupCallFor(topic);
     const outcome = groupCall
       ? await runKeyGroups(records, {
@@ -293,6 +315,7 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership, 
           ...run,
           process: (record, index) => this.processor.process(record, decoded[index]),
         });
+    step('committing');
     await commits.settled();
     // Fetch the first unfinished record again once the consumer resumes; nothing past it is committed.
     if (outcome.paused && outcome.resumeFrom)
@@ -330,9 +353,15 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership, 
     const stalled = this.stalls.stalled();
     if (stalled.length > 0 && !wasStalled)
       this.logger.error(
-        { group: this.settings.groupId, stalled },
+        { group: this.settings.groupId, stalled, batches_in_flight: this.describeBatchesInFlight() },
         'consumer stalled: partitions with lag have committed nothing; liveness now fails so the process is restarted',
       );
+  }
+
+  /** No batch in flight while partitions stall means kafkajs stopped fetching them; one stuck in a step means our side is waiting. */
+  private describeBatchesInFlight(): string[] {
+    const now = Date.now();
+    return [...this.batchesInFlight].map(([key, { step, since, records }]) => `${key} ${step} for ${Math.round((now - since) / 1000)} s (${records} records)`);
   }
 
   private setPaused(paused: boolean): void {

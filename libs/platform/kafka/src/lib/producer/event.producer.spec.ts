@@ -222,6 +222,30 @@ describe(EventProducer.name, () => {
       expect(new Set(positions.map(({ partition }) => partition)).size).toBe(12);
     });
 
+    // kafkajs 2.2.4 did this on the three-broker cluster when a partition's leader moved mid-batch.
+    it('should fail as unavailable only the records of a partition missing from the acknowledgements', async () => {
+      const producer = create({ lingerMs: 5, maxBatchSize: 10 });
+      kafka.sendBatchBehaviours.push(async (batch, append) => {
+        const acks = append(batch);
+        const firstPartition = acks[0]?.partition;
+        return acks.filter((ack) => ack.partition === firstPartition);
+      });
+      const keys = Array.from({ length: 12 }, (_, i) => `key-${i}`);
+
+      const outcomes = Promise.allSettled(keys.map((key, i) => producer.send(record(key, i))));
+      await settle(5);
+      const results = await outcomes;
+
+      const partitionsSent = new Set(kafka.sendBatchCalls[0]?.topicMessages?.[0]?.messages.map((m) => m.partition));
+      expect(partitionsSent.size).toBeGreaterThan(1);
+      const failed = results
+        .filter((r) => r.status === 'rejected')
+        .map((r) => (r as PromiseRejectedResult).reason as unknown);
+      expect(failed.length).toBeGreaterThan(0);
+      expect(results.some((r) => r.status === 'fulfilled')).toBe(true);
+      for (const reason of failed) expect(reason).toBeInstanceOf(KafkaUnavailableError);
+    });
+
     it('should reject every record of a failed batch with the classified error, and only those', async () => {
       const producer = create({ maxBatchSize: 2 });
       kafka.sendBatchBehaviours.push(async () => {

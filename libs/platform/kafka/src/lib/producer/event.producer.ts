@@ -326,7 +326,7 @@ export class EventProducer {
       });
       sent.positions(acks).forEach((position, i) => {
         const { pending } = planned[i] as (typeof planned)[number];
-        if (position instanceof KafkaProduceError) pending.fail(position);
+        if (position instanceof KafkaUnavailableError) pending.fail(position);
         else pending.succeed(position);
       });
     } catch (error) {

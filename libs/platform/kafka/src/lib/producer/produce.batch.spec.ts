@@ -1,5 +1,5 @@
 import type { RecordMetadata } from 'kafkajs';
-import { KafkaProduceError } from './event-producer.errors';
+import { KafkaUnavailableError } from './event-producer.errors';
 import { ProduceBatch } from './produce.batch';
 import type { PartitionedRecord } from './produce.batch';
 
@@ -69,7 +69,23 @@ describe(ProduceBatch.name, () => {
       const [first, second] = batch.positions([ack('t', 0, '5'), { ...ack('t', 1, '-1'), errorCode: 19 }]);
 
       expect(first).toEqual({ topic: 't', partition: 0, offset: '5' });
-      expect(second).toBeInstanceOf(KafkaProduceError);
+      expect(second).toBeInstanceOf(KafkaUnavailableError);
+    });
+
+    // What kafkajs 2.2.4 returned on the cluster when a partition's leader moved mid-batch.
+    it('should fail as unavailable (retriable, kafka) the records of a partition missing from the acknowledgements', () => {
+      const batch = new ProduceBatch([rec('t', 0, 'a'), rec('t', 5, 'b')]);
+
+      const [first, second] = batch.positions([ack('t', 0, '5')]);
+
+      expect(first).toEqual({ topic: 't', partition: 0, offset: '5' });
+      expect(second).toBeInstanceOf(KafkaUnavailableError);
+      expect(second).toMatchObject({
+        code: 'KAFKA_UNAVAILABLE',
+        retriable: true,
+        dependency: 'kafka',
+        message: 'Kafka did not confirm the write to t[5]; retry it',
+      });
     });
   });
 });

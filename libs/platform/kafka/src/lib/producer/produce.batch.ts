@@ -1,5 +1,5 @@
 import type { Message, RecordMetadata, TopicMessages } from 'kafkajs';
-import { KafkaProduceError } from './event-producer.errors';
+import { KafkaUnavailableError } from './event-producer.errors';
 import type { EventRecord, RecordPosition } from './event-producer.types';
 
 /** A record whose partition has been chosen. */
@@ -46,9 +46,14 @@ export class ProduceBatch {
 
   /**
    * Each record's position, in record order, from the acknowledgements `sendBatch` returned; a
-   * record whose partition was not acknowledged gets a `KafkaProduceError` instead.
+   * record whose partition was not acknowledged gets a `KafkaUnavailableError` instead.
+   *
+   * Unacknowledged is transient, not a refusal: on the three-broker cluster, kafkajs 2.2.4 resolved
+   * `sendBatch` without a partition whose leader moved mid-batch to a broker that had already
+   * answered for other partitions (the cluster tests' rolling restart). The write was never
+   * confirmed, so the caller's retry (a 503 for the gateway's sender) is what gets it stored.
    */
-  positions(acks: readonly RecordMetadata[]): Array<RecordPosition | KafkaProduceError> {
+  positions(acks: readonly RecordMetadata[]): Array<RecordPosition | KafkaUnavailableError> {
     const baseOffsets = new Map<string, Map<number, bigint>>();
     for (const ack of acks) {
       const base = ack.baseOffset ?? ack.offset;
@@ -60,7 +65,7 @@ export class ProduceBatch {
     return this.records.map(({ topic, partition }, i) => {
       const base = baseOffsets.get(topic)?.get(partition);
       if (base === undefined)
-        return new KafkaProduceError(`Kafka acknowledged the batch without partition ${topic}[${partition}]`);
+        return new KafkaUnavailableError(`Kafka did not confirm the write to ${topic}[${partition}]; retry it`);
       return { topic, partition, offset: (base + BigInt(this.indexInPartition[i] as number)).toString() };
     });
   }

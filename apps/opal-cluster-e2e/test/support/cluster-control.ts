@@ -1,0 +1,131 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { workspaceRoot } from '@nx/devkit';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+
+const run = promisify(execFile);
+const STACK_SH = path.join(workspaceRoot, 'tools/local-stack/stack.sh');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export const NODE_IDS = [1, 2, 3] as const;
+export type NodeId = (typeof NODE_IDS)[number];
+
+/** Runs `tools/local-stack/stack.sh`, the one owner of which broker process is which; rejects with its output. */
+export async function stackSh(...args: string[]): Promise<string> {
+  try {
+    const { stdout, stderr } = await run('bash', [STACK_SH, ...args], {
+      cwd: workspaceRoot,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    return stdout + stderr;
+  } catch (error) {
+    const failed = error as { stdout?: string; stderr?: string; message: string };
+    throw new Error(
+      `stack.sh ${args.join(' ')} failed: ${failed.message}\n${failed.stdout ?? ''}${failed.stderr ?? ''}`,
+    );
+  }
+}
+
+/** The cluster's bootstrap list, as `stack.sh env cluster` prints it for the apps. */
+export async function clusterBrokers(): Promise<string[]> {
+  const env = await stackSh('env', 'cluster');
+  const brokers = /^export KAFKA_BROKERS=(\S+)$/m.exec(env)?.[1];
+  if (!brokers) throw new Error(`stack.sh env cluster printed no KAFKA_BROKERS:\n${env}`);
+  return brokers.split(',');
+}
+
+export const killBroker = (id: number) => stackSh('kill', `kafka-${id}`);
+/** SIGTERM: the broker's controlled shutdown hands its leaderships over first. */
+export const stopBroker = (id: number) => stackSh('down', `kafka-${id}`);
+export const startBroker = (id: number) => stackSh('up', `kafka-${id}`);
+export const startCluster = () => stackSh('up', 'cluster');
+
+/** The node id of the active KRaft controller, from Kafka's own `kafka-metadata-quorum describe --status`. */
+export async function activeController(bootstrap: string): Promise<number> {
+  const output = await stackSh(
+    'kafka-tool',
+    'org.apache.kafka.tools.MetadataQuorumCommand',
+    '--bootstrap-server',
+    bootstrap,
+    'describe',
+    '--status',
+  );
+  const leader = /^LeaderId:\s+(\d+)/m.exec(output)?.[1];
+  if (leader === undefined) throw new Error(`no LeaderId in the quorum status:\n${output}`);
+  return Number(leader);
+}
+
+export interface PartitionState {
+  topic: string;
+  partition: number;
+  leader: number;
+  isr: number[];
+}
+
+/** Reads partition leaders and in-sync sets through kafkajs, the client the apps use. */
+export class ClusterView {
+  private readonly admin: Admin;
+
+  constructor(brokers: string[]) {
+    this.admin = new Kafka({
+      clientId: 'opal-cluster-e2e',
+      brokers,
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 8 },
+    }).admin();
+  }
+
+  connect = () => this.admin.connect();
+  disconnect = () => this.admin.disconnect();
+  get kafkaAdmin(): Admin {
+    return this.admin;
+  }
+
+  async partitions(topics: string[]): Promise<PartitionState[]> {
+    const { topics: metadata } = await this.admin.fetchTopicMetadata({ topics });
+    return metadata.flatMap((topic) =>
+      topic.partitions.map((p) => ({
+        topic: topic.name,
+        partition: p.partitionId,
+        leader: p.leader,
+        isr: [...p.isr].sort(),
+      })),
+    );
+  }
+
+  async leaderOf(topic: string, partition: number): Promise<number> {
+    const state = (await this.partitions([topic])).find((p) => p.partition === partition);
+    if (!state) throw new Error(`${topic} has no partition ${partition}`);
+    return state.leader;
+  }
+
+  /** Polls until `done` holds for the partitions of `topics`; returns how long it took. */
+  async waitFor(
+    topics: string[],
+    done: (partitions: PartitionState[]) => boolean,
+    what: string,
+    timeoutMs = 120_000,
+  ): Promise<number> {
+    const start = Date.now();
+    let last: PartitionState[] = [];
+    while (Date.now() - start < timeoutMs) {
+      // A metadata read can fail while a broker is going away; the next poll asks another.
+      last = await this.partitions(topics).catch(() => last);
+      if (last.length > 0 && done(last)) return Date.now() - start;
+      await sleep(200);
+    }
+    const summary = last.map((p) => `${p.topic}[${p.partition}] leader ${p.leader} isr ${p.isr.join(',')}`).join('\n');
+    throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen:\n${summary}`);
+  }
+
+  /** Every partition has a leader and all three replicas in sync again. */
+  waitForFullIsr(topics: string[], timeoutMs?: number): Promise<number> {
+    return this.waitFor(
+      topics,
+      (all) => all.every((p) => p.leader >= 0 && p.isr.length === NODE_IDS.length),
+      'every replica back in sync',
+      timeoutMs,
+    );
+  }
+}

@@ -334,8 +334,9 @@ describe('three-broker cluster: no acknowledged event lost while brokers die', (
         progress(
           `hard bounce ${round}/5: SIGKILL broker ${leader}, the leader of ${WATCHED.topic}[${WATCHED.partition}]`,
         );
-        const killedAt = Date.now();
+        // Timed from the process's death (`kill` returns once it is gone), not from the signal.
         await killBroker(leader);
+        const killedAt = Date.now();
         const electedMs = await view.waitFor(
           [WATCHED.topic],
           (all) => {
@@ -360,8 +361,8 @@ describe('three-broker cluster: no acknowledged event lost while brokers die', (
       const live = brokers[0] as string;
       const controller = await activeController(live);
       progress(`hard bounce: SIGKILL broker ${controller}, the active controller`);
-      const killedAt = Date.now();
       await killBroker(controller);
+      const killedAt = Date.now();
       const survivor = brokers[NODE_IDS.findIndex((id) => id !== controller)] as string;
       const elected = await eventually(
         () => activeController(survivor).catch(() => controller),

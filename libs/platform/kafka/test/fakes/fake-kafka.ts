@@ -47,14 +47,17 @@ export function deferred<T>(): Deferred<T> {
   return { promise, resolve, reject };
 }
 
-/** Metadata of `count` healthy partitions led by broker 1. */
-export function partitionMetadata(count: number): PartitionMetadata[] {
+/** Metadata of `count` healthy partitions, led by broker 1 unless `leaderOf` says otherwise. */
+export function partitionMetadata(
+  count: number,
+  leaderOf: (partition: number) => number = () => 1,
+): PartitionMetadata[] {
   return Array.from({ length: count }, (_, partitionId) => ({
     partitionErrorCode: 0,
     partitionId,
-    leader: 1,
-    replicas: [1],
-    isr: [1],
+    leader: leaderOf(partitionId),
+    replicas: [leaderOf(partitionId)],
+    isr: [leaderOf(partitionId)],
     offlineReplicas: [],
   }));
 }
@@ -117,7 +120,7 @@ export class FakeAdmin implements MetadataAdmin {
       topics: topics.map((name) => {
         const count = this.kafka.topics.get(name);
         if (count === undefined) throw unknownTopicError();
-        return { name, partitions: partitionMetadata(count) };
+        return { name, partitions: partitionMetadata(count, (partition) => this.kafka.leaderOf(name, partition)) };
       }),
     };
   }
@@ -136,6 +139,9 @@ export class FakeKafka implements KafkaClientLike {
   readonly metadataFailures: Error[] = [];
   /** Next offset per `topic/partition`. */
   readonly nextOffsets = new Map<string, bigint>();
+
+  /** Which broker leads a partition (what the metadata reports); one broker unless a test says otherwise. */
+  leaderOf: (topic: string, partition: number) => number = () => 1;
 
   constructor(readonly topics = new Map<string, number>([['opal.workflow.started', 3]])) {}
 

@@ -1,6 +1,12 @@
 import { CompressionTypes, Partitioners } from 'kafkajs';
 import type { RecordMetadata } from 'kafkajs';
-import { FakeKafka, connectionRefusedError, deferred, partitionMetadata } from '../../../test/fakes/fake-kafka';
+import {
+  FakeKafka,
+  connectionRefusedError,
+  deferred,
+  partitionMetadata,
+  type SendBatchBehaviour,
+} from '../../../test/fakes/fake-kafka';
 import { KafkaProduceError, KafkaUnavailableError, KafkaUnknownTopicError } from './event-producer.errors';
 import type { EventProducerOptions, EventRecord, ProduceResult, RecordPosition } from './event-producer.types';
 import { EventProducer } from './event.producer';
@@ -220,6 +226,42 @@ describe(EventProducer.name, () => {
         ),
       );
       expect(new Set(positions.map(({ partition }) => partition)).size).toBe(12);
+    });
+
+    it('should send one sendBatch per partition leader, so a failing broker fails only the records it leads', async () => {
+      kafka.leaderOf = (_topic, partition) => (partition % 2 === 0 ? 1 : 2);
+      const ledByTwo = (batch: { topicMessages?: Array<{ messages: Array<{ partition?: number }> }> }) =>
+        (batch.topicMessages ?? []).some(({ messages }) =>
+          messages.some(({ partition }) => (partition ?? 0) % 2 === 1),
+        );
+      const brokerTwoDown: SendBatchBehaviour = async (batch, append) => {
+        if (ledByTwo(batch)) throw connectionRefusedError();
+        return append(batch);
+      };
+      kafka.sendBatchBehaviours.push(brokerTwoDown, brokerTwoDown);
+      const producer = create({ lingerMs: 5, maxBatchSize: 50 });
+      const keys = Array.from({ length: 20 }, (_, i) => `key-${i}`);
+
+      const outcomes = Promise.allSettled(keys.map((key, i) => producer.send(record(key, i))));
+      await settle(5);
+      const results = await outcomes;
+
+      expect(kafka.sendBatchCalls).toHaveLength(2);
+      for (const call of kafka.sendBatchCalls) {
+        const leaders = new Set(
+          call.topicMessages?.flatMap(({ messages }) =>
+            messages.map(({ partition }) => kafka.leaderOf(TOPIC, partition ?? -1)),
+          ),
+        );
+        expect(leaders.size).toBe(1);
+      }
+      const byOutcome = results.map((result) =>
+        result.status === 'fulfilled'
+          ? `ok:${result.value.partition % 2 === 0 ? 'broker1' : 'broker2'}`
+          : `${(result.reason as Error).name}`,
+      );
+      expect(new Set(byOutcome)).toEqual(new Set(['ok:broker1', 'KafkaUnavailableError']));
+      expect(producer.stats()).toMatchObject({ batches: 2, failedBatches: 1 });
     });
 
     // kafkajs 2.2.4 did this on the three-broker cluster when a partition's leader moved mid-batch.

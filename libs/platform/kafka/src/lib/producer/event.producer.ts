@@ -95,9 +95,9 @@ function invalidRecordReason(record: EventRecord): string | undefined {
 /**
  * Produces events to Kafka in batches and tells every caller where its own record landed.
  *
- * `send` queues the record; the queue is flushed with one kafkajs `sendBatch` when `maxBatchSize`
- * records (or `maxBatchBytes`) are waiting or `lingerMs` after the oldest arrived, whichever comes
- * first. One flush is in flight at a time: records arriving meanwhile form the next batch, so
+ * `send` queues the record; the queue is flushed when `maxBatchSize` records (or `maxBatchBytes`)
+ * are waiting or `lingerMs` after the oldest arrived, whichever comes first, with one kafkajs
+ * `sendBatch` per partition leader (so one broker's failure fails only the records it leads). One flush is in flight at a time: records arriving meanwhile form the next batch, so
  * batches grow with load while an idle producer adds at most `lingerMs` of latency. (kafkajs's
  * idempotent producer serialises produce requests per broker anyway, so pipelining would only
  * queue inside kafkajs, and one flight at a time keeps per-key order across a failed batch.)
@@ -117,6 +117,12 @@ function invalidRecordReason(record: EventRecord): string | undefined {
  * is queued before closing. Works standalone (`@opal/platform-kafka/standalone`); `EventProducerModule`
  * provides it to Nest apps.
  */
+/** A record with its partition chosen, and the caller waiting for it. */
+interface Planned {
+  pending: PendingRecord;
+  record: PartitionedRecord;
+}
+
 export class EventProducer {
   private readonly settings: Settings;
   private readonly client: KafkaClientLike;
@@ -285,9 +291,14 @@ export class EventProducer {
     }
   }
 
-  /** Never rejects: every failure is delivered to the records it concerns. */
+  /**
+   * Never rejects: every failure is delivered to the records it concerns. The batch goes out as one
+   * `sendBatch` per partition leader, concurrently: kafkajs fails a whole `sendBatch` when one
+   * broker's part of it fails, so on a cluster one dead broker would otherwise fail the records of
+   * every healthy one too (and some of those were written: their retries become duplicates).
+   */
   private async produce(session: ProducerSession, batch: PendingRecord[]): Promise<void> {
-    let sent: ProduceBatch | undefined;
+    let byLeader: Map<number, Planned[]>;
     try {
       await session.ready();
       const live = batch.filter((record) => !record.settled);
@@ -295,8 +306,7 @@ export class EventProducer {
         live.map(({ record }) => record.topic),
         (topic) => session.partitionsOf(topic),
       );
-
-      const planned: Array<{ pending: PendingRecord; record: PartitionedRecord }> = [];
+      byLeader = new Map();
       for (const pending of live) {
         const { topic, key } = pending.record;
         const topicPartitions = partitions.get(topic);
@@ -311,13 +321,28 @@ export class EventProducer {
           continue;
         }
         const partition = explicit ?? this.partitioner.partition(topic, key ?? '', topicPartitions);
-        planned.push({ pending, record: { ...pending.record, partition } });
+        // A stale leader only changes how records are grouped: kafkajs routes each one itself.
+        const leader = topicPartitions.find((p) => p.partitionId === partition)?.leader ?? -1;
+        const group = byLeader.get(leader) ?? [];
+        group.push({ pending, record: { ...pending.record, partition } });
+        byLeader.set(leader, group);
       }
-      if (planned.length === 0) return;
+    } catch (error) {
+      const failure = toEventProducerError(error);
+      for (const record of batch) record.fail(failure);
+      this.retire(session);
+      return;
+    }
+    const failed = await Promise.all([...byLeader.values()].map((planned) => this.sendToLeader(session, planned)));
+    if (failed.some(Boolean)) this.retire(session);
+  }
 
-      sent = new ProduceBatch(planned.map(({ record }) => record));
-      this.counters.batches += 1;
-      this.counters.batchedRecords += sent.size;
+  /** One `sendBatch` of records whose partitions share a leader; true when it failed. */
+  private async sendToLeader(session: ProducerSession, planned: Planned[]): Promise<boolean> {
+    const sent = new ProduceBatch(planned.map(({ record }) => record));
+    this.counters.batches += 1;
+    this.counters.batchedRecords += sent.size;
+    try {
       const acks = await session.producer.sendBatch({
         topicMessages: sent.topicMessages,
         acks: -1,
@@ -325,18 +350,17 @@ export class EventProducer {
         compression: PRODUCER_COMPRESSION,
       });
       sent.positions(acks).forEach((position, i) => {
-        const { pending } = planned[i] as (typeof planned)[number];
+        const { pending } = planned[i] as Planned;
         if (position instanceof KafkaUnavailableError) pending.fail(position);
         else pending.succeed(position);
       });
+      return false;
     } catch (error) {
       const failure = toEventProducerError(error);
-      for (const record of batch) record.fail(failure);
-      if (sent !== undefined) {
-        this.counters.failedBatches += 1;
-        this.topics.invalidate(sent.topicMessages.map(({ topic }) => topic));
-      }
-      this.retire(session);
+      for (const { pending } of planned) pending.fail(failure);
+      this.counters.failedBatches += 1;
+      this.topics.invalidate(sent.topicMessages.map(({ topic }) => topic));
+      return true;
     }
   }
 

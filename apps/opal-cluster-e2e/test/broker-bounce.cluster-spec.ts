@@ -126,9 +126,21 @@ describe('three-broker cluster: no acknowledged event lost while brokers die', (
   );
   const diagnostics = () => workers.app(DIAGNOSTICS_GROUP);
   const recommendations = () => workers.app(RECOMMENDATIONS_GROUP);
-  const getJson = async <T>(url: string) => (await (await fetch(url)).json()) as T;
+  /** A request to a worker the supervisor may be restarting: no answer is retried, an HTTP answer is returned. */
+  const fetchWorker = async (url: () => string): Promise<Response> => {
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      try {
+        return await fetch(url());
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await sleep(1_000);
+      }
+    }
+  };
+  const getJson = async <T>(url: () => string) => (await (await fetchWorker(url)).json()) as T;
   const eventsByType = async () =>
-    (await getJson<{ eventsByType: Record<string, number> }>(`${diagnostics().baseUrl}/v1/diagnostics/summary`))
+    (await getJson<{ eventsByType: Record<string, number> }>(() => `${diagnostics().baseUrl}/v1/diagnostics/summary`))
       .eventsByType;
 
   const consumerUp = async (app: RunningApp) => {
@@ -204,7 +216,9 @@ describe('three-broker cluster: no acknowledged event lost while brokers die', (
         async () =>
           (
             await inBatches(decisions, 16, async (id) =>
-              (await fetch(`${recommendations().baseUrl}/v1/recommendations/${id}`)).status === 200 ? undefined : id,
+              (await fetchWorker(() => `${recommendations().baseUrl}/v1/recommendations/${id}`)).status === 200
+                ? undefined
+                : id,
             )
           ).filter(Boolean),
         (missing) => missing.length === 0,
@@ -246,7 +260,7 @@ describe('three-broker cluster: no acknowledged event lost while brokers die', (
       counted[workflow] =
         (
           await getJson<{ agents?: { events?: number } }>(
-            `${diagnostics().baseUrl}/v1/diagnostics/workflows/${workflow}`,
+            () => `${diagnostics().baseUrl}/v1/diagnostics/workflows/${workflow}`,
           )
         ).agents?.events ?? -1;
     expect(Object.keys(perWorkflow)).toHaveLength(WORKFLOWS_PER_SCENARIO);

@@ -383,31 +383,33 @@ auto.create.topics.enable=false
 EOF
 }
 
-kafka_format() { # once per data dir; the cluster id is kept so a re-format reuses it
-  local id flog=$LOG_DIR/kafka-format.log start
-  [[ -f $KAFKA_DATA/logs/meta.properties ]] && return 0
+# Once per data dir (`<dir>/server.properties` must exist). The cluster id is kept in `id_file`,
+# so a re-format reuses it and the three cluster nodes share one.
+format_storage() { # svc data-dir id-file
+  local svc=$1 dir=$2 id_file=$3 id flog=$LOG_DIR/kafka-format.log start
+  [[ -f $dir/logs/meta.properties ]] && return 0
   start=$(now_ms)
-  if [[ -s $KAFKA_DATA/cluster.id ]]; then
-    id=$(<"$KAFKA_DATA/cluster.id")
-  else
+  if [[ ! -s $id_file ]]; then
     id=$(kafka_java kafka.tools.StorageTool random-uuid 2>>"$flog" | tail -n 1)
     [[ $id =~ ^[A-Za-z0-9_-]{22}$ ]] || die "could not generate a Kafka cluster id (got '$id'; log: $flog)"
-    echo "$id" >"$KAFKA_DATA/cluster.id"
+    mkdir -p "$(dirname "$id_file")"
+    echo "$id" >"$id_file"
   fi
-  step kafka "formatting storage in $KAFKA_DATA/logs (cluster id $id)"
-  if ! kafka_java kafka.tools.StorageTool format -t "$id" -c "$KAFKA_DATA/server.properties" \
+  id=$(<"$id_file")
+  step "$svc" "formatting storage in $dir/logs (cluster id $id)"
+  if ! kafka_java kafka.tools.StorageTool format -t "$id" -c "$dir/server.properties" \
     --ignore-formatted >>"$flog" 2>&1; then
     tail -n 20 "$flog" >&2
-    die "formatting Kafka storage failed (log: $flog)"
+    die "formatting Kafka storage for $svc failed (log: $flog)"
   fi
-  step kafka "formatted in $(since "$start")"
+  step "$svc" "formatted in $(since "$start")"
 }
 
 kafka_up() {
   require_java17
   kafka_fetch
   kafka_write_config
-  kafka_format
+  format_storage kafka "$KAFKA_DATA" "$KAFKA_DATA/cluster.id"
   if port_open "$KAFKA_PORT"; then
     die "port $KAFKA_PORT is in use by something that is not a Kafka broker; free it or set KAFKA_PORT"
   fi
@@ -456,32 +458,13 @@ auto.create.topics.enable=false
 EOF
 }
 
-node_format() { # svc ; once per data dir, with the cluster id all three nodes share
-  local svc=$1 dir id flog=$LOG_DIR/kafka-format.log
-  dir=$(node_data "$svc")
-  [[ -f $dir/logs/meta.properties ]] && return 0
-  mkdir -p "$CLUSTER_DATA"
-  if [[ ! -s $CLUSTER_DATA/cluster.id ]]; then
-    id=$(kafka_java kafka.tools.StorageTool random-uuid 2>>"$flog" | tail -n 1)
-    [[ $id =~ ^[A-Za-z0-9_-]{22}$ ]] || die "could not generate a Kafka cluster id (got '$id'; log: $flog)"
-    echo "$id" >"$CLUSTER_DATA/cluster.id"
-  fi
-  id=$(<"$CLUSTER_DATA/cluster.id")
-  step "$svc" "formatting storage in $dir/logs (cluster id $id)"
-  if ! kafka_java kafka.tools.StorageTool format -t "$id" -c "$dir/server.properties" \
-    --ignore-formatted >>"$flog" 2>&1; then
-    tail -n 20 "$flog" >&2
-    die "formatting Kafka storage for $svc failed (log: $flog)"
-  fi
-}
-
 node_launch() { # svc ; starts it without waiting: a node cannot finish starting before a quorum exists
   local svc=$1 port cport dir
   port=$(node_port "$svc")
   cport=$(node_controller_port "$svc")
   dir=$(node_data "$svc")
   node_write_config "$svc"
-  node_format "$svc"
+  format_storage "$svc" "$dir" "$CLUSTER_DATA/cluster.id"
   port_open "$port" && die "port $port ($svc) is in use by something that is not our broker; free it or set KAFKA_CLUSTER_BASE_PORT"
   port_open "$cport" && die "controller port $cport ($svc) is already in use; free it or set KAFKA_CLUSTER_BASE_PORT"
   step "$svc" "starting broker+controller $(node_id "$svc") on 127.0.0.1:$port (controller :$cport)"

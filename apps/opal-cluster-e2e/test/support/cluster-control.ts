@@ -2,11 +2,11 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { workspaceRoot } from '@nx/devkit';
+import { eventually } from '@opal/platform-runtime/testing';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 
 const run = promisify(execFile);
 const STACK_SH = path.join(workspaceRoot, 'tools/local-stack/stack.sh');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export const NODE_IDS = [1, 2, 3] as const;
 export type NodeId = (typeof NODE_IDS)[number];
@@ -109,13 +109,15 @@ export class ClusterView {
   ): Promise<number> {
     const start = Date.now();
     let last: PartitionState[] = [];
-    while (Date.now() - start < timeoutMs) {
+    const seen = await eventually(
       // A metadata read can fail while a broker is going away; the next poll asks another.
-      last = await this.partitions(topics).catch(() => last);
-      if (last.length > 0 && done(last)) return Date.now() - start;
-      await sleep(200);
-    }
-    const summary = last.map((p) => `${p.topic}[${p.partition}] leader ${p.leader} isr ${p.isr.join(',')}`).join('\n');
+      async () => (last = await this.partitions(topics).catch(() => last)),
+      (partitions) => partitions.length > 0 && done(partitions),
+      timeoutMs,
+      200,
+    );
+    if (seen.length > 0 && done(seen)) return Date.now() - start;
+    const summary = seen.map((p) => `${p.topic}[${p.partition}] leader ${p.leader} isr ${p.isr.join(',')}`).join('\n');
     throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen:\n${summary}`);
   }
 

@@ -72,14 +72,14 @@ export interface OpalKafkaServerOptions {
 
 type Membership = ReturnType<ConsumerMembership['membership']>;
 
+/** Where a batch's handling is; a stall report says which step a wedged batch never left. */
+type BatchStep = 'decoding' | 'processing' | 'committing';
+
 /**
  * At most one offset commit in flight, and only the newest offset waiting behind it: key groups
  * finish hundreds of records at once, and a chain of one commit per `commitEveryRecords` held a
  * batch up for as many broker round trips.
  */
-/** Where a batch's handling is; a stall report says which step a wedged batch never left. */
-type BatchStep = 'decoding' | 'processing' | 'committing';
-
 class CoalescedCommits {
   private waiting: string | undefined;
   private running: Promise<void> | undefined;
@@ -249,14 +249,7 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership, 
     });
   }
 
-  /**
-   * One fetched batch, decoded at once. With a `KeyGroupPattern` handler every key's records go to
-   * it in one call (`KeyGroupProcessor`), all keys at once; otherwise the first record of every
-   * key starts together and each key's next one when its previous one is done. Either way the
-   * Redis work of many records leaves in one write (ioredis auto-pipelining) instead of one awaited
-   * round trip per record. Offsets are committed for the finished prefix at the end of the batch
-   * and, inside a long one, every `commitEveryRecords` records, without holding up running records.
-   */
+  /** kafkajs' `eachBatch`: notes the batch and its step for the stall report while `handleBatch` works. */
   private async consumeBatch(payload: EachBatchPayload): Promise<void> {
     const { topic, partition } = payload.batch;
     const key = `${topic}:${partition}`;
@@ -273,6 +266,14 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership, 
     }
   }
 
+  /**
+   * One fetched batch, decoded at once. With a `KeyGroupPattern` handler every key's records go to
+   * it in one call (`KeyGroupProcessor`), all keys at once; otherwise the first record of every
+   * key starts together and each key's next one when its previous one is done. Either way the
+   * Redis work of many records leaves in one write (ioredis auto-pipelining) instead of one awaited
+   * round trip per record. Offsets are committed for the finished prefix at the end of the batch
+   * and, inside a long one, every `commitEveryRecords` records, without holding up running records.
+   */
   private async handleBatch(payload: EachBatchPayload, step: (next: BatchStep) => void): Promise<void> {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     const { topic, partition } = batch;

@@ -92,13 +92,20 @@ function invalidRecordReason(record: EventRecord): string | undefined {
   return badHeader === undefined ? undefined : `header "${badHeader[0]}" must be a string`;
 }
 
+/** A record with its partition chosen, and the caller waiting for it. */
+interface Planned {
+  pending: PendingRecord;
+  record: PartitionedRecord;
+}
+
 /**
  * Produces events to Kafka in batches and tells every caller where its own record landed.
  *
  * `send` queues the record; the queue is flushed when `maxBatchSize` records (or `maxBatchBytes`)
  * are waiting or `lingerMs` after the oldest arrived, whichever comes first, with one kafkajs
- * `sendBatch` per partition leader (so one broker's failure fails only the records it leads). One flush is in flight at a time: records arriving meanwhile form the next batch, so
- * batches grow with load while an idle producer adds at most `lingerMs` of latency. (kafkajs's
+ * `sendBatch` per partition leader (so one broker's failure fails only the records it leads).
+ * One flush is in flight at a time: records arriving meanwhile form the next batch, so batches
+ * grow with load while an idle producer adds at most `lingerMs` of latency. (kafkajs's
  * idempotent producer serialises produce requests per broker anyway, so pipelining would only
  * queue inside kafkajs, and one flight at a time keeps per-key order across a failed batch.)
  *
@@ -117,12 +124,6 @@ function invalidRecordReason(record: EventRecord): string | undefined {
  * is queued before closing. Works standalone (`@opal/platform-kafka/standalone`); `EventProducerModule`
  * provides it to Nest apps.
  */
-/** A record with its partition chosen, and the caller waiting for it. */
-interface Planned {
-  pending: PendingRecord;
-  record: PartitionedRecord;
-}
-
 export class EventProducer {
   private readonly settings: Settings;
   private readonly client: KafkaClientLike;

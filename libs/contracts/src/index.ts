@@ -13,6 +13,16 @@ export {
   topicOf,
 } from './lib/topic-catalogue';
 export type { ConsumerGroup, EventType, TopicDefinition } from './lib/topic-catalogue';
+export {
+  DIAGNOSTICS_KEY_PREFIX,
+  IDEMPOTENCY_KEY_PREFIX,
+  RECOMMENDATIONS_KEY_PREFIX,
+  WEBHOOK_IDEMPOTENCY_SCOPE,
+  WEBHOOK_RATE_LIMIT_KEY_PREFIX,
+  idempotencyScopePrefix,
+} from './lib/redis-key-prefixes';
+export { ACCESS_PLAN, SERVICE_NAMES } from './lib/access-plan';
+export type { ConsumerAccess, ServiceAccess, ServiceName } from './lib/access-plan';
 export { AVRO_SCHEMAS, PUBLISH_METHODS, TypedEventPublisher } from './lib/generated/contracts.generated';
 export type {
   AgentCompletedEvent,

@@ -1,15 +1,20 @@
 // `npm run kafka:init` (init) and `npm run schemas:check` (check-schemas): the seed's
-// scripts/kafka-init.sh as a typed CLI. Prints a table of what it created, verified or found
-// drifting; exits non-zero with one clear line on any failure.
+// scripts/kafka-init.sh as a typed CLI. `nx run kafka-init:access` grants each service of a secured
+// stack the Kafka and Redis ACLs of the access plan (@opal/contracts). Prints a table of what it
+// created, verified or found drifting; exits non-zero with one clear line on any failure.
 import { Kafka } from 'kafkajs';
+import { Redis } from 'ioredis';
 import { parseEnvOrExit } from '@opal/platform-config';
 import { buildKafkaClientConfig } from '@opal/platform-kafka';
 import { SchemaRegistryClient } from '@opal/platform-schema-registry';
+import { runAccess } from './access.command';
 import { runBaseCheck, runSchemaCheck } from './check-schemas.command';
+import { loadAccessRedisConfig } from './config/access.env';
 import { KAFKA_INIT, loadKafkaInitConfig, type KafkaInitConfig } from './config/kafka-init.env';
 import { EVENT_SUBJECT_SCHEMAS, readWorkingTreeSchemas } from './event-schemas';
 import { openGitBase } from './git-base';
 import { runInit } from './init.command';
+import { IoredisAclAdmin, aclAdminRedisOptions, connectAclAdmin } from './ioredis-acl.admin';
 import { formatTable } from './report-table';
 
 async function init(config: KafkaInitConfig): Promise<number> {
@@ -45,7 +50,43 @@ async function checkSchemas(config: KafkaInitConfig): Promise<number> {
   return 1;
 }
 
-const COMMANDS = { init, 'check-schemas': checkSchemas } as const;
+/**
+ * Kafka as KAFKA_USERNAME (a super user, or one allowed to alter and describe ACLs), Redis as
+ * REDIS_USERNAME (allowed ACL GETUSER/SETUSER/SAVE). Redis is always part of it: a secured stack
+ * has both, and a run that granted Kafka alone must not look like success.
+ */
+async function access(config: KafkaInitConfig): Promise<number> {
+  const redisConnection = parseEnvOrExit(() => loadAccessRedisConfig(process.env));
+  const admin = new Kafka(buildKafkaClientConfig(config.kafka, KAFKA_INIT)).admin();
+  const redis = new Redis(aclAdminRedisOptions(redisConnection));
+  try {
+    await admin.connect();
+    await connectAclAdmin(redis);
+    const { rows, redisSaved } = await runAccess({ admin, redis: new IoredisAclAdmin(redis) });
+    console.log(
+      `kafka-init access (brokers ${config.kafka.brokers.join(',')}, Redis ${redisConnection.host}:${redisConnection.port})\n`,
+    );
+    console.log(
+      formatTable(
+        ['kind', 'name', 'action', 'details'],
+        rows.map((row) => [row.kind, row.name, row.action, row.details]),
+      ),
+    );
+    const drift = rows.filter((row) => row.action === 'drift').length;
+    console.log(`\n${rows.length} items; ${drift ? `${drift} drifting (reported, not deleted)` : 'no drift'}`);
+    console.log(
+      redisSaved
+        ? 'Redis ACLs saved to its ACL file'
+        : 'Redis has no ACL file: its grants last until it restarts; run access again then',
+    );
+    return 0;
+  } finally {
+    await admin.disconnect();
+    redis.disconnect();
+  }
+}
+
+const COMMANDS = { init, 'check-schemas': checkSchemas, access } as const;
 
 async function main() {
   const name = process.argv[2] ?? 'init';

@@ -1,7 +1,10 @@
+import { DIAGNOSTICS_KEY_PREFIX } from '@opal/contracts';
+
 /** Resolved options of `DiagnosticsModule.forRoot` (defaults applied). */
 export const DIAGNOSTICS_OPTIONS = 'DIAGNOSTICS:OPTIONS';
 
-export const DEFAULT_DIAGNOSTICS_KEY_PREFIX = 'opal:diagnostics:';
+/** The contracts own the prefix, so the worker's Redis ACL (the access plan) grants these very keys. */
+export const DEFAULT_DIAGNOSTICS_KEY_PREFIX = DIAGNOSTICS_KEY_PREFIX;
 
 /** Timing samples kept per agent for p50/p95: the most recent ones, so percentiles follow current behaviour. */
 export const DEFAULT_MAX_SAMPLES_PER_AGENT = 1000;

@@ -1,7 +1,7 @@
-import { KafkaUnavailableError, KafkaUnknownTopicError, type EventProducer } from '@opal/platform-kafka';
+import { KafkaAccessDeniedError, KafkaUnavailableError, KafkaUnknownTopicError, type EventProducer } from '@opal/platform-kafka';
 import { DependencyUnavailableError, type EventPublisher } from './webhook.ports';
 
-/** The batching producer behind the publisher port; an outage or a missing topic is a retryable 503. */
+/** The batching producer behind the publisher port; an outage, a missing topic or a missing ACL is a retryable 503. */
 export class KafkaEventPublisher implements EventPublisher {
   constructor(private readonly producer: EventProducer) {}
 
@@ -10,7 +10,11 @@ export class KafkaEventPublisher implements EventPublisher {
       const { partition, offset } = await this.producer.send(record);
       return { partition, offset };
     } catch (error) {
-      if (error instanceof KafkaUnavailableError || error instanceof KafkaUnknownTopicError) {
+      if (
+        error instanceof KafkaUnavailableError ||
+        error instanceof KafkaUnknownTopicError ||
+        error instanceof KafkaAccessDeniedError
+      ) {
         throw new DependencyUnavailableError('kafka', { cause: error });
       }
       throw error;

@@ -1,8 +1,9 @@
+import { WEBHOOK_IDEMPOTENCY_SCOPE } from '@opal/contracts';
 import type { IdempotencyStorePort } from '@opal/platform-idempotency';
 import type { AcceptedEvent, DeliveryLedger } from './webhook.ports';
 
-/** Keys are `opal:idempotency:webhook:<webhook-id>`. */
-export const WEBHOOK_SCOPE = 'webhook';
+/** Keys are `opal:idempotency:webhook:<webhook-id>`; the contracts own the scope, which the access plan grants. */
+export const WEBHOOK_SCOPE = WEBHOOK_IDEMPOTENCY_SCOPE;
 
 /** The token of a delivery accepted while Redis was unreachable (fail-open): nothing to complete or release. */
 export const UNTRACKED = '';

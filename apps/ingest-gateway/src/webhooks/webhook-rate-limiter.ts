@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { WEBHOOK_RATE_LIMIT_KEY_PREFIX } from '@opal/contracts';
 import type { FixedWindowQuota } from '@opal/platform-idempotency';
 import type { RateLimitCheckResult } from '@opal/platform-observability';
 import { DependencyUnavailableError, type RedisFailMode } from './webhook.ports';
@@ -46,7 +47,7 @@ export class WebhookRateLimiter {
 
   /** `sourceId`'s quota in the window of `now`: one counter per source and second. */
   quota(sourceId: string, now = Date.now()): FixedWindowQuota {
-    return { key: `opal:ratelimit:webhook:${sourceId}:${Math.floor(now / 1000)}`, limit: this.options.limitPerSecond, ttlMs: WINDOW_TTL_MS };
+    return { key: `${WEBHOOK_RATE_LIMIT_KEY_PREFIX}${sourceId}:${Math.floor(now / 1000)}`, limit: this.options.limitPerSecond, ttlMs: WINDOW_TTL_MS };
   }
 
   /** Counts a request that is not claimed with its quota (one refused before publishing). */

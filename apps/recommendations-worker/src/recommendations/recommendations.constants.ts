@@ -1,7 +1,10 @@
+import { RECOMMENDATIONS_KEY_PREFIX } from '@opal/contracts';
+
 /** Options of `RecommendationsModule.forRoot`, resolved (defaults applied). */
 export const RECOMMENDATIONS_OPTIONS = 'RECOMMENDATIONS:OPTIONS';
 
-export const DEFAULT_RECOMMENDATIONS_KEY_PREFIX = 'opal:recommendations:';
+/** The contracts own the prefix, so the worker's Redis ACL (the access plan) grants these very keys. */
+export const DEFAULT_RECOMMENDATIONS_KEY_PREFIX = RECOMMENDATIONS_KEY_PREFIX;
 
 /**
  * 7 days: longer than the default idempotency TTL (1 day) and as long as production topic

@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { DEFAULT_SOURCE_SYSTEM } from '@opal/contracts';
 import {
-  CREDENTIAL_PAIRS,
   LOCAL_STACK_DEFAULTS,
+  connectionRules,
   kafkaEnv,
   parseEnv,
-  requirePairs,
   runtimeEnv,
   schemaRegistryEnv,
   stringVar,
@@ -27,7 +26,7 @@ export const producerEnv = z
     ...kafkaEnv,
     ...schemaRegistryEnv,
   })
-  .superRefine(requirePairs(CREDENTIAL_PAIRS));
+  .superRefine(connectionRules);
 
 /** The variables the webhook sender reads: where the gateway is and the secrets it verifies. */
 export const senderEnv = z.object({

@@ -33,7 +33,7 @@ export interface PublishResult {
 }
 
 export interface OpalEventProducerOptions {
-  /** Brokers, TLS and SASL (default: `KAFKA_BROKERS`, `KAFKA_SSL`, `KAFKA_USERNAME`, `KAFKA_PASSWORD`, `KAFKA_SASL_MECHANISM`). */
+  /** Brokers, TLS and SASL (default: `KAFKA_BROKERS`, `KAFKA_SSL`, `KAFKA_SSL_CA_FILE`, `KAFKA_USERNAME`, `KAFKA_PASSWORD`, `KAFKA_SASL_MECHANISM`). */
   kafka?: KafkaConnectionConfig;
   /** The registry's Confluent-compatible URL and basic auth (default: `SCHEMA_REGISTRY_URL`, `SCHEMA_REGISTRY_USERNAME`, `SCHEMA_REGISTRY_PASSWORD`). */
   schemaRegistry?: SchemaRegistryClientOptions;

@@ -6,6 +6,7 @@ export {
   enumVar,
   nonNegativeIntVar,
   optionalSecretVar,
+  pemFileVar,
   portVar,
   positiveIntVar,
   stringVar,
@@ -16,8 +17,6 @@ export {
   httpEnv,
   kafkaEnv,
   redisEnv,
-  requirePairs,
-  CREDENTIAL_PAIRS,
   DEPLOYMENT_ENVIRONMENTS,
   runtimeEnv,
   schemaRegistryEnv,
@@ -31,6 +30,7 @@ export {
   toWorkerConfig,
   workerEnv,
 } from './lib/platform-env';
+export { connectionRules } from './lib/connection-rules';
 export type {
   DeploymentEnvironment,
   HttpConfig,
@@ -39,6 +39,7 @@ export type {
   RedisConnectionConfig,
   RuntimeConfig,
   SchemaRegistryConnectionConfig,
+  TlsSetting,
   WorkerConfig,
 } from './lib/platform-env';
 export { LOCAL_STACK_DEFAULTS } from './lib/local-stack.defaults';

@@ -15,6 +15,7 @@ export { KAFKA_ERROR_CODES } from './lib/kafka.error-codes';
 export type { KafkaErrorCode } from './lib/kafka.error-codes';
 export {
   EventProducerError,
+  KafkaAccessDeniedError,
   KafkaProduceError,
   KafkaUnavailableError,
   KafkaUnknownTopicError,

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { kafkaEnv, parseEnv, requirePairs, toKafkaConfig, type EnvSource } from '@opal/platform-config';
+import { connectionRules, kafkaEnv, parseEnv, toKafkaConfig, type EnvSource } from '@opal/platform-config';
 
 export const BENCH = 'bench';
 
-const benchEnv = z.object({ ...kafkaEnv }).superRefine(requirePairs([['KAFKA_USERNAME', 'KAFKA_PASSWORD']] as const));
+const benchEnv = z.object({ ...kafkaEnv }).superRefine(connectionRules);
 
 /** The broker the benchmarks read offsets from (the same `KAFKA_*` variables as the apps). */
 export const loadBenchKafkaConfig = (env: EnvSource) => toKafkaConfig(parseEnv(BENCH, benchEnv, env));

@@ -1,17 +1,19 @@
 import type { Redis } from 'ioredis';
-import { CONSUMER_GROUPS, type EventType } from '@opal/contracts';
+import {
+  CONSUMER_GROUPS,
+  DIAGNOSTICS_KEY_PREFIX as DIAGNOSTICS,
+  RECOMMENDATIONS_KEY_PREFIX as RECOMMENDATIONS,
+  WEBHOOK_IDEMPOTENCY_SCOPE as GATEWAY_LEDGER_SCOPE,
+  type EventType,
+} from '@opal/contracts';
 import { idempotencyKey } from '@opal/platform-idempotency';
 import { BENCH_ID_SPACE, benchIds } from './bench-events';
 
-// The workers' key layouts (apps/diagnostics-worker/src/diagnostics/diagnostics.keys.ts and
-// apps/recommendations-worker/src/recommendations/recommendations.repository.ts, default
-// prefixes): a tool may not import an app, and no REDIS_DB setting exists to isolate a run.
-const DIAGNOSTICS = 'opal:diagnostics:';
-const RECOMMENDATIONS = 'opal:recommendations:';
+// The workers' key layouts under their default prefixes (apps/diagnostics-worker/src/diagnostics/diagnostics.keys.ts
+// and apps/recommendations-worker/src/recommendations/recommendations.repository.ts): a tool may not
+// import an app, and no REDIS_DB setting exists to isolate a run.
 /** The metrics a workflow can degrade on (diagnostics.detection.ts): each has an alert guard per workflow. */
 const DEGRADATION_METRICS = ['agent_failure_rate', 'duration_ratio', 'decision_confidence', 'workflow_failed'];
-/** The gateway's delivery ledger scope (apps/ingest-gateway/src/webhooks/redis-delivery.ledger.ts). */
-const GATEWAY_LEDGER_SCOPE = 'webhook';
 const UNLINK_CHUNK = 1_000;
 
 export interface RedisCleanupSummary {

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import {
-  CREDENTIAL_PAIRS,
+  connectionRules,
   kafkaEnv,
   parseEnv,
   redisEnv,
-  requirePairs,
   schemaRegistryEnv,
   toKafkaConfig,
   toRedisConfig,
@@ -18,7 +17,7 @@ const BENCH_WORKERS = 'bench:workers';
 
 const connectionsEnv = z
   .object({ ...kafkaEnv, ...schemaRegistryEnv, ...redisEnv })
-  .superRefine(requirePairs(CREDENTIAL_PAIRS));
+  .superRefine(connectionRules);
 
 /** Where the stack is: the same `KAFKA_*`, `SCHEMA_REGISTRY_*` and `REDIS_*` variables the workers read. */
 export function loadWorkersBenchConnections(env: EnvSource) {

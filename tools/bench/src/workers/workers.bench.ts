@@ -82,12 +82,8 @@ export async function benchWorkers(): Promise<number> {
     const admin = kafka.admin();
     await admin.connect();
     teardown.add('disconnect the Kafka admin client', () => admin.disconnect());
-    const redis = new Redis({
-      host: connections.redis.host,
-      port: connections.redis.port,
-      ...(connections.redis.password ? { password: connections.redis.password } : {}),
-      ...(connections.redis.tls ? { tls: {} } : {}),
-    });
+    const { tls, ...endpoint } = connections.redis;
+    const redis = new Redis({ ...endpoint, ...(tls ? { tls: tls === true ? {} : tls } : {}) });
     teardown.add('close the Redis connection', () => redis.quit());
     const state = new BenchRedisState(redis, run);
     teardown.add("delete the run's Redis keys", async () => {

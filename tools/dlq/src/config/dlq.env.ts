@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import {
-  CREDENTIAL_PAIRS,
+  connectionRules,
   kafkaEnv,
   parseEnv,
-  requirePairs,
   schemaRegistryEnv,
   toKafkaConfig,
   toSchemaRegistryConfig,
@@ -12,7 +11,7 @@ import {
 
 export const DLQ_TOOL = 'dlq';
 
-const dlqEnv = z.object({ ...kafkaEnv, ...schemaRegistryEnv }).superRefine(requirePairs(CREDENTIAL_PAIRS));
+const dlqEnv = z.object({ ...kafkaEnv, ...schemaRegistryEnv }).superRefine(connectionRules);
 
 export type DlqConfig = ReturnType<typeof loadDlqConfig>;
 

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import {
-  CREDENTIAL_PAIRS,
+  connectionRules,
   kafkaEnv,
   parseEnv,
-  requirePairs,
   runtimeEnv,
   schemaRegistryEnv,
   stringVar,
@@ -20,7 +19,7 @@ export const DEFAULT_SCHEMAS_BASE_REF = 'HEAD~1';
 
 const kafkaInitEnv = z
   .object({ ...runtimeEnv, ...kafkaEnv, ...schemaRegistryEnv, SCHEMAS_BASE_REF: stringVar().optional() })
-  .superRefine(requirePairs(CREDENTIAL_PAIRS));
+  .superRefine(connectionRules);
 
 export type KafkaInitConfig = ReturnType<typeof loadKafkaInitConfig>;
 

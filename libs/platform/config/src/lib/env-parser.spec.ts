@@ -1,10 +1,14 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { z } from 'zod';
+import { connectionRules } from './connection-rules';
 import { InvalidEnvironmentError, parseEnv, parseEnvOrExit } from './env-parser';
-import { CREDENTIAL_PAIRS, httpEnv, kafkaEnv, redisEnv, requirePairs, runtimeEnv, schemaRegistryEnv, toKafkaConfig } from './platform-env';
+import { httpEnv, kafkaEnv, redisEnv, runtimeEnv, schemaRegistryEnv } from './platform-env';
 
 const schema = z
   .object({ ...runtimeEnv, ...httpEnv(3000), ...kafkaEnv, ...schemaRegistryEnv, ...redisEnv })
-  .superRefine(requirePairs(CREDENTIAL_PAIRS));
+  .superRefine(connectionRules);
 
 const parse = (env: Record<string, string>) => parseEnv('test-app', schema, env);
 
@@ -66,12 +70,71 @@ describe(parseEnv.name, () => {
     expect(() => parseEnv('x', secretSchema, { WEBHOOK_SECRETS: 'plain-secret' })).not.toThrow(/plain-secret/);
   });
 
-  it('should build SASL settings only when both credentials are set', () => {
-    expect(toKafkaConfig(parse({})).sasl).toBeUndefined();
-    expect(toKafkaConfig(parse({ KAFKA_USERNAME: 'u', KAFKA_PASSWORD: 'p', KAFKA_SASL_MECHANISM: 'scram-sha-256' })).sasl).toEqual({
-      mechanism: 'scram-sha-256',
-      username: 'u',
-      password: 'p',
+  describe('with CA files and a Redis ACL user', () => {
+    const CERTIFICATE = '-----BEGIN CERTIFICATE-----\nMIIBprivate-ca\n-----END CERTIFICATE-----\n';
+    let dir: string;
+    let caFile: string;
+
+    beforeEach(() => {
+      dir = mkdtempSync(path.join(tmpdir(), 'env-parser-'));
+      caFile = path.join(dir, 'ca.pem');
+      writeFileSync(caFile, CERTIFICATE);
+    });
+
+    afterEach(() => {
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("should read each CA file's certificates at parse time", () => {
+      const env = parse({ KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: caFile, REDIS_TLS: 'true', REDIS_TLS_CA_FILE: caFile });
+
+      expect(env.KAFKA_SSL_CA_FILE).toBe(CERTIFICATE);
+      expect(env.REDIS_TLS_CA_FILE).toBe(CERTIFICATE);
+    });
+
+    it('should leave the CA files and the Redis user unset by default', () => {
+      const env = parse({});
+
+      expect([env.KAFKA_SSL_CA_FILE, env.REDIS_TLS_CA_FILE, env.REDIS_USERNAME]).toEqual([undefined, undefined, undefined]);
+    });
+
+    it('should stop on a missing CA file in one line naming the variable, its path and why', () => {
+      const missing = path.join(dir, 'absent.pem');
+
+      expect(() => parse({ KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: missing })).toThrow(
+        `test-app: invalid environment: KAFKA_SSL_CA_FILE=${JSON.stringify(missing)}: expected a readable PEM file with a CERTIFICATE (ENOENT: no such file or directory)`,
+      );
+    });
+
+    it('should stop on a file without a certificate without echoing its contents', () => {
+      const key = path.join(dir, 'key.pem');
+      writeFileSync(key, '-----BEGIN PRIVATE KEY-----\nMIIEvQ-private-key-material\n-----END PRIVATE KEY-----\n');
+
+      expect(() => parse({ REDIS_TLS: 'true', REDIS_TLS_CA_FILE: key })).toThrow(
+        `REDIS_TLS_CA_FILE=${JSON.stringify(key)}: expected a readable PEM file with a CERTIFICATE (no -----BEGIN CERTIFICATE----- block)`,
+      );
+      expect(() => parse({ REDIS_TLS: 'true', REDIS_TLS_CA_FILE: key })).not.toThrow(/private-key-material|PRIVATE KEY/);
+    });
+
+    it('should stop on a CA file while TLS is off, one line per variable', () => {
+      try {
+        parse({ KAFKA_SSL_CA_FILE: caFile, REDIS_TLS: 'false', REDIS_TLS_CA_FILE: caFile });
+        throw new Error('expected parseEnv to throw');
+      } catch (error) {
+        expect((error as InvalidEnvironmentError).problems).toEqual([
+          `KAFKA_SSL_CA_FILE=${JSON.stringify(caFile)}: expected KAFKA_SSL=true when KAFKA_SSL_CA_FILE is set`,
+          `REDIS_TLS_CA_FILE=${JSON.stringify(caFile)}: expected REDIS_TLS=true when REDIS_TLS_CA_FILE is set`,
+        ]);
+        expect((error as InvalidEnvironmentError).message).not.toContain('MIIBprivate-ca');
+      }
+    });
+
+    it('should stop on a Redis username without a password, never echoing a secret', () => {
+      expect(() => parse({ REDIS_USERNAME: 'opal-worker' })).toThrow(
+        'test-app: invalid environment: REDIS_PASSWORD is required: expected REDIS_PASSWORD when REDIS_USERNAME is set',
+      );
+      expect(() => parse({ REDIS_PASSWORD: 'hunter2-redis', REDIS_TLS_CA_FILE: caFile })).toThrow('REDIS_TLS_CA_FILE=');
+      expect(() => parse({ REDIS_PASSWORD: 'hunter2-redis', REDIS_TLS_CA_FILE: caFile })).not.toThrow(/hunter2/);
     });
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /**
@@ -77,5 +78,40 @@ export function webhookSecretsVar() {
     .transform((value) => value.split(',').map((secret) => secret.trim()).filter(Boolean))
     .refine((secrets) => secrets.length > 0 && secrets.every((secret) => WEBHOOK_SECRET.test(secret)), {
       error: 'expected whsec_<base64> secrets (at least 16 base64 characters each), comma-separated',
+    });
+}
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;
+
+/** `ENOENT: no such file or directory`, without Node's `, open '<path>'` tail: the error names the value already. */
+function unreadableReason(error: unknown): string {
+  const { message = String(error), syscall } = (error ?? {}) as Partial<NodeJS.ErrnoException>;
+  const tail = syscall ? message.indexOf(`, ${syscall}`) : -1;
+  return tail < 0 ? message : message.slice(0, tail);
+}
+
+/**
+ * Path of a PEM file of CA certificates (a bundle may hold several). Parses to the file's text, so
+ * a missing or wrong file stops the start-up rather than the first TLS handshake; the contents are
+ * never part of an error.
+ */
+export function pemFileVar() {
+  const what = 'a readable PEM file with a CERTIFICATE';
+  return z
+    .string(expecting(what))
+    .min(1, expecting(what))
+    .transform((path, ctx) => {
+      let text: string;
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `expected ${what} (${unreadableReason(error)})` });
+        return z.NEVER;
+      }
+      if (!PEM_CERTIFICATE.test(text)) {
+        ctx.addIssue({ code: 'custom', message: `expected ${what} (no -----BEGIN CERTIFICATE----- block)` });
+        return z.NEVER;
+      }
+      return text;
     });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { connectionRules } from './connection-rules';
 import { LOCAL_STACK_DEFAULTS } from './local-stack.defaults';
 import {
   booleanVar,
@@ -6,6 +7,7 @@ import {
   enumVar,
   nonNegativeIntVar,
   optionalSecretVar,
+  pemFileVar,
   portVar,
   positiveIntVar,
   stringVar,
@@ -40,6 +42,7 @@ export const kafkaEnv = {
   KAFKA_PASSWORD: optionalSecretVar(),
   KAFKA_SASL_MECHANISM: enumVar(['scram-sha-256', 'scram-sha-512', 'plain'] as const, 'scram-sha-512'),
   KAFKA_SSL: booleanVar(false),
+  KAFKA_SSL_CA_FILE: pemFileVar().optional(),
 };
 
 export const schemaRegistryEnv = {
@@ -51,8 +54,10 @@ export const schemaRegistryEnv = {
 export const redisEnv = {
   REDIS_HOST: stringVar(LOCAL_STACK_DEFAULTS.redisHost),
   REDIS_PORT: portVar(LOCAL_STACK_DEFAULTS.redisPort),
+  REDIS_USERNAME: optionalSecretVar(),
   REDIS_PASSWORD: optionalSecretVar(),
   REDIS_TLS: booleanVar(false),
+  REDIS_TLS_CA_FILE: pemFileVar().optional(),
 };
 
 /** Consumer settings both workers share (ARCHITECTURE.md §4). */
@@ -117,9 +122,12 @@ export interface HttpConfig {
   port: number;
 }
 
+/** TLS off, on with the system's CAs, or on trusting only the CA certificate(s) of a PEM text. */
+export type TlsSetting = boolean | { ca: string };
+
 export interface KafkaConnectionConfig {
   brokers: string[];
-  ssl: boolean;
+  ssl: TlsSetting;
   sasl?: { mechanism: Parsed<typeof kafkaEnv>['KAFKA_SASL_MECHANISM']; username: string; password: string };
 }
 
@@ -131,8 +139,10 @@ export interface SchemaRegistryConnectionConfig {
 export interface RedisConnectionConfig {
   host: string;
   port: number;
+  /** A Redis 6+ ACL user; without it `password` authenticates the `default` user. */
+  username?: string;
   password?: string;
-  tls: boolean;
+  tls: TlsSetting;
 }
 
 export const toRuntimeConfig = (env: Parsed<typeof runtimeEnv>): RuntimeConfig => ({
@@ -147,11 +157,13 @@ export const toHttpConfig = (env: Parsed<ReturnType<typeof httpEnv>>): HttpConfi
   port: env.PORT,
 });
 
+const tlsSetting = (enabled: boolean, ca: string | undefined): TlsSetting => (enabled && ca !== undefined ? { ca } : enabled);
+
 export function toKafkaConfig(env: Parsed<typeof kafkaEnv>): KafkaConnectionConfig {
   const { KAFKA_USERNAME: username, KAFKA_PASSWORD: password } = env;
   return {
     brokers: env.KAFKA_BROKERS,
-    ssl: env.KAFKA_SSL,
+    ssl: tlsSetting(env.KAFKA_SSL, env.KAFKA_SSL_CA_FILE),
     ...(username && password ? { sasl: { mechanism: env.KAFKA_SASL_MECHANISM, username, password } } : {}),
   };
 }
@@ -164,33 +176,16 @@ export function toSchemaRegistryConfig(env: Parsed<typeof schemaRegistryEnv>): S
 export const toRedisConfig = (env: Parsed<typeof redisEnv>): RedisConnectionConfig => ({
   host: env.REDIS_HOST,
   port: env.REDIS_PORT,
+  ...(env.REDIS_USERNAME ? { username: env.REDIS_USERNAME } : {}),
   ...(env.REDIS_PASSWORD ? { password: env.REDIS_PASSWORD } : {}),
-  tls: env.REDIS_TLS,
+  tls: tlsSetting(env.REDIS_TLS, env.REDIS_TLS_CA_FILE),
 });
-
-/** Credentials come in pairs: a username without its password is a deployment mistake, not "no auth". */
-export function requirePairs<T extends Record<string, unknown>>(pairs: ReadonlyArray<readonly [keyof T & string, keyof T & string]>) {
-  return (env: T, ctx: z.RefinementCtx) => {
-    for (const [a, b] of pairs) {
-      if (Boolean(env[a]) !== Boolean(env[b])) {
-        const missing = env[a] ? b : a;
-        ctx.addIssue({ code: 'custom', path: [missing], message: `expected ${a} and ${b} to be set together` });
-      }
-    }
-  };
-}
-
-/** Every username/password pair in the shared fragments. */
-export const CREDENTIAL_PAIRS = [
-  ['KAFKA_USERNAME', 'KAFKA_PASSWORD'],
-  ['SCHEMA_REGISTRY_USERNAME', 'SCHEMA_REGISTRY_PASSWORD'],
-] as const;
 
 /** The variables every app reads (runtime, HTTP, Kafka, registry, Redis), plus the app's own. */
 export function platformSchema<Extra extends Record<string, z.ZodType>>(defaultPort: number, extra: Extra) {
   return z
     .object({ ...runtimeEnv, ...httpEnv(defaultPort), ...kafkaEnv, ...schemaRegistryEnv, ...redisEnv, ...extra })
-    .superRefine(requirePairs(CREDENTIAL_PAIRS));
+    .superRefine(connectionRules);
 }
 
 export interface PlatformConfig {

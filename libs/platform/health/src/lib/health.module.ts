@@ -16,7 +16,8 @@ import { ReadinessChecker } from './readiness/readiness.checker';
  * with Terminus's body when a check is down, and from the moment the app starts closing.
  */
 @Module({
-  imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })],
+  // Terminus would log every failed probe; each readiness indicator logs a change of its answer once.
+  imports: [TerminusModule.forRoot({ logger: false })],
   controllers: [HealthHttpController],
   providers: [ProcessHealthIndicator, ReadinessChecker, LivenessChecker, GracefulDrain],
   exports: [ProcessHealthIndicator, ReadinessChecker, LivenessChecker],

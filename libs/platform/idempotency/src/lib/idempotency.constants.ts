@@ -10,8 +10,11 @@ export const IDEMPOTENCY_REDIS = 'IDEMPOTENCY:REDIS';
 /** Metadata key `@Idempotent()` writes and `IdempotencyInterceptor` reads. */
 export const IDEMPOTENT_METADATA = 'IDEMPOTENCY:HANDLER_OPTIONS';
 
-/** Records live under `opal:idempotency:<scope>:<key>` (ARCHITECTURE.md §4). */
-export const IDEMPOTENCY_KEY_PREFIX = 'opal:idempotency';
+/**
+ * Records live under `opal:idempotency:<scope>:<key>` (ARCHITECTURE.md §4). The contracts own the
+ * prefix: the access plan grants each service its scopes' records from the same constant.
+ */
+export { IDEMPOTENCY_KEY_PREFIX } from '@opal/contracts';
 
 /** Upper bound of one store call, network included: callers fall open or closed quickly. */
 export const DEFAULT_TIMEOUT_MS = 1_000;

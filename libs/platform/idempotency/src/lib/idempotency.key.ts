@@ -1,8 +1,8 @@
-import { IDEMPOTENCY_KEY_PREFIX } from './idempotency.constants';
+import { idempotencyScopePrefix } from '@opal/contracts';
 
 /**
- * The Redis key of a record: `opal:idempotency:<scope>:<key>`. A scope may not contain `:`, so
- * two (scope, key) pairs never share a record.
+ * The Redis key of a record: `opal:idempotency:<scope>:<key>`, under the scope's prefix that the
+ * access plan grants. A scope may not contain `:`, so two (scope, key) pairs never share a record.
  */
 export function idempotencyKey(scope: string, key: string): string {
   if (typeof scope !== 'string' || scope.length === 0 || scope.includes(':')) {
@@ -11,5 +11,5 @@ export function idempotencyKey(scope: string, key: string): string {
   if (typeof key !== 'string' || key.length === 0) {
     throw new TypeError(`idempotency key must be a non-empty string, got ${JSON.stringify(key)}`);
   }
-  return `${IDEMPOTENCY_KEY_PREFIX}:${scope}:${key}`;
+  return `${idempotencyScopePrefix(scope)}${key}`;
 }

@@ -32,7 +32,9 @@ describe(KafkaHealthIndicator.name, () => {
     });
 
     it('should report down when the broker refuses the connection', async () => {
-      const admin = fakeAdmin({ connect: jest.fn().mockRejectedValue(new Error('Connection error: connect ECONNREFUSED 127.0.0.1:1')) });
+      const admin = fakeAdmin({
+        connect: jest.fn().mockRejectedValue(new Error('Connection error: connect ECONNREFUSED 127.0.0.1:1')),
+      });
       const indicator = new KafkaHealthIndicator({ client, key: 'kafka' }, () => admin);
 
       expect(await indicator.check()).toEqual({
@@ -41,8 +43,40 @@ describe(KafkaHealthIndicator.name, () => {
       expect(admin.disconnect).toHaveBeenCalled();
     });
 
+    it('should name the setting to look at when the brokers refuse the client, e.g. a plaintext client at a TLS listener', async () => {
+      const closed = Object.assign(new Error('Closed connection'), { name: 'KafkaJSConnectionClosedError' });
+      const admin = fakeAdmin({ connect: jest.fn().mockRejectedValue(closed) });
+      const indicator = new KafkaHealthIndicator({ client: { ...client, ssl: false }, key: 'kafka' }, () => admin);
+
+      expect(await indicator.check()).toEqual({
+        kafka: {
+          status: 'down',
+          message:
+            'the broker closed the connection before answering: its listener probably requires TLS (KAFKA_SSL is false)',
+        },
+      });
+    });
+
+    it('should name the configured user when the brokers refuse its credentials', async () => {
+      const refused = Object.assign(new Error('SASL SCRAM SHA512 authentication failed'), {
+        name: 'KafkaJSSASLAuthenticationError',
+      });
+      const admin = fakeAdmin({ connect: jest.fn().mockRejectedValue(refused) });
+      const sasl = { mechanism: 'scram-sha-512' as const, username: 'ingest-gateway', password: 'not-in-the-message' };
+      const indicator = new KafkaHealthIndicator({ client: { ...client, ssl: true, sasl } }, () => admin);
+
+      const result = await indicator.check();
+
+      expect(result['kafka']?.['message']).toBe(
+        'Kafka refused the credentials of user "ingest-gateway" (SASL authentication failed): check KAFKA_USERNAME and KAFKA_PASSWORD',
+      );
+      expect(JSON.stringify(result)).not.toContain('not-in-the-message');
+    });
+
     it('should drop a failed admin and reconnect with a new one (a restarted broker)', async () => {
-      const broken = fakeAdmin({ describeCluster: jest.fn().mockRejectedValue(new Error('Broker closed the connection')) });
+      const broken = fakeAdmin({
+        describeCluster: jest.fn().mockRejectedValue(new Error('Broker closed the connection')),
+      });
       const fresh = fakeAdmin();
       const create = jest.fn().mockReturnValueOnce(broken).mockReturnValueOnce(fresh);
       const indicator = new KafkaHealthIndicator({ client }, create);
@@ -57,7 +91,9 @@ describe(KafkaHealthIndicator.name, () => {
       const admin = fakeAdmin({ describeCluster: jest.fn(() => new Promise<never>(() => undefined)) });
       const indicator = new KafkaHealthIndicator({ client, timeoutMs: 20 }, () => admin);
 
-      expect(await indicator.check()).toEqual({ kafka: { status: 'down', message: 'kafka did not answer within 20 ms' } });
+      expect(await indicator.check()).toEqual({
+        kafka: { status: 'down', message: 'kafka did not answer within 20 ms' },
+      });
     });
   });
 

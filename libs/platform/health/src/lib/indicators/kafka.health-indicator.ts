@@ -1,5 +1,6 @@
-import type { OnApplicationShutdown } from '@nestjs/common';
 import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
+import { explainKafkaConnectionFailure } from '@opal/platform-errors';
+import { messageOf } from '../deadline';
 import { HEALTH_KEYS } from '../health.constants';
 import { DependencyHealthIndicator, type ProbeDetails } from './dependency.health-indicator';
 
@@ -22,13 +23,19 @@ export interface KafkaHealthIndicatorOptions {
  * opened on the first check. A failed check drops that connection, so the next one reconnects
  * from scratch (a restarted broker is picked up on the next probe).
  */
-export class KafkaHealthIndicator extends DependencyHealthIndicator implements OnApplicationShutdown {
+export class KafkaHealthIndicator extends DependencyHealthIndicator {
   private admin?: Promise<KafkaHealthAdmin>;
   private readonly createAdmin: () => KafkaHealthAdmin;
+  private readonly client: KafkaConfig;
 
   constructor(options: KafkaHealthIndicatorOptions, createAdmin?: () => KafkaHealthAdmin) {
     super(options.key ?? HEALTH_KEYS.kafka, options.timeoutMs);
     this.createAdmin = createAdmin ?? (() => new Kafka(probeClientConfig(options.client, this.timeoutMs)).admin());
+    this.client = options.client;
+  }
+
+  protected override describeFailure(error: unknown): string {
+    return explainKafkaConnectionFailure(error, this.client) ?? messageOf(error);
   }
 
   protected async probe(): Promise<ProbeDetails> {
@@ -42,7 +49,8 @@ export class KafkaHealthIndicator extends DependencyHealthIndicator implements O
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  override async onApplicationShutdown(): Promise<void> {
+    await super.onApplicationShutdown();
     const admin = this.admin;
     this.admin = undefined;
     await admin?.then((connected) => connected.disconnect()).catch(() => undefined);

@@ -1,3 +1,5 @@
+import { explainRedisConnectionFailure } from '@opal/platform-errors';
+import { messageOf } from '../deadline';
 import { HEALTH_KEYS } from '../health.constants';
 import { DependencyHealthIndicator } from './dependency.health-indicator';
 
@@ -5,6 +7,12 @@ import { DependencyHealthIndicator } from './dependency.health-indicator';
 export interface RedisPingClient {
   readonly status: string;
   ping(): Promise<unknown>;
+  /** ioredis' own settings: whether it speaks TLS and as which user, for naming a refusal. */
+  readonly options?: { tls?: unknown; username?: string };
+  /** ioredis reports why a connection attempt failed only as an `error` event. */
+  on?(event: 'error', listener: (error: Error) => void): unknown;
+  once?(event: 'ready' | 'error', listener: (error?: Error) => void): unknown;
+  off?(event: 'ready' | 'error', listener: (error?: Error) => void): unknown;
 }
 
 export interface RedisHealthIndicatorOptions {
@@ -14,21 +22,57 @@ export interface RedisHealthIndicatorOptions {
 
 /** ioredis states of a connection known to be broken: answering at once beats waiting out the deadline. */
 const BROKEN_STATES = new Set(['close', 'reconnecting', 'end']);
+/** ioredis states before the first `ready`: a command now would fail without the offline queue. */
+const OPENING_STATES = new Set(['wait', 'connecting', 'connect']);
 
 /**
  * Redis readiness: `PING` on the app's own client. A client still connecting gets the deadline
- * to finish (start-up); one that lost its connection is down at once.
+ * to finish (start-up); one that lost its connection is down at once, with the last reason its
+ * connection failed (a refused password, an untrusted certificate) when there is one.
  */
 export class RedisHealthIndicator extends DependencyHealthIndicator {
+  private lastConnectionError?: Error;
+
   constructor(
     private readonly redis: RedisPingClient,
     options: RedisHealthIndicatorOptions = {},
   ) {
     super(options.key ?? HEALTH_KEYS.redis, options.timeoutMs);
+    redis.on?.('error', (error) => {
+      // Reported for the commands a dropped connection failed, after the connection's own error.
+      if (error.name !== 'MaxRetriesPerRequestError') this.lastConnectionError = error;
+    });
   }
 
   protected async probe(): Promise<void> {
-    if (BROKEN_STATES.has(this.redis.status)) throw new Error(`Redis connection is ${this.redis.status}`);
+    if (BROKEN_STATES.has(this.redis.status)) {
+      const reason = this.lastConnectionError ? `: ${this.describeFailure(this.lastConnectionError)}` : '';
+      throw new Error(`Redis connection is ${this.redis.status}${reason}`);
+    }
+    if (OPENING_STATES.has(this.redis.status)) await this.opened();
     await this.redis.ping();
+    this.lastConnectionError = undefined;
+  }
+
+  /** Resolves on the client's `ready`, rejects with the reason its connection attempt failed (within the probe's deadline). */
+  private opened(): Promise<void> {
+    const { once, off } = this.redis;
+    if (!once || !off) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const ready = () => {
+        off.call(this.redis, 'error', failed);
+        resolve();
+      };
+      const failed = (error?: Error) => {
+        off.call(this.redis, 'ready', ready);
+        reject(error ?? new Error('Redis connection failed'));
+      };
+      once.call(this.redis, 'ready', ready);
+      once.call(this.redis, 'error', failed);
+    });
+  }
+
+  protected override describeFailure(error: unknown): string {
+    return explainRedisConnectionFailure(error, this.redis.options ?? {}) ?? messageOf(error);
   }
 }

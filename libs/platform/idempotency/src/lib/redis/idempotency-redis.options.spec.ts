@@ -29,4 +29,11 @@ describe(idempotencyRedisOptions.name, () => {
     });
     expect(idempotencyRedisOptions({ ...config, tls: false })).not.toHaveProperty('tls');
   });
+
+  it('should log in as the platform config\'s ACL user and trust only its CA', () => {
+    const ca = '-----BEGIN CERTIFICATE-----\nMIIBprivate-ca\n-----END CERTIFICATE-----\n';
+    const config: RedisConnectionConfig = { host: 'redis', port: 6380, username: 'opal', password: 's3cret', tls: { ca } };
+
+    expect(idempotencyRedisOptions(config)).toMatchObject({ username: 'opal', password: 's3cret', tls: { ca } });
+  });
 });

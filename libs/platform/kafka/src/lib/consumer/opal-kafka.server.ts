@@ -11,7 +11,7 @@ import type { ConsumerProgress } from './consumer-progress.health-indicator';
 import { ConsumerStallDetector, type StalledPartition } from './consumer-stall.detector';
 import type { SourceRecord } from './dead-letter.record';
 import { DependencyGuard, type BreakerState } from './dependency.guard';
-import type { Dependency } from '@opal/platform-errors';
+import { explainKafkaConnectionFailure, type Dependency } from '@opal/platform-errors';
 import { runKeyedBatch } from './keyed-batch.runner';
 import { isKeyGroupHandler } from './key-group.handler';
 import { KeyGroupProcessor, type KeyGroupCall } from './key-group.processor';
@@ -220,7 +220,11 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership, 
     const consumer = this.client.consumer({ ...this.options.consumer, groupId: this.settings.groupId });
     this.consumer = consumer;
     this.watchMembership(consumer);
-    await consumer.connect();
+    await consumer.connect().catch((error: unknown) => {
+      // The one line a worker leaves when it cannot start: make it name the setting to fix.
+      const explained = explainKafkaConnectionFailure(error, this.settings.kafka);
+      throw explained ? new Error(`Kafka refused the consumer: ${explained}`, { cause: error }) : error;
+    });
     await this.bindEvents(consumer);
     this.lagMonitor = new ConsumerLagMonitor(
       new Kafka(this.settings.kafka).admin(),

@@ -31,7 +31,7 @@ export class KafkaUnavailableError extends EventProducerError {
 
 /** Kafka refused the write for a reason retrying will not fix (unknown topic, record too large, authorization). */
 export class KafkaProduceError extends EventProducerError {
-  readonly code = 'KAFKA_PRODUCE_FAILED';
+  readonly code: KafkaErrorCode = 'KAFKA_PRODUCE_FAILED';
   // A consumer retries it before the DLQ: a missing topic or ACL is fixed by an operator, not by the record.
   readonly retriable = true;
 
@@ -44,5 +44,17 @@ export class KafkaProduceError extends EventProducerError {
 export class KafkaUnknownTopicError extends KafkaProduceError {
   constructor(readonly topic: string) {
     super(`Topic "${topic}" does not exist`);
+  }
+}
+
+/**
+ * Kafka's ACLs do not let this client's principal write (or describe) the topic: a deployment
+ * mistake that only an operator fixes (`kafka-init access`), so only that record fails, at once.
+ */
+export class KafkaAccessDeniedError extends KafkaProduceError {
+  override readonly code = 'KAFKA_ACCESS_DENIED';
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
   }
 }

@@ -1,4 +1,4 @@
-import { KafkaProduceError, KafkaUnavailableError, KafkaUnknownTopicError } from './event-producer.errors';
+import { KafkaAccessDeniedError, KafkaProduceError, KafkaUnavailableError, KafkaUnknownTopicError } from './event-producer.errors';
 import { isUnknownTopicError, toEventProducerError } from './kafka-error.classifier';
 
 function kafkajsError(name: string, message: string, extra: Record<string, unknown> = {}): Error {
@@ -39,10 +39,6 @@ describe(toEventProducerError.name, () => {
   it.each([
     ['a record too large', kafkajsError('KafkaJSProtocolError', 'too large', { type: 'MESSAGE_TOO_LARGE' })],
     [
-      'an authorization failure',
-      kafkajsError('KafkaJSProtocolError', 'denied', { type: 'TOPIC_AUTHORIZATION_FAILED' }),
-    ],
-    [
       'an unknown topic after retries',
       afterRetries(kafkajsError('KafkaJSProtocolError', 'unknown', { type: 'UNKNOWN_TOPIC_OR_PARTITION' })),
     ],
@@ -54,6 +50,20 @@ describe(toEventProducerError.name, () => {
     expect(mapped).toBeInstanceOf(KafkaProduceError);
     expect(mapped).toMatchObject({ code: 'KAFKA_PRODUCE_FAILED' });
   });
+
+  it.each(['TOPIC_AUTHORIZATION_FAILED', 'GROUP_AUTHORIZATION_FAILED', 'CLUSTER_AUTHORIZATION_FAILED'])(
+    'should map %s, anywhere in the cause chain, to KafkaAccessDeniedError naming the denial',
+    (type) => {
+      const error = afterRetries(kafkajsError('KafkaJSProtocolError', 'Not authorized to access topics', { type }));
+
+      const mapped = toEventProducerError(error);
+
+      expect(mapped).toBeInstanceOf(KafkaAccessDeniedError);
+      expect(mapped).toBeInstanceOf(KafkaProduceError);
+      expect(mapped).toMatchObject({ code: 'KAFKA_ACCESS_DENIED', retriable: true, cause: error });
+      expect(mapped.message).toContain(type);
+    },
+  );
 
   it('should pass the library’s own errors through unchanged', () => {
     const own = new KafkaUnknownTopicError('opal.x');

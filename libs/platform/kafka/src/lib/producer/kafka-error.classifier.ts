@@ -1,4 +1,5 @@
-import { EventProducerError, KafkaProduceError, KafkaUnavailableError } from './event-producer.errors';
+import { causeChain, type ErrorLink } from '@opal/platform-errors';
+import { EventProducerError, KafkaAccessDeniedError, KafkaProduceError, KafkaUnavailableError } from './event-producer.errors';
 
 /** kafkajs error classes that mean "the cluster is not reachable or not answering". */
 const UNAVAILABLE_ERROR_NAMES = new Set([
@@ -45,25 +46,6 @@ const UNAVAILABLE_SYSTEM_CODES = new Set([
 /** Plain `Error`s kafkajs throws for a broker it could not finish connecting to (e.g. one that never answered). */
 const UNAVAILABLE_MESSAGES = new Set(['Broker not connected']);
 
-interface ErrorLink {
-  name?: unknown;
-  type?: unknown;
-  code?: unknown;
-  message?: unknown;
-  cause?: unknown;
-}
-
-/** The error and its `cause` chain: kafkajs wraps the real failure in `KafkaJSNumberOfRetriesExceeded` and friends. */
-function* causeChain(error: unknown): Generator<ErrorLink> {
-  let current: unknown = error;
-  for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
-    const link = current as ErrorLink;
-    yield link;
-    if (link.cause === current) return;
-    current = link.cause;
-  }
-}
-
 function indicatesUnavailability(link: ErrorLink): boolean {
   return (
     (typeof link.name === 'string' && UNAVAILABLE_ERROR_NAMES.has(link.name)) ||
@@ -92,6 +74,8 @@ export function toEventProducerError(error: unknown): EventProducerError {
   for (const link of causeChain(error)) {
     if (indicatesUnavailability(link))
       return new KafkaUnavailableError(`Kafka is unavailable: ${detail}`, { cause: error });
+    if (typeof link.type === 'string' && link.type.endsWith('_AUTHORIZATION_FAILED'))
+      return new KafkaAccessDeniedError(`Kafka's ACLs deny this client (${link.type}): ${detail}`, { cause: error });
   }
   return new KafkaProduceError(`Kafka refused the write: ${detail}`, { cause: error });
 }

@@ -44,13 +44,43 @@ export function spawnInWorkspace(command: string, args: string[], env: Record<st
  * Starts `<project>:start` through Nx (as a developer would) and waits until `readyPath` answers
  * 200. Fails with the process output if it exits or does not become ready in time.
  */
-export async function startNxApp(
+export function startNxApp(
   project: string,
   env: Record<string, string> & { PORT: string },
-  { readyPath = '/health/live', timeoutMs = 90_000 } = {},
+  options: ReadyOptions = {},
 ): Promise<RunningApp> {
-  const { child, output, exited } = spawnInWorkspace('npx', ['nx', 'run', `${project}:start`, '--outputStyle=stream'], env);
-  const baseUrl = `http://127.0.0.1:${env.PORT}`;
+  return untilReady(
+    project,
+    spawnInWorkspace('npx', ['nx', 'run', `${project}:start`, '--outputStyle=stream'], env),
+    env.PORT,
+    options,
+  );
+}
+
+/**
+ * Starts the built app (`dist/apps/<project>/main.js`, from a target that depends on its build)
+ * without Nx, which runs one `<project>:start` at a time: for several copies of one app at once.
+ */
+export function startBuiltApp(
+  project: string,
+  env: Record<string, string> & { PORT: string },
+  options: ReadyOptions = {},
+): Promise<RunningApp> {
+  return untilReady(project, spawnInWorkspace('node', [`dist/apps/${project}/main.js`], env), env.PORT, options);
+}
+
+interface ReadyOptions {
+  readyPath?: string;
+  timeoutMs?: number;
+}
+
+async function untilReady(
+  project: string,
+  { child, output, exited }: ReturnType<typeof spawnInWorkspace>,
+  port: string,
+  { readyPath = '/health/live', timeoutMs = 90_000 }: ReadyOptions,
+): Promise<RunningApp> {
+  const baseUrl = `http://127.0.0.1:${port}`;
   let exitCode: number | null | undefined;
   void exited().then((code) => (exitCode = code));
 
@@ -69,7 +99,10 @@ export async function startNxApp(
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (exitCode !== undefined) throw new Error(`${project} exited with ${exitCode} before it was ready:\n${output()}`);
-    const ready = await fetch(`${baseUrl}${readyPath}`).then((response) => response.status === 200, () => false);
+    const ready = await fetch(`${baseUrl}${readyPath}`).then(
+      (response) => response.status === 200,
+      () => false,
+    );
     if (ready) return { baseUrl, output, stop };
     await new Promise((resolve) => setTimeout(resolve, 250));
   }

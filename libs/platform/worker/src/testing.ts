@@ -1,0 +1,1 @@
+export { consumerGroupOf, subscribedTopicsOf } from './lib/testing/worker-wiring';

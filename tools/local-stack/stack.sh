@@ -24,6 +24,9 @@ SCHEMA_REGISTRY_MANAGEMENT_PORT=${SCHEMA_REGISTRY_MANAGEMENT_PORT:-9001}
 REDIS_PORT=${REDIS_PORT:-6379}
 # Cluster mode: node n listens on KAFKA_CLUSTER_BASE_PORT + 2(n-1), its controller on the next port.
 KAFKA_CLUSTER_BASE_PORT=${KAFKA_CLUSTER_BASE_PORT:-19092}
+# Secured mode: the same three-node shape behind SASL_SSL, and a TLS-only Redis with ACL users.
+KAFKA_SECURE_BASE_PORT=${KAFKA_SECURE_BASE_PORT:-29092}
+SECURE_REDIS_PORT=${SECURE_REDIS_PORT:-6380}
 
 KAFKA_TIMEOUT=${KAFKA_TIMEOUT:-120}
 REGISTRY_TIMEOUT=${REGISTRY_TIMEOUT:-180}
@@ -43,6 +46,10 @@ APICURIO_HOME=$CACHE_DIR/apicurio-$APICURIO_VERSION
 REGISTRY_DATA=$DATA_DIR/registry
 REDIS_DATA=$DATA_DIR/redis
 CLUSTER_DATA=$DATA_DIR/kafka-cluster
+SECURE_DATA=$DATA_DIR/kafka-secure
+SECURE_REDIS_DATA=$DATA_DIR/redis-secure
+# Generated at the first `up secure`, git-ignored, never printed: the CA, certificates and passwords.
+SECURE_DIR=$STACK_DIR/secure
 
 MAVEN_DEPENDENCY_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.8.1
 
@@ -50,6 +57,13 @@ ALL_SERVICES=(redis kafka registry) # start order; stop order is the reverse
 # The three-broker cluster (`up cluster`) is opt-in: it runs beside the development stack, on its
 # own ports, and is not part of "all".
 CLUSTER_NODES=(kafka-1 kafka-2 kafka-3)
+# The secured variant (`up secure`), opt-in too: SASL_SSL brokers and a TLS Redis on their own ports.
+SECURE_NODES=(secure-kafka-1 secure-kafka-2 secure-kafka-3)
+SECURE_SERVICES=(secure-redis "${SECURE_NODES[@]}")
+# One SCRAM user (Kafka) and ACL user (Redis) per client, named like the app it is. What each may
+# do is not decided here: `kafka-init access` grants it from the access plan in @opal/contracts.
+# opal-admin (the tools, the tests) and opal-broker (inter-broker) are super users.
+SECURE_USERS=(opal-admin opal-broker ingest-gateway diagnostics-worker recommendations-worker)
 
 # ---------------------------------------------------------------------------
 # small helpers
@@ -118,7 +132,8 @@ svc_marker() {
     kafka) echo "$KAFKA_DATA/server.properties" ;;
     registry) echo "$CACHE_DIR/apicurio-" ;;
     redis) echo "cwd=$REDIS_DATA" ;; # redis-server rewrites its argv, but chdirs to --dir
-    kafka-[1-3]) echo "$(node_data "$1")/server.properties" ;;
+    kafka-[1-3] | secure-kafka-[1-3]) echo "$(node_data "$1")/server.properties" ;;
+    secure-redis) echo "cwd=$SECURE_REDIS_DATA" ;;
   esac
 }
 
@@ -147,30 +162,37 @@ svc_port() {
     kafka) echo "$KAFKA_PORT" ;;
     registry) echo "$SCHEMA_REGISTRY_PORT" ;;
     redis) echo "$REDIS_PORT" ;;
-    kafka-[1-3]) node_port "$1" ;;
+    kafka-[1-3] | secure-kafka-[1-3]) node_port "$1" ;;
+    secure-redis) echo "$SECURE_REDIS_PORT" ;;
   esac
 }
 
-# cluster node kafka-<n>: its number, ports and data dir
-node_id() { echo "${1#kafka-}"; }
-node_port() { echo $((KAFKA_CLUSTER_BASE_PORT + 2 * ($(node_id "$1") - 1))); }
+# cluster node kafka-<n> or secure-kafka-<n>: its number, ports and data dir
+node_id() { echo "${1##*-}"; }
+is_secure_node() { [[ $1 == secure-kafka-[1-3] ]]; }
+is_cluster_node() { [[ $1 == kafka-[1-3] || $1 == secure-kafka-[1-3] ]]; }
+node_base_port() { if is_secure_node "$1"; then echo "$KAFKA_SECURE_BASE_PORT"; else echo "$KAFKA_CLUSTER_BASE_PORT"; fi; }
+node_port() { echo $(($(node_base_port "$1") + 2 * ($(node_id "$1") - 1))); }
 node_controller_port() { echo $(($(node_port "$1") + 1)); }
-node_data() { echo "$CLUSTER_DATA/node-$(node_id "$1")"; }
-is_cluster_node() { [[ $1 == kafka-[1-3] ]]; }
+node_data() { if is_secure_node "$1"; then echo "$SECURE_DATA/node-$(node_id "$1")"; else echo "$CLUSTER_DATA/node-$(node_id "$1")"; fi; }
+node_port_var() { if is_secure_node "$1"; then echo KAFKA_SECURE_BASE_PORT; else echo KAFKA_CLUSTER_BASE_PORT; fi; }
+node_family() { if is_secure_node "$1"; then echo "${SECURE_NODES[@]}"; else echo "${CLUSTER_NODES[@]}"; fi; }
 
 joined() { # separator words... -> words joined by the separator
   local IFS=$1
   shift
   echo "$*"
 }
-cluster_brokers() {
+cluster_brokers() { # [node...] (default: the plaintext cluster)
   local s out=()
-  for s in "${CLUSTER_NODES[@]}"; do out+=("127.0.0.1:$(node_port "$s")"); done
+  (($#)) || set -- "${CLUSTER_NODES[@]}"
+  for s in "$@"; do out+=("127.0.0.1:$(node_port "$s")"); done
   joined , "${out[@]}"
 }
-cluster_voters() {
+cluster_voters() { # svc -> the controller quorum of its family
   local s out=()
-  for s in "${CLUSTER_NODES[@]}"; do out+=("$(node_id "$s")@127.0.0.1:$(node_controller_port "$s")"); done
+  # shellcheck disable=SC2046 # a list of node names
+  for s in $(node_family "$1"); do out+=("$(node_id "$s")@127.0.0.1:$(node_controller_port "$s")"); done
   joined , "${out[@]}"
 }
 
@@ -193,7 +215,12 @@ kafka_ready() {
 
 # A cluster node only logs "started" once the controller quorum has a leader (two of three voters).
 node_ready() { # svc
-  grep -q 'Kafka Server started' "$LOG_DIR/$1.log" 2>/dev/null && broker_answers "$(node_port "$1")"
+  grep -q 'Kafka Server started' "$LOG_DIR/$1.log" 2>/dev/null && node_answers "$1"
+}
+
+# A secured node answers only TLS + SCRAM, which Debian's kcat fails at: an open port must do there.
+node_answers() { # svc
+  if is_secure_node "$1"; then port_open "$(node_port "$1")"; else broker_answers "$(node_port "$1")"; fi
 }
 
 registry_answers() {
@@ -215,22 +242,22 @@ redis_answers() {
 }
 
 svc_answers() {
-  if is_cluster_node "$1"; then broker_answers "$(node_port "$1")"; else "$1_answers"; fi
+  if is_cluster_node "$1"; then node_answers "$1"; else "${1//-/_}_answers"; fi
 }
 
 svc_ready() { # the check `up` waits for
   case $1 in
     kafka) kafka_ready ;;
-    kafka-[1-3]) node_ready "$1" ;;
+    kafka-[1-3] | secure-kafka-[1-3]) node_ready "$1" ;;
     *) svc_answers "$1" ;;
   esac
 }
 
 svc_timeout() {
   case $1 in
-    kafka | kafka-[1-3]) echo "$KAFKA_TIMEOUT" ;;
+    kafka | kafka-[1-3] | secure-kafka-[1-3]) echo "$KAFKA_TIMEOUT" ;;
     registry) echo "$REGISTRY_TIMEOUT" ;;
-    redis) echo "$REDIS_TIMEOUT" ;;
+    redis | secure-redis) echo "$REDIS_TIMEOUT" ;;
   esac
 }
 
@@ -385,8 +412,9 @@ EOF
 
 # Once per data dir (`<dir>/server.properties` must exist). The cluster id is kept in `id_file`,
 # so a re-format reuses it and the three cluster nodes share one.
-format_storage() { # svc data-dir id-file
+format_storage() { # svc data-dir id-file [extra StorageTool format args...]
   local svc=$1 dir=$2 id_file=$3 id flog=$LOG_DIR/kafka-format.log start
+  shift 3
   [[ -f $dir/logs/meta.properties ]] && return 0
   start=$(now_ms)
   if [[ ! -s $id_file ]]; then
@@ -398,7 +426,7 @@ format_storage() { # svc data-dir id-file
   id=$(<"$id_file")
   step "$svc" "formatting storage in $dir/logs (cluster id $id)"
   if ! kafka_java kafka.tools.StorageTool format -t "$id" -c "$dir/server.properties" \
-    --ignore-formatted >>"$flog" 2>&1; then
+    --ignore-formatted "$@" >>"$flog" 2>&1; then
     tail -n 20 "$flog" >&2
     die "formatting Kafka storage for $svc failed (log: $flog)"
   fi
@@ -426,20 +454,54 @@ kafka_up() {
 # ---------------------------------------------------------------------------
 # kafka cluster: three combined broker+controller nodes (the staging/production topology)
 
+node_listeners() { # svc -> the listener lines of a plaintext or a secured node
+  local port cport
+  port=$(node_port "$1")
+  cport=$(node_controller_port "$1")
+  if ! is_secure_node "$1"; then
+    cat <<EOF
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport
+advertised.listeners=PLAINTEXT://127.0.0.1:$port
+inter.broker.listener.name=PLAINTEXT
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+EOF
+    return
+  fi
+  # Clients and brokers: SASL_SSL with SCRAM-SHA-512. Controllers: mutual TLS, so no one without
+  # a certificate of the local CA (only the brokers have one) reaches the quorum; the certificate's
+  # CN is the principal (User:opal-broker). Nothing listens in clear.
+  cat <<EOF
+listeners=SASL_SSL://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport
+advertised.listeners=SASL_SSL://127.0.0.1:$port
+inter.broker.listener.name=SASL_SSL
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=SASL_SSL:SASL_SSL,CONTROLLER:SSL
+sasl.enabled.mechanisms=SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="opal-broker" password="$(secure_password opal-broker)";
+ssl.keystore.type=PEM
+ssl.keystore.location=$SECURE_DIR/broker-keystore.pem
+ssl.truststore.type=PEM
+ssl.truststore.location=$SECURE_DIR/ca.crt
+listener.name.controller.ssl.client.auth=required
+ssl.principal.mapping.rules=RULE:^CN=([^,]+)\$/\$1/,DEFAULT
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:opal-admin;User:opal-broker
+allow.everyone.if.no.acl.found=false
+EOF
+}
+
 node_write_config() { # svc ; regenerated on every start, like the single broker's
   local dir
   dir=$(node_data "$1")
   mkdir -p "$dir/logs"
-  cat >"$dir/server.properties" <<EOF
+  (umask 077 && cat >"$dir/server.properties") <<EOF
 # Generated by tools/local-stack/stack.sh on every start; edits are overwritten.
 process.roles=broker,controller
 node.id=$(node_id "$1")
-controller.quorum.voters=$(cluster_voters)
-listeners=PLAINTEXT://127.0.0.1:$(node_port "$1"),CONTROLLER://127.0.0.1:$(node_controller_port "$1")
-advertised.listeners=PLAINTEXT://127.0.0.1:$(node_port "$1")
-inter.broker.listener.name=PLAINTEXT
-controller.listener.names=CONTROLLER
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+controller.quorum.voters=$(cluster_voters "$1")
+$(node_listeners "$1")
 log.dirs=$dir/logs
 # Kafka's internal topics get what kafka-init gives ours in staging and production: a write
 # acknowledged with acks=all is on two replicas, so one dead broker loses nothing.
@@ -464,9 +526,16 @@ node_launch() { # svc ; starts it without waiting: a node cannot finish starting
   cport=$(node_controller_port "$svc")
   dir=$(node_data "$svc")
   node_write_config "$svc"
-  format_storage "$svc" "$dir" "$CLUSTER_DATA/cluster.id"
-  port_open "$port" && die "port $port ($svc) is in use by something that is not our broker; free it or set KAFKA_CLUSTER_BASE_PORT"
-  port_open "$cport" && die "controller port $cport ($svc) is already in use; free it or set KAFKA_CLUSTER_BASE_PORT"
+  if is_secure_node "$svc"; then
+    # SCRAM credentials are part of the metadata log: they are written when the storage is formatted.
+    local scram=() user
+    for user in "${SECURE_USERS[@]}"; do scram+=(--add-scram "SCRAM-SHA-512=[name=$user,password=$(secure_password "$user")]"); done
+    format_storage "$svc" "$dir" "$SECURE_DATA/cluster.id" "${scram[@]}"
+  else
+    format_storage "$svc" "$dir" "$CLUSTER_DATA/cluster.id"
+  fi
+  port_open "$port" && die "port $port ($svc) is in use by something that is not our broker; free it or set $(node_port_var "$svc")"
+  port_open "$cport" && die "controller port $cport ($svc) is already in use; free it or set $(node_port_var "$svc")"
   step "$svc" "starting broker+controller $(node_id "$svc") on 127.0.0.1:$port (controller :$cport)"
   # Small heaps: three of them, the development stack and the apps share one machine.
   launch "$svc" "$dir" java -Xms256m -Xmx768m -XX:+UseG1GC -Djava.awt.headless=true \
@@ -479,6 +548,7 @@ cluster_up() { # svc...
   local svc pid i pids=() waiting=()
   require_java17
   kafka_fetch
+  if [[ " $* " == *" secure-kafka-"* ]]; then secure_prepare; fi
   for svc in "$@"; do
     if pid=$(our_pid "$svc"); then
       step "$svc" "running (pid $pid, 127.0.0.1:$(node_port "$svc"))"
@@ -492,6 +562,90 @@ cluster_up() { # svc...
     pids+=("$pid")
   done
   for ((i = 0; i < ${#waiting[@]}; i++)); do wait_for "${waiting[i]}" "${pids[i]}"; done
+}
+
+# ---------------------------------------------------------------------------
+# secured mode: a local CA, certificates and one password per user, made once into $SECURE_DIR
+
+secure_password() { # user -> its password (generated with the rest of the material)
+  local f=$SECURE_DIR/passwords/$1
+  [[ -s $f ]] || die "no password for '$1' in $SECURE_DIR (run '${0##*/} up secure')"
+  cat "$f"
+}
+
+# A certificate of the local CA for 127.0.0.1, with a PKCS#8 key (what Kafka's PEM keystore reads).
+secure_issue() { # name common-name
+  local name=$1 cn=$2
+  openssl req -new -newkey rsa:2048 -nodes -subj "/CN=$cn" \
+    -keyout "$SECURE_DIR/$name.key" -out "$SECURE_DIR/$name.csr" 2>/dev/null
+  openssl x509 -req -in "$SECURE_DIR/$name.csr" -CA "$SECURE_DIR/ca.crt" -CAkey "$SECURE_DIR/ca.key" \
+    -CAcreateserial -days 365 -out "$SECURE_DIR/$name.crt" -extfile <(printf '%s\n' \
+      'subjectAltName=IP:127.0.0.1,DNS:localhost' 'basicConstraints=CA:FALSE' \
+      'keyUsage=digitalSignature,keyEncipherment' 'extendedKeyUsage=serverAuth,clientAuth') 2>/dev/null
+  rm -f "$SECURE_DIR/$name.csr"
+}
+
+# Idempotent. The data of the secured services belongs to this material (SCRAM users are formatted
+# into the brokers' storage, Redis users into its ACL file), so new material means new data.
+secure_prepare() {
+  local user fresh=
+  require_cmd openssl "apt-get install openssl"
+  mkdir -p "$SECURE_DIR/passwords"
+  chmod 700 "$SECURE_DIR" "$SECURE_DIR/passwords"
+  if [[ ! -s $SECURE_DIR/ca.crt ]] || ! openssl x509 -checkend 86400 -noout -in "$SECURE_DIR/broker.crt" >/dev/null 2>&1; then
+    step secure "making a local CA and certificates for the brokers and Redis in $SECURE_DIR"
+    (
+      umask 077
+      openssl req -x509 -new -newkey rsa:2048 -nodes -days 365 -subj "/CN=OPAL local stack CA" \
+        -keyout "$SECURE_DIR/ca.key" -out "$SECURE_DIR/ca.crt" 2>/dev/null
+      secure_issue broker opal-broker
+      secure_issue redis opal-redis
+      cat "$SECURE_DIR/broker.key" "$SECURE_DIR/broker.crt" >"$SECURE_DIR/broker-keystore.pem"
+    )
+    chmod 644 "$SECURE_DIR/ca.crt"
+  fi
+  for user in "${SECURE_USERS[@]}"; do
+    [[ -s $SECURE_DIR/passwords/$user ]] && continue
+    (umask 077 && openssl rand -hex 24 >"$SECURE_DIR/passwords/$user")
+    fresh=1
+  done
+  if [[ -n $fresh && ( -d $SECURE_DATA || -d $SECURE_REDIS_DATA ) ]]; then
+    step secure "new passwords: clearing the secured services' data (it holds the old users)"
+    rm -rf "$SECURE_DATA" "$SECURE_REDIS_DATA"
+  fi
+}
+
+secure_redis_cli() { # args... : redis-cli as opal-admin over TLS
+  REDISCLI_AUTH=$(secure_password opal-admin) timeout 5 redis-cli --tls --cacert "$SECURE_DIR/ca.crt" \
+    -h 127.0.0.1 -p "$SECURE_REDIS_PORT" --user opal-admin --no-auth-warning "$@"
+}
+
+secure_redis_answers() { [[ -s $SECURE_DIR/passwords/opal-admin && $(secure_redis_cli ping 2>/dev/null) == PONG ]]; }
+
+secure_redis_up() {
+  local user acl=$SECURE_REDIS_DATA/users.acl
+  command -v redis-server >/dev/null 2>&1 || redis_install
+  secure_prepare
+  mkdir -p "$SECURE_REDIS_DATA"
+  # Written once: `kafka-init access` grants each app its keys and commands and saves them here.
+  if [[ ! -f $acl ]]; then
+    (
+      umask 077
+      echo 'user default off'
+      echo "user opal-admin on >$(secure_password opal-admin) ~* &* +@all"
+      for user in "${SECURE_USERS[@]}"; do
+        [[ $user == opal-admin || $user == opal-broker ]] && continue
+        echo "user $user on >$(secure_password "$user") resetkeys resetchannels -@all"
+      done
+    ) >"$acl"
+  fi
+  port_open "$SECURE_REDIS_PORT" && die "port $SECURE_REDIS_PORT is in use by something that is not our Redis; free it or set SECURE_REDIS_PORT"
+  step secure-redis "starting $(redis-server --version | cut -d' ' -f1-3) with TLS only on 127.0.0.1:$SECURE_REDIS_PORT, ACL users"
+  launch secure-redis "$SECURE_REDIS_DATA" redis-server --bind 127.0.0.1 --port 0 \
+    --tls-port "$SECURE_REDIS_PORT" --tls-cert-file "$SECURE_DIR/redis.crt" --tls-key-file "$SECURE_DIR/redis.key" \
+    --tls-ca-cert-file "$SECURE_DIR/ca.crt" --tls-auth-clients no --aclfile "$acl" \
+    --dir "$SECURE_REDIS_DATA" --daemonize no --appendonly yes --save ''
+  wait_for secure-redis "$LAUNCHED_PID"
 }
 
 # ---------------------------------------------------------------------------
@@ -604,7 +758,7 @@ service_up() { # svc : idempotent
     return 0
   fi
   rm -f "$(pid_file "$svc")"
-  "${svc}_up"
+  "${svc//-/_}_up"
 }
 
 # Serialises concurrent up/down runs (e.g. parallel test jobs).
@@ -616,23 +770,25 @@ take_lock() {
   flock -w 600 9 || die "another stack.sh up/down is still running (lock: $RUN_DIR/stack.lock)"
 }
 
+is_development_service() { [[ " ${ALL_SERVICES[*]} " == *" $1 "* ]]; }
+
 select_services() { # names... -> SELECTED (in start order); no names = the development stack
-  local s a ok known=("${ALL_SERVICES[@]}" "${CLUSTER_NODES[@]}")
+  local s a ok known=("${ALL_SERVICES[@]}" "${CLUSTER_NODES[@]}" "${SECURE_SERVICES[@]}")
   SELECTED=()
   local wanted=()
   for a in "$@"; do
-    if [[ $a == cluster ]]; then
-      wanted+=("${CLUSTER_NODES[@]}")
-      continue
-    fi
+    case $a in
+      cluster) wanted+=("${CLUSTER_NODES[@]}") && continue ;;
+      secure) wanted+=("${SECURE_SERVICES[@]}") && continue ;;
+    esac
     ok=
     for s in "${known[@]}"; do [[ $a == "$s" ]] && ok=1; done
-    [[ -n $ok ]] || die "unknown service '$a' (expected: ${ALL_SERVICES[*]}, cluster or one of ${CLUSTER_NODES[*]})"
+    [[ -n $ok ]] || die "unknown service '$a' (expected: ${ALL_SERVICES[*]}, cluster, secure or one of ${CLUSTER_NODES[*]} ${SECURE_SERVICES[*]})"
     wanted+=("$a")
   done
   for s in "${known[@]}"; do
     if (($# == 0)); then
-      is_cluster_node "$s" || SELECTED+=("$s")
+      is_development_service "$s" && SELECTED+=("$s")
       continue
     fi
     for a in "${wanted[@]}"; do
@@ -656,7 +812,13 @@ cmd_up() {
   done
   if ((${#nodes[@]})); then
     cluster_up "${nodes[@]}"
-    step stack "up in $(since "$start"); cluster brokers: $(cluster_brokers) (eval \"\$(${0} env cluster)\")"
+    if [[ " ${nodes[*]} " == *" kafka-"* ]]; then
+      step stack "cluster brokers: $(cluster_brokers) (eval \"\$(${0} env cluster)\")"
+    fi
+    if [[ " ${nodes[*]} " == *" secure-kafka-"* ]]; then
+      step stack "secured brokers: $(cluster_brokers "${SECURE_NODES[@]}") (SASL_SSL); Redis: TLS on $SECURE_REDIS_PORT (eval \"\$(${0} env secure <user>)\")"
+    fi
+    step stack "up in $(since "$start")"
     return 0
   fi
   step stack "up in $(since "$start"); for the env vars: eval \"\$(${0} env)\""
@@ -665,8 +827,8 @@ cmd_up() {
 cmd_down() {
   local i s
   select_services "$@"
-  if (($# == 0)); then # everything this script runs, the cluster included
-    for s in "${CLUSTER_NODES[@]}"; do our_pid "$s" >/dev/null && SELECTED+=("$s"); done
+  if (($# == 0)); then # everything this script runs, the cluster and the secured services included
+    for s in "${CLUSTER_NODES[@]}" "${SECURE_SERVICES[@]}"; do our_pid "$s" >/dev/null && SELECTED+=("$s"); done
   fi
   take_lock
   for ((i = ${#SELECTED[@]} - 1; i >= 0; i--)); do
@@ -681,9 +843,10 @@ cmd_down() {
 cmd_status() {
   local s pid port
   echo "state dir: $STACK_DIR"
-  for s in "${ALL_SERVICES[@]}" "${CLUSTER_NODES[@]}"; do
-    # The cluster only shows once it has been started here.
+  for s in "${ALL_SERVICES[@]}" "${CLUSTER_NODES[@]}" "${SECURE_SERVICES[@]}"; do
+    # The cluster and the secured services only show once they have been started here.
     if is_cluster_node "$s" && [[ ! -d $(node_data "$s") ]]; then continue; fi
+    if [[ $s == secure-redis && ! -d $SECURE_REDIS_DATA ]]; then continue; fi
     port=$(svc_port "$s")
     if pid=$(our_pid "$s"); then
       if svc_answers "$s"; then
@@ -713,18 +876,44 @@ cmd_logs() {
   cat "$log"
 }
 
-cmd_env() { # [cluster]
+cmd_env() { # [cluster | secure <user>]
   local brokers=127.0.0.1:$KAFKA_PORT
   case ${1:-} in
     '') ;;
     cluster) brokers=$(cluster_brokers) ;;
-    *) die "usage: stack.sh env [cluster]" ;;
+    secure)
+      env_secure "${2:-}"
+      return
+      ;;
+    *) die "usage: stack.sh env [cluster | secure <user>]" ;;
   esac
   cat <<EOF
 export KAFKA_BROKERS=$brokers
 export SCHEMA_REGISTRY_URL=http://127.0.0.1:$SCHEMA_REGISTRY_PORT/apis/ccompat/v7
 export REDIS_HOST=127.0.0.1
 export REDIS_PORT=$REDIS_PORT
+EOF
+}
+
+# The variables an app (or a tool, as opal-admin) needs for the secured services, its password included.
+env_secure() { # user
+  local user=$1 u password
+  for u in "${SECURE_USERS[@]}"; do [[ $u == "$user" && $u != opal-broker ]] && password=$(secure_password "$user"); done
+  [[ -n ${password:-} ]] || die "usage: stack.sh env secure <user>, one of: ${SECURE_USERS[*]/opal-broker/} (after 'up secure')"
+  cat <<EOF
+export KAFKA_BROKERS=$(cluster_brokers "${SECURE_NODES[@]}")
+export KAFKA_SSL=true
+export KAFKA_SSL_CA_FILE=$SECURE_DIR/ca.crt
+export KAFKA_SASL_MECHANISM=scram-sha-512
+export KAFKA_USERNAME=$user
+export KAFKA_PASSWORD=$password
+export SCHEMA_REGISTRY_URL=http://127.0.0.1:$SCHEMA_REGISTRY_PORT/apis/ccompat/v7
+export REDIS_HOST=127.0.0.1
+export REDIS_PORT=$SECURE_REDIS_PORT
+export REDIS_TLS=true
+export REDIS_TLS_CA_FILE=$SECURE_DIR/ca.crt
+export REDIS_USERNAME=$user
+export REDIS_PASSWORD=$password
 EOF
 }
 
@@ -749,21 +938,28 @@ Local Kafka $KAFKA_VERSION (KRaft) + Apicurio Registry $APICURIO_VERSION + Redis
 
   up [service...]     start services (default: redis, kafka, registry, in that order); idempotent
   up cluster          start a three-broker KRaft cluster (kafka-1..3) beside them, on its own ports
+  up secure           the same cluster shape behind SASL_SSL (secure-kafka-1..3: SCRAM users, ACLs,
+                      mutual TLS between brokers and controllers) and a TLS-only Redis with ACL users
+                      (secure-redis); a local CA, certificates and passwords are made once in
+                      $SECURE_DIR. Grant the apps their rights with kafka-init's access command.
   down [service...]   stop services this script started (default: all, the cluster included)
   status              show what is running
   logs <service> [-f] print (or follow) a service's log
   env [cluster]       print export lines for KAFKA_BROKERS (the cluster's with 'cluster'),
                       SCHEMA_REGISTRY_URL, REDIS_HOST, REDIS_PORT
+  env secure <user>   the same for the secured services as <user> (${SECURE_USERS[*]/opal-broker/}),
+                      with TLS, the CA file and that user's password
   kill <service>      SIGKILL one service this script started (fault tests); 'up <service>' restarts it
   kafka-tool <class> [args...]
                       run a main class of the cached Kafka distribution, e.g.
                       org.apache.kafka.tools.consumer.ConsoleConsumer --bootstrap-server 127.0.0.1:9092 ...
   help                this text
 
-Services: ${ALL_SERVICES[*]}; cluster = ${CLUSTER_NODES[*]}
+Services: ${ALL_SERVICES[*]}; cluster = ${CLUSTER_NODES[*]}; secure = ${SECURE_SERVICES[*]}
 Ports:    KAFKA_PORT=$KAFKA_PORT KAFKA_CONTROLLER_PORT=$KAFKA_CONTROLLER_PORT
           KAFKA_CLUSTER_BASE_PORT=$KAFKA_CLUSTER_BASE_PORT (brokers $(cluster_brokers), each controller on the next port)
           SCHEMA_REGISTRY_PORT=$SCHEMA_REGISTRY_PORT SCHEMA_REGISTRY_MANAGEMENT_PORT=$SCHEMA_REGISTRY_MANAGEMENT_PORT
+          KAFKA_SECURE_BASE_PORT=$KAFKA_SECURE_BASE_PORT SECURE_REDIS_PORT=$SECURE_REDIS_PORT
           REDIS_PORT=$REDIS_PORT
 State:    $STACK_DIR (override with OPAL_STACK_DIR)
 EOF

@@ -11,7 +11,7 @@ import { ROOT, elapsed, ensureDependencies, stack, step } from '../dev/workspace
 
 const REPORT_DIR = path.join(ROOT, '.reports', 'jest');
 const SUMMARY_FILE = path.join(ROOT, '.reports', 'summary.txt');
-const JEST_TARGETS = new Set(['test', 'int-test', 'cluster-test']);
+const JEST_TARGETS = new Set(['test', 'int-test', 'cluster-test', 'secure-test']);
 
 /** Runs Nx, streaming its output, and returns the tasks it ran and the ones that failed. */
 function runNx(args) {
@@ -120,5 +120,11 @@ pendingJestFailures.push(...recordNxRun(await runNx(['run-many', '-t', 'int-test
 step('Cluster tests: three KRaft brokers, RF 3 / min ISR 2, brokers killed and restarted under load');
 pendingJestFailures.push(...recordNxRun(await runNx(['run', 'opal-cluster-e2e:cluster-test', '--skip-nx-cache']), 'cluster tests'));
 await stack('down', 'cluster');
+
+// Its own tier too: the same three-broker shape behind SASL_SSL with ACLs, and a TLS Redis with ACL
+// users; stopped afterwards like the cluster.
+step('Secured-stack tests: SASL_SSL brokers, ACLs per app, a TLS Redis with ACL users');
+pendingJestFailures.push(...recordNxRun(await runNx(['run', 'opal-cluster-e2e:secure-test', '--skip-nx-cache']), 'secured-stack tests'));
+await stack('down', 'secure');
 
 finish();

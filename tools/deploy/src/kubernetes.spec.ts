@@ -9,6 +9,7 @@ import {
   ofKind,
   podTemplateOf,
   resolvePort,
+  secretsReadBy,
   type Container,
   type K8sObject,
 } from './lib/k8s-objects';
@@ -22,8 +23,22 @@ const SECRET_VARIABLES = [
   'KAFKA_PASSWORD',
   'SCHEMA_REGISTRY_USERNAME',
   'SCHEMA_REGISTRY_PASSWORD',
+  'REDIS_USERNAME',
   'REDIS_PASSWORD',
 ];
+/**
+ * ARCHITECTURE.md §5, one user per app: each workload logs in to Kafka, Redis and the registry from
+ * `<workload>-credentials` and reads no other workload's Secret (k8s/README.md). A new Deployment or
+ * Job must be listed here with its own.
+ */
+const WORKLOAD_SECRETS: Readonly<Record<string, { kind: 'Deployment' | 'Job'; reads: readonly string[] }>> = {
+  'ingest-gateway': { kind: 'Deployment', reads: ['ingest-gateway-credentials', 'ingest-gateway-webhook'] },
+  'diagnostics-worker': { kind: 'Deployment', reads: ['diagnostics-worker-credentials'] },
+  'recommendations-worker': { kind: 'Deployment', reads: ['recommendations-worker-credentials'] },
+  'kafka-init': { kind: 'Job', reads: ['kafka-init-credentials'] },
+};
+const WORKLOADS = Object.keys(WORKLOAD_SECRETS);
+const credentialsSecretOf = (workload: string) => `${workload}-credentials`;
 /** The apps' own default (libs/platform/config runtimeEnv), used when a manifest does not set it. */
 const DEFAULT_SHUTDOWN_TIMEOUT_MS = 25_000;
 
@@ -42,6 +57,19 @@ function built(overlay: Overlay): K8sObject[] {
 
 const containerOf = (objects: K8sObject[], app: string): Container =>
   podTemplateOf(named(objects, 'Deployment', app)).spec.containers[0];
+
+const workloadsOf = (objects: K8sObject[]) => [...ofKind(objects, 'Deployment'), ...ofKind(objects, 'Job')];
+
+/** Each Secret a workload reads that WORKLOAD_SECRETS does not give it, and each workload it does not list. */
+function secretsBeyondTheirOwn(objects: K8sObject[]): string[] {
+  return workloadsOf(objects).flatMap((object) => {
+    const own = WORKLOAD_SECRETS[object.metadata.name];
+    if (own?.kind !== object.kind) return [`${object.kind} ${object.metadata.name} has no Secrets of its own listed`];
+    return secretsReadBy(object)
+      .filter((secret) => !own.reads.includes(secret))
+      .map((secret) => `${object.kind} ${object.metadata.name} reads ${secret}`);
+  });
+}
 
 describe('kustomize build | kubeconform -strict', () => {
   describe('buildAndValidate', () => {
@@ -110,6 +138,22 @@ describe('kustomize build | kubeconform -strict', () => {
 
       expect(result.code).not.toBe(0);
       expect(result.stdout).toMatch(/Deployment diagnostics-worker is invalid.*containerPort/);
+    });
+
+    it.each([
+      ['another workload\'s', 'diagnostics-worker-credentials'],
+      ['a shared', 'opal-credentials'],
+    ])('should catch the gateway reading %s credentials Secret (%s)', (_, secret) => {
+      edit('base/ingest-gateway/deployment.yaml', (text) =>
+        text.replace('name: ingest-gateway-credentials', `name: ${secret}`),
+      );
+
+      const build = kustomizeBuild(path.join(copy, 'overlays', 'production'));
+
+      expect(build.code).toBe(0);
+      expect(secretsBeyondTheirOwn(parseYamlDocuments(build.stdout) as K8sObject[])).toEqual([
+        `Deployment ingest-gateway reads ${secret}`,
+      ]);
     });
 
     it('should fail the build when a listed resource is missing', () => {
@@ -248,6 +292,18 @@ describe('kustomize build | kubeconform -strict', () => {
       });
     });
 
+    it('should give every workload its own credentials Secret and none of another workload\'s', () => {
+      expect(workloadsOf(objects()).map((object) => object.metadata.name).sort()).toEqual([...WORKLOADS].sort());
+      expect(secretsBeyondTheirOwn(objects())).toEqual([]);
+    });
+
+    it.each(WORKLOADS)('should have %s read exactly its own Secrets', (workload) => {
+      const { kind, reads } = WORKLOAD_SECRETS[workload];
+
+      expect(secretsReadBy(named(objects(), kind, workload))).toEqual([...reads].sort());
+      expect(reads).toContain(credentialsSecretOf(workload));
+    });
+
     it('should set every variable the worker env schema adds', () => {
       const container = containerOf(objects(), 'diagnostics-worker');
 
@@ -286,17 +342,29 @@ describe('kustomize build | kubeconform -strict', () => {
       expect(env('development', 'NODE_ENV')).toBe('development');
     });
 
-    it('should require the credentials Secret in production and only there', () => {
-      const credentials = (overlay: Overlay) =>
-        [...ofKind(built(overlay), 'Deployment'), ...ofKind(built(overlay), 'Job')].map(
-          (object) =>
+    it('should require each workload\'s credentials Secret in production and only there', () => {
+      const optional = (overlay: Overlay) =>
+        Object.fromEntries(
+          workloadsOf(built(overlay)).map((object) => [
+            object.metadata.name,
             podTemplateOf(object).spec.containers[0].envFrom?.find(
-              (source) => source.secretRef?.name === 'opal-credentials',
+              (source) => source.secretRef?.name === credentialsSecretOf(object.metadata.name),
             )?.secretRef?.optional,
+          ]),
         );
 
-      expect(credentials('production')).toEqual([false, false, false, false]);
-      expect(credentials('development')).toEqual([true, true, true, true]);
+      expect(optional('production')).toEqual(Object.fromEntries(WORKLOADS.map((workload) => [workload, false])));
+      expect(optional('development')).toEqual(Object.fromEntries(WORKLOADS.map((workload) => [workload, true])));
+    });
+
+    it('should have kafka-init grant the access plan after init in production, and only init in development', () => {
+      const commandLine = (overlay: Overlay) => {
+        const container = podTemplateOf(named(built(overlay), 'Job', 'kafka-init')).spec.containers[0];
+        return [...(container.command ?? []), ...(container.args ?? [])];
+      };
+
+      expect(commandLine('production')).toEqual(['sh', '-c', 'node dist/main.js init && exec node dist/main.js access']);
+      expect(commandLine('development')).toEqual(['node', 'dist/main.js', 'init']);
     });
 
     it.each(APPS)('should run more replicas of %s', (app) => {

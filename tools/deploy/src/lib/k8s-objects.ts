@@ -31,6 +31,8 @@ export interface EnvFromSource {
 export interface Container {
   name: string;
   image: string;
+  command?: string[];
+  args?: string[];
   ports?: Array<{ name?: string; containerPort: number }>;
   env?: EnvVar[];
   envFrom?: EnvFromSource[];
@@ -46,10 +48,18 @@ export interface Container {
   };
 }
 
+export interface Volume {
+  name: string;
+  secret?: { secretName?: string };
+  projected?: { sources?: Array<{ secret?: { name?: string } }> };
+}
+
 export interface PodTemplate {
   metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
   spec: {
     containers: Container[];
+    initContainers?: Container[];
+    volumes?: Volume[];
     terminationGracePeriodSeconds?: number;
     securityContext?: { runAsNonRoot?: boolean; runAsUser?: number };
   };
@@ -106,4 +116,24 @@ export function effectiveEnv(container: Container, objects: readonly K8sObject[]
     if (name in data) value = data[name];
   }
   return value;
+}
+
+/**
+ * The name of every Secret a workload's pods read, however they read it: `envFrom`, single `env`
+ * keys and Secret volumes (projected ones too), of its containers and init containers.
+ */
+export function secretsReadBy(object: K8sObject): string[] {
+  const { spec } = podTemplateOf(object);
+  const containers = [...(spec.initContainers ?? []), ...spec.containers];
+  const names = [
+    ...containers.flatMap((container) => [
+      ...(container.envFrom ?? []).flatMap((source) => source.secretRef?.name ?? []),
+      ...(container.env ?? []).flatMap((variable) => variable.valueFrom?.secretKeyRef?.name ?? []),
+    ]),
+    ...(spec.volumes ?? []).flatMap((volume) => [
+      ...(volume.secret?.secretName ? [volume.secret.secretName] : []),
+      ...(volume.projected?.sources ?? []).flatMap((source) => source.secret?.name ?? []),
+    ]),
+  ];
+  return [...new Set(names)].sort();
 }

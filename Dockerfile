@@ -3,6 +3,7 @@
 #   docker build --build-arg APP=ingest-gateway         --build-arg PORT=3000 -t opal/ingest-gateway .
 #   docker build --build-arg APP=diagnostics-worker     --build-arg PORT=3001 -t opal/diagnostics-worker .
 #   docker build --build-arg APP=recommendations-worker --build-arg PORT=3002 -t opal/recommendations-worker .
+#   docker build --build-arg APP=ops-console            --build-arg PORT=8080 -t opal/ops-console .
 #   docker build --build-arg APP=kafka-init --build-arg APP_ROOT=tools -t opal/kafka-init .
 # The webpack bundle keeps node_modules external, so the runtime stage gets production dependencies only.
 ARG NODE_IMAGE=node:24.11.1-bookworm-slim

@@ -1,18 +1,26 @@
 // `npm run up`: one command from a fresh clone to a running system — dependencies, the local
-// stack (Kafka, Schema Registry, Redis), topics and schemas, the three apps built and started.
+// stack (Kafka, Schema Registry, Redis), topics and schemas, the three apps and the operations
+// console built and started.
 // One line per step; each step's output is in .stack/logs/up-<step>.log and on the screen only when
 // it fails, or always with `npm run up -- --verbose` (or VERBOSE=1).
 import { existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createStepRunner, isVerbose } from './steps.mjs';
-import { APPS, NPM_CI, NX_ENV, ROOT, STACK_DIR, STACK_SH, dependenciesOutdated, devWebhookSecrets, elapsed, isLive } from './workspace.mjs';
+import { APPS, CONSOLE, NPM_CI, NX_ENV, ROOT, STACK_DIR, STACK_SH, dependenciesOutdated, devWebhookSecrets, elapsed, isLive } from './workspace.mjs';
 
 const READY_TIMEOUT_MS = 60_000;
 const LOG_DIR = path.join(STACK_DIR, 'logs');
 const verbose = isVerbose();
 const step = createStepRunner({ logDir: LOG_DIR, verbose, cwd: ROOT });
 const nx = (exec, ...args) => exec('npx', ['nx', ...args, '--outputStyle=static'], { env: NX_ENV });
+
+/** The apps the console shows, on the ports this script starts them on, unless $CONSOLE_APPS says otherwise. */
+const consoleApps = () =>
+  process.env.CONSOLE_APPS ??
+  APPS.filter((app) => app !== CONSOLE)
+    .map((app) => `${app.name}=http://127.0.0.1:${app.port}`)
+    .join(',');
 
 function startApp({ name, port }) {
   mkdirSync(path.join(STACK_DIR, 'run'), { recursive: true });
@@ -21,7 +29,12 @@ function startApp({ name, port }) {
   const log = openSync(logFile, 'a');
   const child = spawn('node', [path.join(ROOT, 'dist/apps', name, 'main.js')], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), WEBHOOK_SECRETS: devWebhookSecrets() },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      // The console signs no webhook: it gets the apps to show instead of the webhook secret.
+      ...(name === CONSOLE.name ? { CONSOLE_APPS: consoleApps() } : { WEBHOOK_SECRETS: devWebhookSecrets() }),
+    },
     detached: true,
     stdio: ['ignore', log, log],
   });
@@ -95,6 +108,7 @@ for (const app of APPS) console.log(`  ${app.name.padEnd(24)} http://127.0.0.1:$
 console.log(`  ${'kafka'.padEnd(24)} 127.0.0.1:${process.env.KAFKA_PORT ?? 9092}`);
 console.log(`  ${'schema registry'.padEnd(24)} http://127.0.0.1:${process.env.SCHEMA_REGISTRY_PORT ?? 8081}/apis/ccompat/v7`);
 console.log(`  ${'redis'.padEnd(24)} 127.0.0.1:${process.env.REDIS_PORT ?? 6379}`);
+console.log(`\n  Operations console: http://127.0.0.1:${CONSOLE.port}  (topics, groups, messages, dead letters, workflows)`);
 console.log(`\n${sampleOk ? `Sample flow passed${sampleSummary ? ` (${sampleSummary})` : ''}.` : 'Sample flow FAILED: see above.'}`);
 console.log(`App logs: ${path.relative(ROOT, LOG_DIR)}/<app>.log. Stop everything with: npm run down`);
 if (!sampleOk) process.exit(1);

@@ -8,10 +8,13 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const STACK_DIR = process.env.OPAL_STACK_DIR ?? path.join(ROOT, '.stack');
+/** The operations console (ARCHITECTURE.md §6): reads the backbone, so it starts after the apps. */
+export const CONSOLE = { name: 'ops-console', port: Number(process.env.OPS_CONSOLE_PORT ?? 8080) };
 export const APPS = [
   { name: 'ingest-gateway', port: Number(process.env.INGEST_GATEWAY_PORT ?? 3000) },
   { name: 'diagnostics-worker', port: Number(process.env.DIAGNOSTICS_WORKER_PORT ?? 3001) },
   { name: 'recommendations-worker', port: Number(process.env.RECOMMENDATIONS_WORKER_PORT ?? 3002) },
+  CONSOLE,
 ];
 
 const started = Date.now();

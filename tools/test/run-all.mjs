@@ -11,7 +11,7 @@ import { ROOT, elapsed, ensureDependencies, stack, step } from '../dev/workspace
 
 const REPORT_DIR = path.join(ROOT, '.reports', 'jest');
 const SUMMARY_FILE = path.join(ROOT, '.reports', 'summary.txt');
-const JEST_TARGETS = new Set(['test', 'int-test', 'cluster-test', 'secure-test']);
+const JEST_TARGETS = new Set(['test', 'int-test', 'browser-test', 'cluster-test', 'secure-test']);
 
 /** Runs Nx, streaming its output, and returns the tasks it ran and the ones that failed. */
 function runNx(args) {
@@ -79,16 +79,19 @@ function finish() {
 
 const pendingJestFailures = [];
 
-/** promtool (Debian's prometheus package) checks the /metrics exposition format in the tests. */
-function ensurePromtool() {
-  if (spawnSync('promtool', ['--version']).status === 0) return;
-  step('Installing promtool (apt-get install prometheus)');
-  const install = spawnSync('bash', ['-c', 'apt-get install -y -qq --no-install-recommends prometheus || (apt-get update -qq && apt-get install -y -qq --no-install-recommends prometheus)'], { stdio: 'inherit' });
-  if (install.status !== 0) console.error('could not install promtool: the metrics-format test will fail; install Debian\'s prometheus package');
+/** Installs a Debian package when its command is missing; the tests that need it fail with the reason otherwise. */
+function ensureDebianPackage(command, pkg, neededFor) {
+  if (spawnSync(command, ['--version']).status === 0) return;
+  step(`Installing ${command} (apt-get install ${pkg})`);
+  const apt = `apt-get install -y -qq --no-install-recommends ${pkg}`;
+  const install = spawnSync('bash', ['-c', `${apt} || (apt-get update -qq && ${apt})`], { stdio: 'inherit' });
+  if (install.status !== 0) console.error(`could not install ${command}: ${neededFor} will fail; install Debian's ${pkg} package`);
 }
 
 ensureDependencies();
-ensurePromtool();
+ensureDebianPackage('promtool', 'prometheus', 'the /metrics format test');
+// playwright-core downloads no browser: the console's browser tests drive Debian's Chromium.
+ensureDebianPackage('chromium', 'chromium', "the ops console's browser tests");
 rmSync(path.join(ROOT, '.reports'), { recursive: true, force: true });
 
 step('Local stack: Kafka, Schema Registry, Redis (reused when already running)');
@@ -113,6 +116,9 @@ recordNxRun(await runNx(['run', 'kafka-init:init']), 'kafka-init');
 
 step('Integration tests against the real stack');
 pendingJestFailures.push(...recordNxRun(await runNx(['run-many', '-t', 'int-test', '--parallel=1', '--skip-nx-cache']), 'integration tests'));
+
+step('Browser tests: every page of the ops console in headless Chromium, against the real stack and apps');
+pendingJestFailures.push(...recordNxRun(await runNx(['run', 'ops-console:browser-test', '--skip-nx-cache']), 'browser tests'));
 
 // Its own tier: it starts the three-broker cluster beside the development stack, kills and
 // restarts brokers under load for a few minutes, and the cluster is stopped afterwards to give

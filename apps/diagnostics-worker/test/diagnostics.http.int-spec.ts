@@ -131,6 +131,30 @@ describe('GET /v1/diagnostics (Fastify, real Redis)', () => {
     expect(publisher.publish).toHaveBeenCalledTimes(1);
   });
 
+  it('should list the workflows, degraded first, with the counts the summary reports', async () => {
+    const response = await get('/v1/diagnostics/workflows');
+
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    expect(response.json()).toEqual({
+      workflows: [(await get(`/v1/diagnostics/workflows/${workflowId}`)).json()],
+      total: 1,
+      degraded: 1,
+    });
+  });
+
+  it.each(['0', '201', 'ten', '2.5'])('should answer 400 problem+json for the limit %j', async (limit) => {
+    const response = await get(`/v1/diagnostics/workflows?limit=${limit}`);
+
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.json()).toMatchObject({
+      type: '/problems/invalid-limit',
+      status: 400,
+      errors: [{ path: 'limit', message: 'must be an integer from 1 to 200' }],
+    });
+  });
+
   it('should answer 404 problem+json for an unknown workflow', async () => {
     const response = await get('/v1/diagnostics/workflows/wf-never-seen');
 

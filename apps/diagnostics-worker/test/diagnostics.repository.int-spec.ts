@@ -547,6 +547,40 @@ describe(`${DiagnosticsRepository.name} and ${DiagnosticsService.name} (real Red
     });
   });
 
+  describe('listing workflows', () => {
+    it('should list the degraded workflows first, then the others, each once by most recent activity, without expired ones', async () => {
+      const labels = ['d-old', 'h-old', 'd-new', 'h-new', 'gone'];
+      const [degradedOld, healthyOld, degradedNew, healthyNew, expired] = labels.map(
+        (label) => `wf-${label}-${randomUUID()}`,
+      );
+      for (const id of [degradedOld, healthyOld, degradedNew, healthyNew, expired]) {
+        await service.onWorkflowStarted(event('workflow.started', { workflow_id: id }));
+        if (id === degradedOld || id === degradedNew)
+          await service.onDecisionDegraded(event('decision.degraded', { workflow_id: id, metric: 'latency_p99' }));
+        // Activity is scored in Redis milliseconds: apart, so the order is not left to ties.
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      // As if its hash had expired before a write trimmed its index entry.
+      await redis.del(diagnosticsKeys(prefix).workflow(expired));
+
+      const list = await repository.listWorkflows(50);
+
+      expect(list.workflows.map((workflow) => [workflow.workflowId, workflow.health])).toEqual([
+        [degradedNew, 'degraded'],
+        [degradedOld, 'degraded'],
+        [healthyNew, 'healthy'],
+        [healthyOld, 'healthy'],
+      ]);
+      expect(list.workflows[0]).toEqual(await repository.findWorkflow(degradedNew));
+      expect([list.total, list.degraded]).toEqual([5, 2]);
+      expect((await repository.listWorkflows(3)).workflows.map((workflow) => workflow.workflowId)).toEqual([
+        degradedNew,
+        degradedOld,
+        healthyNew,
+      ]);
+    });
+  });
+
   describe('retention', () => {
     const RETENTION_SECONDS = 600;
     const ttlOf = (key: string) => redis.ttl(key);

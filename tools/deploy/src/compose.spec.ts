@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { APPS, COMPOSE_FILE } from './lib/deploy-paths';
+import { CONSOLE_SHOWN_APPS, consoleAppHosts } from './lib/console-apps';
+import { APPS, COMPOSE_FILE, CONSOLE_APP } from './lib/deploy-paths';
 import type { ComposeConfig } from './lib/probe-targets';
 import { envWithout } from './lib/tool-runner';
 import { composeConfig } from './lib/validators';
@@ -80,7 +81,7 @@ describe('docker-compose.yml', () => {
       config = parseYaml<ComposeConfig>(resolved.stdout);
     });
 
-    it('should run the infrastructure, the init job, the three apps and monitoring', () => {
+    it('should run the infrastructure, the init job, the three apps, the console and monitoring', () => {
       expect(Object.keys(config.services).sort()).toEqual(
         [
           'diagnostics-worker',
@@ -89,6 +90,7 @@ describe('docker-compose.yml', () => {
           'kafka',
           'kafka-init',
           'kafka-ui',
+          'ops-console',
           'prometheus',
           'recommendations-worker',
           'redis',
@@ -97,17 +99,27 @@ describe('docker-compose.yml', () => {
       );
     });
 
-    it('should publish the seed ports on loopback: Kafka 9092, registry 8081, Redis 6379, Kafka UI 8080, gateway 3000', () => {
-      const published = (service: string) =>
-        (config.services[service].ports ?? []).map((port) =>
-          (typeof port === 'string' ? port : `${port.host_ip}:${port.published}:${port.target}`).replace(/\/tcp$/, ''),
-        );
+    const published = (service: string) =>
+      (config.services[service].ports ?? []).map((port) =>
+        (typeof port === 'string' ? port : `${port.host_ip}:${port.published}:${port.target}`).replace(/\/tcp$/, ''),
+      );
 
+    it('should publish the seed ports on loopback: Kafka 9092, registry 8081, Redis 6379, console 8080, gateway 3000', () => {
       expect(published('kafka')).toContain('127.0.0.1:9092:9092');
       expect(published('schema-registry')).toContain('127.0.0.1:8081:8081');
       expect(published('redis')).toContain('127.0.0.1:6379:6379');
-      expect(published('kafka-ui')).toContain('127.0.0.1:8080:8080');
+      expect(published(CONSOLE_APP)).toEqual(['127.0.0.1:8080:8080']);
       expect(published('ingest-gateway')).toContain('127.0.0.1:3000:3000');
+    });
+
+    it('should keep Kafka UI, moved to 8090: 8080 is the console\'s (ARCHITECTURE.md §5)', () => {
+      expect(published('kafka-ui')).toEqual(['127.0.0.1:8090:8080']);
+    });
+
+    it.each(APPS)('should publish %s on loopback on the port it listens on', (app) => {
+      const port = config.services[app].environment?.['PORT'];
+
+      expect(published(app)).toEqual([`127.0.0.1:${port}:${port}`]);
     });
 
     it('should run Kafka in KRaft mode from the official apache/kafka 4.x image', () => {
@@ -139,6 +151,19 @@ describe('docker-compose.yml', () => {
       const graceSeconds = Number(/^(\d+)s$/.exec(service.stop_grace_period ?? '10s')?.[1]);
 
       expect(graceSeconds * 1000).toBeGreaterThan(Number(service.environment?.['SHUTDOWN_TIMEOUT_MS'] ?? 25_000));
+    });
+
+    it('should point the console at the other apps by service name and port', () => {
+      const environment = config.services[CONSOLE_APP].environment ?? {};
+
+      expect(consoleAppHosts(environment['CONSOLE_APPS'])).toEqual(
+        Object.fromEntries(CONSOLE_SHOWN_APPS.map((app) => [app, `${app}:${config.services[app].environment?.['PORT']}`])),
+      );
+      expect(environment['CONSOLE_SHOW_PAYLOADS']).toBe('false');
+    });
+
+    it('should have Prometheus scrape only after every app started', () => {
+      expect(Object.keys(config.services['prometheus'].depends_on ?? {}).sort()).toEqual([...APPS].sort());
     });
 
     it('should run kafka-init once with the init command after Kafka and the registry are healthy', () => {
@@ -177,6 +202,26 @@ describe('docker-compose.yml', () => {
 
     it('should commit no webhook secret', () => {
       expect(readFileSync(COMPOSE_FILE, 'utf8')).not.toMatch(/whsec_[A-Za-z0-9+/]{8,}/);
+    });
+  });
+
+  describe('the console\'s CONSOLE_ADMIN_TOKEN', () => {
+    const adminToken = (env: NodeJS.ProcessEnv) => {
+      const resolved = composeConfig(COMPOSE_FILE, { quiet: false, env });
+      expect(resolved.code).toBe(0);
+      return parseYaml<ComposeConfig>(resolved.stdout).services[CONSOLE_APP].environment?.['CONSOLE_ADMIN_TOKEN'];
+    };
+
+    it('should be empty (a read-only console) unless the environment sets it: none is committed', () => {
+      expect(adminToken({ ...envWithout('CONSOLE_ADMIN_TOKEN'), WEBHOOK_SECRETS: withWebhookSecret.WEBHOOK_SECRETS })).toBe(
+        '',
+      );
+    });
+
+    it('should come from the environment', () => {
+      expect(adminToken({ ...withWebhookSecret, CONSOLE_ADMIN_TOKEN: 'compose-config-check-only' })).toBe(
+        'compose-config-check-only',
+      );
     });
   });
 });

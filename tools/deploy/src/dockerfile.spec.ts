@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DOCKERFILE, ROOT } from './lib/deploy-paths';
+import { LOCAL_STACK_DEFAULTS } from '@opal/platform-config';
+import { APPS, DOCKERFILE, ROOT } from './lib/deploy-paths';
 
 /** The Dockerfile's instructions, continuation lines joined, comments dropped. */
 function instructions(text: string): Array<{ keyword: string; args: string }> {
@@ -17,7 +18,8 @@ function instructions(text: string): Array<{ keyword: string; args: string }> {
 
 // No Docker engine (nor hadolint) here: these checks read the file for the rules the issue sets.
 describe('Dockerfile', () => {
-  const steps = instructions(readFileSync(DOCKERFILE, 'utf8'));
+  const text = readFileSync(DOCKERFILE, 'utf8');
+  const steps = instructions(text);
   const all = (keyword: string) => steps.filter((step) => step.keyword === keyword);
   const stageOf = (name: string) => {
     const start = steps.findIndex((step) => step.keyword === 'FROM' && step.args.endsWith(` AS ${name}`));
@@ -77,6 +79,14 @@ describe('Dockerfile', () => {
 
       expect(healthcheck).toMatch(/CMD \["node", "-e", .*\/health\/live/);
       expect(healthcheck).not.toMatch(/curl|wget/);
+    });
+  });
+
+  describe('header', () => {
+    it.each(APPS)('should show how to build the image of %s, with the port the app listens on', (app) => {
+      const port = LOCAL_STACK_DEFAULTS.appPorts[app];
+
+      expect(text).toMatch(new RegExp(`^# +docker build --build-arg APP=${app} +--build-arg PORT=${port} -t opal/${app} \\.$`, 'm'));
     });
   });
 

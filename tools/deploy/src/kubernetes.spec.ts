@@ -2,7 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TOPIC_PROFILES } from '@opal/platform-kafka';
-import { APPS, K8S_DIR, OVERLAYS, overlayDir, type Overlay } from './lib/deploy-paths';
+import { CONSOLE_SHOWN_APPS, consoleAppHosts } from './lib/console-apps';
+import { APPS, CONSOLE_APP, K8S_DIR, OVERLAYS, overlayDir, type Overlay } from './lib/deploy-paths';
 import {
   effectiveEnv,
   named,
@@ -17,8 +18,11 @@ import { buildAndValidate, kubeconform, kustomizeBuild } from './lib/validators'
 import { parseYamlDocuments } from './lib/yaml-documents';
 
 const WORKERS = ['diagnostics-worker', 'recommendations-worker'] as const;
+/** The apps an HPA scales; the console runs one replica. */
+const AUTOSCALED_APPS = APPS.filter((app) => app !== CONSOLE_APP);
 const SECRET_VARIABLES = [
   'WEBHOOK_SECRETS',
+  'CONSOLE_ADMIN_TOKEN',
   'KAFKA_USERNAME',
   'KAFKA_PASSWORD',
   'SCHEMA_REGISTRY_USERNAME',
@@ -35,6 +39,8 @@ const WORKLOAD_SECRETS: Readonly<Record<string, { kind: 'Deployment' | 'Job'; re
   'ingest-gateway': { kind: 'Deployment', reads: ['ingest-gateway-credentials', 'ingest-gateway-webhook'] },
   'diagnostics-worker': { kind: 'Deployment', reads: ['diagnostics-worker-credentials'] },
   'recommendations-worker': { kind: 'Deployment', reads: ['recommendations-worker-credentials'] },
+  // CONSOLE_ADMIN_TOKEN (optional: without it the console is read-only) sits in the same Secret.
+  'ops-console': { kind: 'Deployment', reads: ['ops-console-credentials'] },
   'kafka-init': { kind: 'Job', reads: ['kafka-init-credentials'] },
 };
 const WORKLOADS = Object.keys(WORKLOAD_SECRETS);
@@ -272,6 +278,24 @@ describe('kustomize build | kubeconform -strict', () => {
       expect(hpa.spec?.minReplicas).toBeLessThanOrEqual(hpa.spec?.maxReplicas ?? 0);
     });
 
+    it('should run one replica of the console, without an HPA or a PDB', () => {
+      const byConsole = (kind: string) =>
+        ofKind(objects(), kind).filter((object) => object.metadata.name === CONSOLE_APP);
+
+      expect(named(objects(), 'Deployment', CONSOLE_APP).spec?.replicas).toBe(1);
+      expect([...byConsole('HorizontalPodAutoscaler'), ...byConsole('PodDisruptionBudget')]).toEqual([]);
+    });
+
+    it('should point the console at the other apps\' Services, payloads hidden', () => {
+      const container = containerOf(objects(), CONSOLE_APP);
+      const servicePort = (app: string) => named(objects(), 'Service', app).spec?.ports?.[0].port;
+
+      expect(consoleAppHosts(effectiveEnv(container, objects(), 'CONSOLE_APPS'))).toEqual(
+        Object.fromEntries(CONSOLE_SHOWN_APPS.map((app) => [app, `${app}:${servicePort(app)}`])),
+      );
+      expect(effectiveEnv(container, objects(), 'CONSOLE_SHOW_PAYLOADS')).toBe('false');
+    });
+
     it('should take secrets only from Secret references and commit no Secret', () => {
       const containers = [...ofKind(objects(), 'Deployment'), ...ofKind(objects(), 'Job')].flatMap(
         (object) => podTemplateOf(object).spec.containers,
@@ -367,7 +391,7 @@ describe('kustomize build | kubeconform -strict', () => {
       expect(commandLine('development')).toEqual(['node', 'dist/main.js', 'init']);
     });
 
-    it.each(APPS)('should run more replicas of %s', (app) => {
+    it.each(AUTOSCALED_APPS)('should run more replicas of %s', (app) => {
       const hpa = (overlay: Overlay) => named(built(overlay), 'HorizontalPodAutoscaler', app).spec;
 
       expect(hpa('production')?.minReplicas).toBeGreaterThanOrEqual(3);

@@ -83,6 +83,14 @@ describe('probe targets', () => {
     });
   });
 
+  describe(prometheusScrapeTargets.name, () => {
+    it('should have the Prometheus of docker-compose.yml scrape every app', () => {
+      const scraped = targets.filter((target) => target.source.startsWith('prometheus.yml')).map((target) => target.app);
+
+      expect([...new Set(scraped)].sort()).toEqual([...APPS].sort());
+    });
+  });
+
   describe('every probe, healthcheck and scrape target', () => {
     it('should use the port the app listens on by default', () => {
       const wrong = targets.filter((target) => target.port !== defaultPortOf(target.app));

@@ -1,17 +1,6 @@
 import { CONSUMER_GROUPS, type ConsumerGroup } from '@opal/contracts';
+import type { PartitionOffset, RecordLocation, ReplaySelection } from '@opal/platform-dlq';
 import { DlqUsageError } from './dlq.errors';
-
-/** A record's place in a partition; offsets are 64-bit, so kept as decimal strings. */
-export interface PartitionOffset {
-  partition: number;
-  offset: string;
-}
-
-export interface RecordLocation extends PartitionOffset {
-  topic: string;
-}
-
-export type ReplaySelection = { kind: 'all' } | { kind: 'offsets'; positions: PartitionOffset[] };
 
 export type DlqCommand =
   | { kind: 'help' }

@@ -1,13 +1,9 @@
-import type { Admin } from 'kafkajs';
 import { InvalidEnvironmentError, type EnvSource } from '@opal/platform-config';
-import { SchemaRegistryClient } from '@opal/platform-schema-registry';
+import { DlqError, connectDeadLetters, type DeadLetterSession, type DeadLetters } from '@opal/platform-dlq';
 import { loadDlqConfig, DLQ_TOOL } from './config/dlq.env';
 import { parseDlqArgs, USAGE, type DlqCommand } from './dlq.args';
-import { listCommand, replayCommand, showCommand, type DlqDeps, type DlqIo } from './dlq.commands';
-import { DlqError, DlqUsageError } from './dlq.errors';
-import { DlqReader } from './dlq.reader';
-import { DlqReplayer } from './dlq.replayer';
-import { connectAdmin, createKafka } from './kafka.session';
+import { listCommand, replayCommand, showCommand, type DlqIo } from './dlq.commands';
+import { DlqUsageError } from './dlq.errors';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
@@ -16,17 +12,19 @@ export interface DlqCliOptions {
   readTimeoutMs?: number;
 }
 
+/** The Kafka client id, and the prefix of the throwaway groups the tool's reads join. */
+const DLQ_CLIENT_ID = 'opal-dlq-tool';
 const DEFAULT_READ_TIMEOUT_MS = 60_000;
 const REGISTRY_TIMEOUT_MS = 5_000;
 
-function run(command: Exclude<DlqCommand, { kind: 'help' }>, deps: DlqDeps, io: DlqIo): Promise<number> {
+function run(command: Exclude<DlqCommand, { kind: 'help' }>, deadLetters: DeadLetters, io: DlqIo): Promise<number> {
   switch (command.kind) {
     case 'list':
-      return listCommand(command, deps, io);
+      return listCommand(command, deadLetters, io);
     case 'show':
-      return showCommand(command, deps, io);
+      return showCommand(command, deadLetters, io);
     case 'replay':
-      return replayCommand(command, deps, io);
+      return replayCommand(command, deadLetters, io);
     default: {
       const unknown: never = command;
       throw new TypeError(`unknown command ${JSON.stringify(unknown)}`);
@@ -57,22 +55,16 @@ export async function runDlqCli(
     return EXIT.ok;
   }
 
-  let admin: Admin | undefined;
-  let replayer: DlqReplayer | undefined;
+  let session: DeadLetterSession | undefined;
   try {
     const config = loadDlqConfig(env);
-    const kafka = createKafka(config.kafka);
-    const connected = await connectAdmin(kafka, config.kafka);
-    admin = connected;
-    const deps: DlqDeps = {
-      reader: new DlqReader(kafka, connected, {
-        readTimeoutMs: options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS,
-        warn: (message) => io.err(`${DLQ_TOOL}: warning: ${message}`),
-      }),
-      registry: () => new SchemaRegistryClient({ ...config.schemaRegistry, requestTimeoutMs: REGISTRY_TIMEOUT_MS }),
-      replayer: () => (replayer ??= new DlqReplayer(kafka, config.kafka.brokers)),
-    };
-    return await run(command, deps, io);
+    session = await connectDeadLetters(config.kafka, config.schemaRegistry, {
+      clientId: DLQ_CLIENT_ID,
+      readTimeoutMs: options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS,
+      registryTimeoutMs: REGISTRY_TIMEOUT_MS,
+      warn: (message) => io.err(`${DLQ_TOOL}: warning: ${message}`),
+    });
+    return await run(command, session.deadLetters, io);
   } catch (error) {
     if (error instanceof InvalidEnvironmentError) {
       io.err(error.message);
@@ -82,7 +74,6 @@ export async function runDlqCli(
     }
     return EXIT.failed;
   } finally {
-    await replayer?.close();
-    await admin?.disconnect().catch(() => undefined);
+    await session?.close();
   }
 }

@@ -1,4 +1,6 @@
-import { DLQ_HEADERS, REPLAY_TARGET_GROUP_HEADER } from '@opal/contracts';
+import { DLQ_HEADERS } from '@opal/contracts';
+import { listRowOf } from '@opal/platform-dlq';
+import { sampleDeadLetter as deadLetter } from '@opal/platform-dlq/testing';
 import {
   RAW_BYTES_SHOWN,
   bytesText,
@@ -7,69 +9,8 @@ import {
   formatShow,
   formatShowJson,
   formatTable,
-  listRowOf,
   truncate,
 } from './dlq.printer';
-import type { DlqRecord } from './dlq.record';
-
-const deadLetter = (overrides: Partial<DlqRecord> = {}): DlqRecord => ({
-  topic: 'opal.workflow.started.dlq',
-  partition: 1,
-  offset: '4',
-  timestamp: '1735689601000',
-  key: Buffer.from('wf-1'),
-  value: Buffer.from([0, 0, 0, 0, 7, 2]),
-  headers: {
-    event_id: Buffer.from('evt-1'),
-    [DLQ_HEADERS.originalTopic]: Buffer.from('opal.workflow.started'),
-    [DLQ_HEADERS.originalPartition]: Buffer.from('1'),
-    [DLQ_HEADERS.originalOffset]: Buffer.from('41'),
-    [DLQ_HEADERS.originalTimestamp]: Buffer.from('1735689600000'),
-    [DLQ_HEADERS.consumerGroup]: Buffer.from('opal-diagnostics'),
-    [DLQ_HEADERS.attempts]: Buffer.from('5'),
-    [DLQ_HEADERS.errorClass]: Buffer.from('TypeError'),
-    [DLQ_HEADERS.errorMessage]: Buffer.from('cannot read properties of undefined\n(reading "agent_id")'),
-    [DLQ_HEADERS.failedAt]: Buffer.from('2025-01-01T00:00:01.000Z'),
-  },
-  ...overrides,
-});
-
-describe(listRowOf.name, () => {
-  it('should read the failure headers of a dead letter as text, with no problems', () => {
-    expect(listRowOf(deadLetter())).toEqual({
-      dlqTopic: 'opal.workflow.started.dlq',
-      partition: 1,
-      offset: '4',
-      eventId: 'evt-1',
-      originalTopic: 'opal.workflow.started',
-      originalPartition: '1',
-      originalOffset: '41',
-      originalTimestamp: '1735689600000',
-      consumerGroup: 'opal-diagnostics',
-      attempts: '5',
-      errorClass: 'TypeError',
-      errorMessage: 'cannot read properties of undefined\n(reading "agent_id")',
-      failedAt: '2025-01-01T00:00:01.000Z',
-      replayTargetGroup: null,
-      problems: [],
-    });
-  });
-
-  it('should keep the addressing of an earlier replay', () => {
-    const record = deadLetter();
-    expect(
-      listRowOf({ ...record, headers: { ...record.headers, [REPLAY_TARGET_GROUP_HEADER]: 'opal-diagnostics' } })
-        .replayTargetGroup,
-    ).toBe('opal-diagnostics');
-  });
-
-  it('should list the problems of a record that is not a dead letter', () => {
-    const row = listRowOf(deadLetter({ headers: { note: 'stray' } }));
-    expect(row.originalTopic).toBeNull();
-    expect(row.problems).toHaveLength(9);
-    expect(row.problems[0]).toBe('x-dlq-original-topic is missing');
-  });
-});
 
 describe(truncate.name, () => {
   it('should collapse whitespace to one line and cut with an ellipsis', () => {

@@ -26,6 +26,9 @@ export const DETECTED_BY = 'diagnostics-worker';
  */
 export const WORKFLOW_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 
+/** How many workflows `GET /v1/diagnostics/workflows` lists: `limit`, an integer in [min, max], else the default. */
+export const WORKFLOW_LIST_LIMIT = { default: 50, min: 1, max: 200 } as const;
+
 /**
  * How long an alert guard stays claimed by the event publishing it; longer than a produce with
  * retries takes. A redelivery of that event re-claims it at once; if the event never comes back

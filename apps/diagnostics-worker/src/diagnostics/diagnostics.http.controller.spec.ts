@@ -3,7 +3,7 @@ import { DiagnosticsHttpController } from './diagnostics.http.controller';
 import type { DiagnosticsService } from './diagnostics.service';
 
 describe(DiagnosticsHttpController.name, () => {
-  const service = { summary: jest.fn(), findWorkflow: jest.fn() };
+  const service = { summary: jest.fn(), findWorkflow: jest.fn(), listWorkflows: jest.fn() };
   const controller = new DiagnosticsHttpController(service as unknown as DiagnosticsService);
 
   beforeEach(() => jest.resetAllMocks());
@@ -40,6 +40,47 @@ describe(DiagnosticsHttpController.name, () => {
         await expect(rejection).rejects.toBeInstanceOf(ProblemException);
         await expect(rejection).rejects.toMatchObject({ status: 400, code: 'invalid-workflow-id' });
         expect(service.findWorkflow).not.toHaveBeenCalled();
+      },
+    );
+  });
+
+  describe('listWorkflows', () => {
+    it('should return the list the service made for the limit asked', async () => {
+      const list = { workflows: [{ workflowId: 'wf-1', health: 'degraded' }], total: 3, degraded: 1 };
+      service.listWorkflows.mockResolvedValue(list);
+
+      await expect(controller.listWorkflows('10')).resolves.toBe(list);
+      expect(service.listWorkflows).toHaveBeenCalledWith(10);
+    });
+
+    it('should list 50 workflows when no limit is given', async () => {
+      await controller.listWorkflows(undefined);
+
+      expect(service.listWorkflows).toHaveBeenCalledWith(50);
+    });
+
+    it.each([
+      ['1', 1],
+      ['200', 200],
+      ['007', 7],
+    ])('should accept the limit %j as %d', async (limit, expected) => {
+      await controller.listWorkflows(limit);
+
+      expect(service.listWorkflows).toHaveBeenCalledWith(expected);
+    });
+
+    it.each<string | string[]>(['0', '201', '-1', '1.5', '1e2', '', ' 5', 'ten', '9'.repeat(400), ['5', '6']])(
+      'should answer 400 invalid-limit for %j without asking Redis',
+      async (limit) => {
+        const rejection = controller.listWorkflows(limit);
+
+        await expect(rejection).rejects.toBeInstanceOf(ProblemException);
+        await expect(rejection).rejects.toMatchObject({
+          status: 400,
+          code: 'invalid-limit',
+          options: { errors: [{ path: 'limit', message: 'must be an integer from 1 to 200' }] },
+        });
+        expect(service.listWorkflows).not.toHaveBeenCalled();
       },
     );
   });

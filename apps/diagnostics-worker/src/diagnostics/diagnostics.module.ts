@@ -37,11 +37,12 @@ export interface DiagnosticsModuleOptions {
 
 /**
  * The diagnostics domain: the Kafka handlers (`DiagnosticsMessageController`, one per topic), the
- * query API (`GET /v1/diagnostics/summary`, `GET /v1/diagnostics/workflows/:workflowId`), and their
- * Redis state. The repository takes the connection that `WorkerPlatformModule` provides globally
- * under `@nestjs-modules/ioredis`'s default token (`@InjectRedis()`) and closes on shutdown. Each apply
- * script is the one idempotency mechanism of this hop: it refuses an `event_id` it has applied and
- * counts that delivery in `duplicatesSkipped` in the same step.
+ * query API (`GET /v1/diagnostics/summary`, `GET /v1/diagnostics/workflows`,
+ * `GET /v1/diagnostics/workflows/:workflowId`), and their Redis state. The repository takes the
+ * connection that `WorkerPlatformModule` provides globally under `@nestjs-modules/ioredis`'s default
+ * token (`@InjectRedis()`) and closes on shutdown. Each apply script is the one idempotency mechanism
+ * of this hop: it refuses an `event_id` it has applied and counts that delivery in
+ * `duplicatesSkipped` in the same step.
  */
 @Module({})
 export class DiagnosticsModule {

@@ -20,6 +20,7 @@ import type {
   DiagnosticsOptions,
   DiagnosticsSummary,
   WorkflowDiagnostics,
+  WorkflowDiagnosticsList,
   WorkflowHealth,
   WorkflowRunStatus,
 } from './diagnostics.types';
@@ -267,18 +268,56 @@ export class DiagnosticsRepository {
   }
 
   async findWorkflow(workflowId: string): Promise<WorkflowDiagnostics | null> {
-    const [fields, reasons] = await execAll(
-      this.redis.pipeline().hgetall(this.keys.workflow(workflowId)).smembers(this.keys.reasons(workflowId)),
-    );
-    const hash = fields as Record<string, string>;
-    if (hash['workflow_id'] === undefined) return null;
-    return toWorkflowDiagnostics(hash, (reasons as string[]).sort());
+    const [workflow] = await this.readWorkflows([workflowId]);
+    return workflow ?? null;
+  }
+
+  /**
+   * Up to `limit` remembered workflows: the degraded ones first, then the others, each by most recent
+   * activity; with the counts the summary reports. Usually two round trips: the counts and the first
+   * page of each index, then the workflows in one pipeline. An index entry whose hash has expired
+   * takes no place: while the list is short of `limit`, the index it fills from is read on.
+   */
+  async listWorkflows(limit: number, now = Date.now()): Promise<WorkflowDiagnosticsList> {
+    const { keys } = this;
+    const remembered = this.rememberedSince(now);
+    const [total, degraded, degradedPage, recentPage] = (await execAll(
+      this.redis
+        .pipeline()
+        .zcount(keys.workflows, remembered, '+inf')
+        .zcount(keys.degradedWorkflows, remembered, '+inf')
+        .zrevrangebyscore(keys.degradedWorkflows, '+inf', remembered, 'LIMIT', 0, limit)
+        .zrevrangebyscore(keys.workflows, '+inf', remembered, 'LIMIT', 0, limit),
+    )) as [number, number, string[], string[]];
+
+    const workflows: WorkflowDiagnostics[] = [];
+    const taken = new Set<string>();
+    const take = async (ids: readonly string[]) => {
+      const unseen = [...new Set(ids)].filter((id) => !taken.has(id));
+      for (const id of unseen) taken.add(id);
+      workflows.push(...(await this.readWorkflows(unseen)).slice(0, limit - workflows.length));
+    };
+    const fillFrom = async (index: string, firstPage: string[], before: string[] = []) => {
+      await take([...before, ...firstPage]);
+      for (let page = firstPage, offset = limit; workflows.length < limit && page.length === limit; offset += limit) {
+        page = await this.redis.zrevrangebyscore(index, '+inf', remembered, 'LIMIT', offset, limit);
+        await take(page);
+      }
+    };
+    if (degradedPage.length < limit) {
+      // Every degraded workflow is on the first page: one read takes them and the most recent others.
+      await fillFrom(keys.workflows, recentPage, degradedPage);
+    } else {
+      await fillFrom(keys.degradedWorkflows, degradedPage);
+      if (workflows.length < limit) await fillFrom(keys.workflows, recentPage);
+    }
+    return { workflows, total, degraded };
   }
 
   /** Workflows count while they are remembered: active within the retention (their hashes expire with it). */
   async summary(now = Date.now()): Promise<DiagnosticsSummary> {
     const { keys } = this;
-    const remembered = now - this.options.retentionSeconds * 1000;
+    const remembered = this.rememberedSince(now);
     const [processed, duplicates, workflows, degraded, agentIds] = await execAll(
       this.redis
         .pipeline()
@@ -302,6 +341,23 @@ export class DiagnosticsRepository {
       workflowsByHealth,
       agents: await this.agentStatistics((agentIds as string[]).sort()),
     };
+  }
+
+  /** The workflows of `ids`, in that order, read in one pipeline; an id whose hash has expired is left out. */
+  private async readWorkflows(ids: readonly string[]): Promise<WorkflowDiagnostics[]> {
+    if (ids.length === 0) return [];
+    const reads = this.redis.pipeline();
+    for (const id of ids) reads.hgetall(this.keys.workflow(id)).smembers(this.keys.reasons(id));
+    const replies = await execAll(reads);
+    return ids.flatMap((_, i) => {
+      const workflow = workflowFromHash(replies[2 * i] as Record<string, string>, replies[2 * i + 1] as string[]);
+      return workflow ? [workflow] : [];
+    });
+  }
+
+  /** The oldest last activity (epoch ms) of a workflow still remembered at `now`. */
+  private rememberedSince(now: number): number {
+    return now - this.options.retentionSeconds * 1000;
   }
 
   private async agentStatistics(agentIds: string[]): Promise<AgentStatistics[]> {
@@ -400,6 +456,11 @@ async function execAll(pipeline: ChainableCommander): Promise<unknown[]> {
 function workflowFromReply(flatFields: string[], reasons: string[]): WorkflowDiagnostics | null {
   const hash: Record<string, string> = {};
   for (let i = 0; i + 1 < flatFields.length; i += 2) hash[flatFields[i] as string] = flatFields[i + 1] as string;
+  return workflowFromHash(hash, reasons);
+}
+
+/** A workflow's hash and reasons as the workflow they describe; null when it has no hash (unknown or expired). */
+function workflowFromHash(hash: Record<string, string>, reasons: readonly string[]): WorkflowDiagnostics | null {
   if (hash['workflow_id'] === undefined) return null;
   return toWorkflowDiagnostics(hash, [...reasons].sort());
 }

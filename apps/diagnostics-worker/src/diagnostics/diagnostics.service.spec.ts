@@ -42,6 +42,7 @@ describe(DiagnosticsService.name, () => {
     applyDecisionDegraded: jest.fn(),
     applyCounted: jest.fn(),
     findWorkflow: jest.fn(),
+    listWorkflows: jest.fn(),
     summary: jest.fn(),
     markDegradedAndClaimAlert: jest.fn(),
     completeAlert: jest.fn(),
@@ -301,6 +302,21 @@ describe(DiagnosticsService.name, () => {
 
       expect(repository.applyDecisionDegraded).toHaveBeenCalledWith(event);
       expect(repository.findWorkflow).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('listWorkflows', () => {
+    it('should answer the list the repository read for the limit', async () => {
+      const list = {
+        workflows: [workflow({ health: 'degraded' }), workflow({ workflowId: 'wf-2' })],
+        total: 7,
+        degraded: 1,
+      };
+      repository.listWorkflows.mockResolvedValue(list);
+
+      await expect(service.listWorkflows(2)).resolves.toBe(list);
+
+      expect(repository.listWorkflows).toHaveBeenCalledWith(2);
     });
   });
 

@@ -13,7 +13,12 @@ import { DETECTED_BY, DIAGNOSTICS_OPTIONS } from './diagnostics.constants';
 import { detectDegradations, type Degradation, type DecisionUnderReview } from './diagnostics.detection';
 import { DEGRADED_ALERT_PUBLISHER, type DegradedAlert, type DegradedAlertPublisher } from './diagnostics.ports';
 import { DiagnosticsRepository, type WorkflowApplied } from './diagnostics.repository';
-import type { DiagnosticsOptions, DiagnosticsSummary, WorkflowDiagnostics } from './diagnostics.types';
+import type {
+  DiagnosticsOptions,
+  DiagnosticsSummary,
+  WorkflowDiagnostics,
+  WorkflowDiagnosticsList,
+} from './diagnostics.types';
 
 /** What handling one event did. */
 export interface DiagnosticsOutcome {
@@ -105,6 +110,11 @@ export class DiagnosticsService {
 
   findWorkflow(workflowId: string): Promise<WorkflowDiagnostics | null> {
     return this.repository.findWorkflow(workflowId);
+  }
+
+  /** Up to `limit` workflows, the degraded ones first, then the others, each by most recent activity. */
+  listWorkflows(limit: number): Promise<WorkflowDiagnosticsList> {
+    return this.repository.listWorkflows(limit);
   }
 
   /** Judges the state the apply script returned (no read-back: it is the state this event left). */

@@ -48,6 +48,16 @@ export interface WorkflowDiagnostics {
   degradedReasons: string[];
 }
 
+/** The body of `GET /v1/diagnostics/workflows`: the degraded workflows first, then the others, each by most recent activity. */
+export interface WorkflowDiagnosticsList {
+  /** At most `limit` workflows. */
+  workflows: WorkflowDiagnostics[];
+  /** Workflows remembered (active within the retention), as in the summary's `workflowsByHealth`. */
+  total: number;
+  /** Of them, the degraded ones. */
+  degraded: number;
+}
+
 export interface AgentStatistics {
   agentId: string;
   count: number;

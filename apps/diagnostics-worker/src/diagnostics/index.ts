@@ -5,4 +5,9 @@ export type { DiagnosticsOutcome } from './diagnostics.service';
 export { DEGRADED_ALERT_PUBLISHER } from './diagnostics.ports';
 export type { DegradedAlert, DegradedAlertPublisher } from './diagnostics.ports';
 export { DEFAULT_DIAGNOSTICS_KEY_PREFIX, DETECTED_BY } from './diagnostics.constants';
-export type { DegradedThresholds, DiagnosticsSummary, WorkflowDiagnostics } from './diagnostics.types';
+export type {
+  DegradedThresholds,
+  DiagnosticsSummary,
+  WorkflowDiagnostics,
+  WorkflowDiagnosticsList,
+} from './diagnostics.types';

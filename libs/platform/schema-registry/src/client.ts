@@ -18,4 +18,5 @@ export type {
   SchemaDefinition,
   SchemaRegistryClientOptions,
   SchemaType,
+  SubjectDescription,
 } from './lib/schema-registry.types';

@@ -71,6 +71,16 @@ describe(`${SchemaRegistryClient.name} (Avro, real registry)`, () => {
     });
   });
 
+  describe('describeSubjects', () => {
+    it('should list the subject with its versions, latest schema id and compatibility level', async () => {
+      const latestId = await client.getLatestSchemaId(subject);
+
+      const described = (await client.describeSubjects()).find((entry) => entry.subject === subject);
+
+      expect(described).toEqual({ subject, versions: [1, 2], latestId, compatibility: 'BACKWARD' });
+    });
+  });
+
   describe('checkCompatibility', () => {
     it('should say false for an incompatible change and true for a compatible one', async () => {
       expect(await client.checkCompatibility(subject, withNewRequiredField)).toMatchObject({ compatible: false });

@@ -90,8 +90,9 @@ export class BenchRedisState {
       ]),
       ...users.map((user) => `${RECOMMENDATIONS}preferences:${user}`),
     ]);
-    summary.setMembersRemoved += await this.redis.srem(`${DIAGNOSTICS}workflows`, ...workflows);
-    summary.setMembersRemoved += await this.redis.srem(`${DIAGNOSTICS}workflows-degraded`, ...workflows);
+    // The workflow indexes are sorted sets by last activity (diagnostics.keys.ts).
+    summary.setMembersRemoved += await this.redis.zrem(`${DIAGNOSTICS}workflows-by-activity`, ...workflows);
+    summary.setMembersRemoved += await this.redis.zrem(`${DIAGNOSTICS}workflows-degraded-by-activity`, ...workflows);
     summary.setMembersRemoved += await this.redis.srem(`${DIAGNOSTICS}agents`, ...agents);
     return summary;
   }

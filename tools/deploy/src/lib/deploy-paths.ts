@@ -22,8 +22,11 @@ export type Overlay = (typeof OVERLAYS)[number];
 export const overlayDir = (overlay: Overlay) => path.join(K8S_DIR, 'overlays', overlay);
 
 /** The HTTP-serving apps, each deployed as its own image, Deployment and compose service. */
-export const APPS = ['ingest-gateway', 'diagnostics-worker', 'recommendations-worker'] as const;
+export const APPS = ['ingest-gateway', 'diagnostics-worker', 'recommendations-worker', 'ops-console'] as const;
 export type AppName = (typeof APPS)[number];
+
+/** The operations console (ARCHITECTURE.md §6): one replica, no HPA or PDB; it shows the other apps. */
+export const CONSOLE_APP = 'ops-console' satisfies AppName;
 
 const SCHEMA_DIR = /^v(\d+\.\d+\.\d+)-standalone-strict$/;
 

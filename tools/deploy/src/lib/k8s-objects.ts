@@ -75,6 +75,7 @@ export interface K8sObject {
     template?: PodTemplate;
     selector?: { matchLabels?: Record<string, string> } | Record<string, string>;
     scaleTargetRef?: { kind: string; name: string };
+    replicas?: number;
     minReplicas?: number;
     maxReplicas?: number;
     ports?: Array<{ name?: string; port: number; targetPort?: number | string }>;

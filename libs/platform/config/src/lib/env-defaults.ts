@@ -7,6 +7,7 @@ export const UNSET = 'unset';
 export const REQUIRED = 'required';
 
 function asWritten(value: unknown): string {
+  if (value instanceof Map) return [...value].map(([name, entry]) => `${String(name)}=${String(entry)}`).join(',');
   return Array.isArray(value) ? value.join(',') : String(value);
 }
 

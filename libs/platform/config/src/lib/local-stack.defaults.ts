@@ -16,5 +16,7 @@ export const LOCAL_STACK_DEFAULTS = {
     'ingest-gateway': 3000,
     'diagnostics-worker': 3001,
     'recommendations-worker': 3002,
+    // Where the seed put Kafka UI ("monitor at :8080").
+    'ops-console': 8080,
   },
 } as const;

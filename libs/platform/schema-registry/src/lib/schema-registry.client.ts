@@ -22,6 +22,7 @@ import type {
   RegisteredSchema,
   SchemaDefinition,
   SchemaRegistryClientOptions,
+  SubjectDescription,
 } from './schema-registry.types';
 
 type CodecMiddleware = NonNullable<ConstructorParameters<typeof SchemaRegistry>[0]['middlewares']>[number];
@@ -237,6 +238,21 @@ export class SchemaRegistryClient {
     });
     // Only bodies of other schema types (JSON, Protobuf) wait for a codec; Avro ones are values already.
     return results.some((result) => result instanceof Promise) ? Promise.all(results) : (results as Array<DecodeResult<T>>);
+  }
+
+  /** Every subject with its versions, latest schema id and compatibility level, by subject name: what an operator looks at. */
+  async describeSubjects(): Promise<SubjectDescription[]> {
+    const subjects = (await this.api.listSubjects()).sort();
+    return Promise.all(
+      subjects.map(async (subject) => {
+        const [versions, latest, compatibility] = await Promise.all([
+          this.api.listVersions(subject),
+          this.api.getLatestVersion(subject),
+          this.api.getCompatibility(subject),
+        ]);
+        return { subject, versions, latestId: latest?.id ?? null, compatibility };
+      }),
+    );
   }
 
   /** Resolves when the registry answers (its global config); for readiness checks. */

@@ -42,6 +42,23 @@ describe(SchemaRegistryRestApi.name, () => {
     });
   });
 
+  describe('getCompatibility', () => {
+    it("should ask for the subject's level falling back to the global one", async () => {
+      fetchMock.mockResolvedValue(json(200, { compatibilityLevel: 'BACKWARD' }));
+
+      await expect(api.getCompatibility('opal.x-value')).resolves.toBe('BACKWARD');
+      expect(lastRequest().url).toBe('http://registry.test/apis/ccompat/v7/config/opal.x-value?defaultToGlobal=true');
+    });
+  });
+
+  describe('listSubjects', () => {
+    it('should refuse a body that is not a list of names', async () => {
+      fetchMock.mockResolvedValue(json(200, { subjects: ['a'] }));
+
+      await expect(api.listSubjects()).rejects.toThrow(SchemaRegistryRequestError);
+    });
+  });
+
   describe('lookupSchema', () => {
     it('should omit schemaType for Avro and send it for Protobuf', async () => {
       fetchMock.mockImplementation(async () => json(200, { subject: 's', id: 1, version: 1, schema: '' }));

@@ -20,6 +20,10 @@ const compatibilityAnswer = z.object({
 });
 export type CompatibilityAnswer = z.infer<typeof compatibilityAnswer>;
 
+const subjectNames = z.array(z.string());
+const versionNumbers = z.array(z.number().int());
+const compatibilityConfig = z.object({ compatibilityLevel: z.string() });
+
 const registryErrorBody = z.object({ error_code: z.number().optional(), message: z.string().optional() });
 
 type HttpMethod = 'GET' | 'POST' | 'PUT';
@@ -76,6 +80,21 @@ export class SchemaRegistryRestApi {
       schemaBody(definition),
     );
     return this.parse(registeredId, body, 'POST /subjects/{subject}/versions');
+  }
+
+  async listSubjects(): Promise<string[]> {
+    return this.parse(subjectNames, await this.request('GET', '/subjects'), 'GET /subjects');
+  }
+
+  async listVersions(subject: string): Promise<number[]> {
+    const body = await this.request('GET', `/subjects/${encodeURIComponent(subject)}/versions`);
+    return this.parse(versionNumbers, body, 'GET /subjects/{subject}/versions');
+  }
+
+  /** The subject's compatibility level, or the global one when the subject sets none. */
+  async getCompatibility(subject: string): Promise<string> {
+    const body = await this.request('GET', `/config/${encodeURIComponent(subject)}?defaultToGlobal=true`);
+    return this.parse(compatibilityConfig, body, 'GET /config/{subject}').compatibilityLevel;
   }
 
   /** Null when the subject (or its latest version) does not exist. */

@@ -52,3 +52,13 @@ export interface PayloadFieldError {
   path: string;
   message: string;
 }
+
+/** A subject as the registry describes it. */
+export interface SubjectDescription {
+  subject: string;
+  versions: number[];
+  /** The schema id of the latest version; null if the subject vanished while being read. */
+  latestId: number | null;
+  /** The subject's own level, or the global one when it sets none. */
+  compatibility: string;
+}

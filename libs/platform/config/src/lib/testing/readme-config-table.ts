@@ -5,7 +5,7 @@ import { REQUIRED, UNSET, type EnvDefault } from '../env-defaults';
 
 const WORKERS = ['diagnostics-worker', 'recommendations-worker'];
 /** Words the README's "read by" column may use for groups of apps. */
-const APP_GROUPS: Record<string, readonly string[]> = { 'all apps': ['ingest-gateway', ...WORKERS], 'both workers': WORKERS };
+const APP_GROUPS: Record<string, readonly string[]> = { 'all apps': ['ingest-gateway', ...WORKERS, 'ops-console'], 'both workers': WORKERS };
 
 const TABLE_HEADER = '| variable | default | read by | what it sets |';
 

@@ -1,9 +1,13 @@
-import { UndecodableMessageError, UnknownSchemaError, type SchemaRegistryClient } from '@opal/platform-schema-registry';
+import {
+  UndecodableMessageError,
+  UnknownSchemaError,
+  type SchemaRegistryClient,
+} from '@opal/platform-schema-registry/client';
 
 /**
  * What the registry made of a dead letter's value. Garbage bytes and unknown schema ids are a
  * normal reason for a record to be in a DLQ (`undecodable`); a registry that cannot answer is a
- * failure of the command (`registry-error`).
+ * failure of the request (`registry-error`).
  */
 export type DecodedValue =
   | { kind: 'empty' }
@@ -11,6 +15,7 @@ export type DecodedValue =
   | { kind: 'undecodable'; errorClass: string; message: string }
   | { kind: 'registry-error'; errorClass: string; message: string };
 
+/** Decodes a Confluent-framed value through the registry; never throws. */
 export async function decodeValue(
   registry: Pick<SchemaRegistryClient, 'decode'>,
   value: Buffer | null,

@@ -1,9 +1,18 @@
 import type { KafkaHeaders } from '@opal/contracts';
-import type { RecordLocation } from './dlq.args';
 
-/** A record as read from a DLQ topic: its place, and its key, value and headers byte for byte. */
+/** A record's place in a partition; offsets are 64-bit, so kept as decimal strings. */
+export interface PartitionOffset {
+  partition: number;
+  offset: string;
+}
+
+export interface RecordLocation extends PartitionOffset {
+  topic: string;
+}
+
+/** A record as read from a topic (a DLQ or any other): its place, and its key, value and headers byte for byte. */
 export interface DlqRecord extends RecordLocation {
-  /** Kafka's timestamp of the dead letter, epoch ms. */
+  /** Kafka's timestamp of the record, epoch ms. */
   timestamp: string;
   key: Buffer | null;
   value: Buffer | null;

@@ -9,8 +9,11 @@ import {
   type DlqHeaders,
 } from '@opal/contracts';
 import { DlqError } from './dlq.errors';
-import { locationText, type DlqRecord } from './dlq.record';
+import { locationText, type DlqRecord, type PartitionOffset } from './dlq.record';
 import { kafkaReason } from './kafka.session';
+
+/** Which dead letters of one DLQ topic to replay: every one addressed to the group, or those named. */
+export type ReplaySelection = { kind: 'all' } | { kind: 'offsets'; positions: PartitionOffset[] };
 
 /** The record a replay writes: back to the source topic, same key and value bytes. */
 export interface ReplayMessage {
@@ -30,17 +33,17 @@ export interface ReplayItem {
 
 export interface ReplayPlan {
   items: ReplayItem[];
-  /** Explicitly selected records that cannot be replayed as asked: the command fails and writes nothing. */
+  /** Explicitly selected records that cannot be replayed as asked: the replay fails and writes nothing. */
   refused: string[];
-  /** Records `--all` leaves out (another group's, or not dead letters), with the reason. */
+  /** Records an `all` selection leaves out (another group's, or not dead letters), with the reason. */
   skipped: string[];
 }
 
 export interface ReplayOptions {
   group: string;
   force: boolean;
-  /** `offsets`: every record was asked for by name, so a mismatch refuses the command; `all`: it is left out. */
-  selection: 'all' | 'offsets';
+  /** `offsets`: every record was asked for by name, so a mismatch refuses the replay; `all`: it is left out. */
+  selection: ReplaySelection['kind'];
 }
 
 export interface ReplayedRecord {

@@ -20,6 +20,8 @@ export interface PartitionWatermarks {
 }
 
 export interface DlqReaderOptions {
+  /** The prefix of the throwaway groups: the reading tool's Kafka client id. */
+  clientId: string;
   /** Upper bound on one read, group join included. */
   readTimeoutMs: number;
   /** Told when the throwaway group could not be deleted (the read itself succeeded). */
@@ -30,9 +32,10 @@ const DLQ_SUFFIX = dlqTopicOf('');
 const partitionKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
 /**
- * Reads DLQ topics without disturbing anyone: it joins a fresh group of its own, seeks to the
+ * Reads topics without disturbing anyone: it joins a fresh group of its own, seeks to the
  * requested offsets, never commits, stops at the high-water marks taken before it started (an
- * idle or empty topic ends the read at once), and deletes its group afterwards.
+ * idle or empty topic ends the read at once), and deletes its group afterwards. `read` and
+ * `watermarks` work on any topic; `dlqTopics` finds the `*.dlq` ones.
  */
 export class DlqReader {
   constructor(
@@ -58,6 +61,7 @@ export class DlqReader {
     return [dlqTopic];
   }
 
+  /** Whether the topic is on the cluster. */
   async topicExists(topic: string): Promise<boolean> {
     return (await this.listTopics()).includes(topic);
   }
@@ -76,6 +80,7 @@ export class DlqReader {
     return new Map(metadata.map((entry) => [entry.name, entry.partitions.length]));
   }
 
+  /** Every partition's low and high watermarks, by partition. */
   async watermarks(topic: string): Promise<PartitionWatermarks[]> {
     const offsets = await this.kafkaCall(() => this.admin.fetchTopicOffsets(topic));
     return offsets
@@ -96,7 +101,7 @@ export class DlqReader {
     }
     if (pending.size === 0) return;
     const wanted = new Map(pending);
-    const groupId = throwawayGroupId();
+    const groupId = throwawayGroupId(this.options.clientId);
     const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
 
     let finish: (error?: Error) => void = () => undefined;

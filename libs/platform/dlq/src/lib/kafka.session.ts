@@ -1,24 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Admin, type KafkaConfig } from 'kafkajs';
 import type { KafkaConnectionConfig } from '@opal/platform-config';
-import { buildKafkaClientConfig } from '@opal/platform-kafka';
+import { buildKafkaClientConfig } from '@opal/platform-kafka/standalone';
 import { DlqError } from './dlq.errors';
 
-export const DLQ_CLIENT_ID = 'opal-dlq-tool';
-
-/** Bounded so that an unreachable broker ends the command in seconds, not after kafkajs' default minutes. */
+/** Bounded so that an unreachable broker ends a request in seconds, not after kafkajs' default minutes. */
 export const KAFKA_TIMEOUTS = { connectionTimeout: 3_000, requestTimeout: 10_000 } as const;
 const RETRY = { retries: 2, initialRetryTime: 250, maxRetryTime: 2_000 } as const;
 
-/** The throwaway group a read joins: never one of the workers' groups, deleted after the read. */
-export const throwawayGroupId = (): string => `${DLQ_CLIENT_ID}-${randomUUID()}`;
+/** The throwaway group a read joins: never one of the workers' groups, named after the tool, deleted after the read. */
+export const throwawayGroupId = (clientId: string): string => `${clientId}-${randomUUID()}`;
 
-export function createKafka(connection: KafkaConnectionConfig): Kafka {
+/** A kafkajs client with short timeouts and its own logging silenced: callers report failures themselves, in one line. */
+export function createKafka(connection: KafkaConnectionConfig, clientId: string): Kafka {
   const config: KafkaConfig = {
-    ...buildKafkaClientConfig(connection, DLQ_CLIENT_ID),
+    ...buildKafkaClientConfig(connection, clientId),
     ...KAFKA_TIMEOUTS,
     retry: RETRY,
-    // The CLI reports failures itself, in one line; kafkajs' own JSON log lines would bury it.
     logLevel: logLevel.NOTHING,
   };
   return new Kafka(config);
@@ -37,7 +35,11 @@ export function kafkaReason(error: unknown): string {
   return current instanceof Error ? current.message : String(current);
 }
 
-/** An admin client, connected; fails with one line naming the brokers when they cannot be reached. */
+/**
+ * An admin client, connected.
+ *
+ * @throws DlqError naming the brokers when they cannot be reached.
+ */
 export async function connectAdmin(kafka: Kafka, connection: KafkaConnectionConfig): Promise<Admin> {
   const admin = kafka.admin({ retry: RETRY });
   try {

@@ -2,7 +2,7 @@ import {
   SchemaRegistryUnavailableError,
   UndecodableMessageError,
   UnknownSchemaError,
-} from '@opal/platform-schema-registry';
+} from '@opal/platform-schema-registry/client';
 import { decodeValue } from './value.decoder';
 
 const registryThat = (decode: (value: Buffer) => Promise<{ schemaId: number; value: unknown }>) => ({

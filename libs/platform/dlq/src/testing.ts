@@ -1,0 +1,1 @@
+export { sampleDeadLetter } from './lib/testing/dead-letter.fixture';

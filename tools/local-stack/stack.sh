@@ -63,7 +63,7 @@ SECURE_SERVICES=(secure-redis "${SECURE_NODES[@]}")
 # One SCRAM user (Kafka) and ACL user (Redis) per client, named like the app it is. What each may
 # do is not decided here: `kafka-init access` grants it from the access plan in @opal/contracts.
 # opal-admin (the tools, the tests) and opal-broker (inter-broker) are super users.
-SECURE_USERS=(opal-admin opal-broker ingest-gateway diagnostics-worker recommendations-worker)
+SECURE_USERS=(opal-admin opal-broker ingest-gateway diagnostics-worker recommendations-worker ops-console)
 
 # ---------------------------------------------------------------------------
 # small helpers

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { signWebhook, topicOf, type EventType } from '@opal/contracts';
+import { TOPIC_CATALOGUE, buildEventRecord, dlqTopicOf, signWebhook, subjectOf, topicOf, type EventType } from '@opal/contracts';
 import { fixtureData } from '@opal/contracts/testing';
 import { EventProducer, KafkaAccessDeniedError } from '@opal/platform-kafka/standalone';
+import { deadLetterRecord } from '@opal/platform-kafka';
+import { SchemaRegistryClient } from '@opal/platform-schema-registry/client';
 import {
   eventually,
   freePort,
@@ -18,6 +20,8 @@ import { stackSh } from './support/cluster-control';
 import { linesWith, runTool, secureEnv, without, type SecureUser } from './support/secure-stack';
 
 const SECRET = 'whsec_' + Buffer.from('opal-secure-e2e-secret-0123456789').toString('base64');
+const CONSOLE_TOKEN = 'secure-e2e-console-admin-token-0123456789';
+const WATCHED = TOPIC_CATALOGUE.flatMap(({ topic }) => [{ topic }, { topic: dlqTopicOf(topic) }]);
 const run = randomUUID().slice(0, 8);
 const WAIT_MS = 90_000;
 const POLL_MS = 250;
@@ -66,6 +70,25 @@ function redisOf(env: Record<string, string>): Redis {
   });
 }
 
+/**
+ * A dead letter exactly as a worker writes one (`deadLetterRecord`), written as the user of `env`:
+ * a valid event of `type` that failed in `group`.
+ */
+async function writeDeadLetter(env: Record<string, string>, type: EventType, data: Record<string, unknown>, group: string) {
+  const record = buildEventRecord(type, data, { eventId: randomUUID(), correlationId: randomUUID(), occurredAt: Date.now(), environment: 'staging', sourceSystem: 'secure-e2e' });
+  const registry = new SchemaRegistryClient({ url: env['SCHEMA_REGISTRY_URL'] as string });
+  const value = await registry.encode(subjectOf(topicOf(type)), record.payload);
+  const dead = deadLetterRecord(
+    { topic: topicOf(type), partition: 0, offset: '0', timestamp: String(Date.now()), key: Buffer.from(record.key), value, headers: record.headers },
+    { group, attempts: 2, errorClass: 'DependencyUnavailableError', errorMessage: 'written by the test', failedAt: new Date() },
+  );
+  const producer = new Kafka(kafkaConfigOf(env, 'secure-e2e-dead-letter')).producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const [written] = await producer.send({ topic: dead.topic, acks: -1, messages: [{ partition: dead.partition, key: dead.key, value: dead.value, headers: dead.headers }] });
+  await producer.disconnect();
+  return { topic: dead.topic, partition: dead.partition, offset: written?.baseOffset as string };
+}
+
 /** The refusal a command met, or 'OK' when Redis let it run. */
 const redisOutcome = (command: Promise<unknown>) =>
   command.then(
@@ -111,7 +134,7 @@ describe('secured stack: SASL_SSL brokers, ACLs and an ACL-user TLS Redis', () =
   };
 
   beforeAll(async () => {
-    for (const user of ['opal-admin', 'ingest-gateway', 'diagnostics-worker', 'recommendations-worker'] as const)
+    for (const user of ['opal-admin', 'ingest-gateway', 'diagnostics-worker', 'recommendations-worker', 'ops-console'] as const)
       env[user] = await secureEnv(user);
     progress('kafka-init (staging profile) and kafka-init access as opal-admin over SASL_SSL');
     const init = await runTool('kafka-init', ['init'], { ...env['opal-admin'], NODE_ENV: 'staging' });
@@ -472,6 +495,57 @@ describe('secured stack: SASL_SSL brokers, ACLs and an ACL-user TLS Redis', () =
       await grantAccess().catch(() => undefined);
       admin.disconnect();
     }
+  }, 240_000);
+
+  it('should run the ops console as its own user: its pages over SASL_SSL, a replay written, and nothing more', async () => {
+    const consoleApp = await startBuiltApp('ops-console', {
+      ...env['ops-console'],
+      NODE_ENV: 'staging',
+      PORT: String(await freePort()),
+      CONSOLE_APPS: `ingest-gateway=${gateway.baseUrl},diagnostics-worker=${diagnostics.baseUrl},recommendations-worker=${recommendations.baseUrl}`,
+      CONSOLE_ADMIN_TOKEN: CONSOLE_TOKEN,
+    });
+    started.push(consoleApp);
+    const page = async (path: string) => (await fetch(`${consoleApp.baseUrl}${path}`)).text();
+    expect((await eventually(() => readiness(consoleApp), (answer) => answer.status === 200, WAIT_MS, POLL_MS)).details).toMatchObject({
+      kafka: { status: 'up' },
+      redis: { status: 'up' },
+    });
+
+    // Every topic and DLQ described, the workers' groups with their members, records read through its own groups.
+    const overview = await page('/fragments/overview');
+    for (const { topic } of WATCHED) expect(overview).toContain(`data-topic="${topic}"`);
+    expect(overview).not.toContain('missing: run');
+    expect(await page('/fragments/groups')).toMatch(/data-group="opal-diagnostics"[^]*?diagnostics-worker[^]*?data-group="opal-recommendations"/);
+    const posted = await post('workflow.started', { ...fixtureData('workflow.started'), workflow_id: `wf-secure-console-${run}` });
+    expect(await page(`/messages?topic=${topicOf('workflow.started')}&find=${posted.event_id}`)).toContain(`data-event-id="${posted.event_id}"`);
+
+    // A dead decision of the recommendations group (written as opal-admin), replayed by the console as itself.
+    const decision = `dec-secure-console-${run}`;
+    const dead = await writeDeadLetter(env['opal-admin'], 'decision.generated', { ...fixtureData('decision.generated'), decision_id: decision, user_id: `user-secure-console-${run}` }, RECOMMENDATIONS_GROUP);
+    const replay = await fetch(`${consoleApp.baseUrl}/dead-letters/replay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-console-token': CONSOLE_TOKEN },
+      body: new URLSearchParams({ topic: dead.topic, group: RECOMMENDATIONS_GROUP, offsets: `${dead.partition}:${dead.offset}` }).toString(),
+      redirect: 'manual',
+    });
+    expect(replay.status).toBe(303);
+    const personalised = await eventually(() => getJson(`${recommendations.baseUrl}/v1/recommendations/${decision}`), (answer) => answer.status === 200, WAIT_MS, POLL_MS);
+    expect(personalised.body).toMatchObject({ decision_id: decision });
+
+    // Nothing beyond that: no dead letter written, no worker's key read.
+    const consoleProducer = new EventProducer({ kafka: kafkaConfigOf(env['ops-console'], 'secure-e2e-console'), deliveryTimeoutMs: 15_000 });
+    const toDlq = await consoleProducer.send({ topic: `${AGENT_TOPIC}.dlq`, key: 'wf', value: Buffer.from('not for the console'), headers: {} }).then(
+      () => 'written',
+      (error: unknown) => error,
+    );
+    await consoleProducer.disconnect();
+    expect(toDlq).toBeInstanceOf(KafkaAccessDeniedError);
+    const consoleRedis = redisOf(env['ops-console']);
+    await consoleRedis.connect();
+    const redisOutcomes = { ping: await redisOutcome(consoleRedis.ping()), workerKey: await redisOutcome(consoleRedis.get('opal:diagnostics:counters:processed')) };
+    consoleRedis.disconnect();
+    expect(redisOutcomes).toEqual({ ping: 'OK', workerKey: 'NOPERM' });
   }, 240_000);
 
   it('should keep the grants across a restart of the secured Redis (saved to its ACL file)', async () => {

@@ -1,4 +1,4 @@
-import type { ServiceAccess } from '@opal/contracts';
+import { ACCESS_PLAN, type ServiceAccess } from '@opal/contracts';
 import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } from 'kafkajs';
 import {
   aclBindingKey,
@@ -31,7 +31,7 @@ describe(kafkaPrincipalOf.name, () => {
 
 describe(kafkaAclBindings.name, () => {
   it('should give a producer WRITE on each topic it produces to, and nothing else', () => {
-    const access: ServiceAccess = { produces: ['opal.a', 'opal.b'], consumes: null, redisKeyPrefixes: ['x:'] };
+    const access: ServiceAccess = { produces: ['opal.a', 'opal.b'], consumes: null, inspects: null, redisKeyPrefixes: ['x:'] };
 
     expect(kafkaAclBindings('ingest-gateway', access)).toEqual([
       binding('User:ingest-gateway', AclResourceTypes.TOPIC, 'opal.a', AclOperationTypes.WRITE),
@@ -43,6 +43,7 @@ describe(kafkaAclBindings.name, () => {
     const access: ServiceAccess = {
       produces: ['opal.a.dlq'],
       consumes: { group: 'opal-recommendations', topics: ['opal.a'] },
+      inspects: null,
       redisKeyPrefixes: [],
     };
 
@@ -101,16 +102,32 @@ describe(planKafkaAclBindings.name, () => {
     ]);
   });
 
-  it('should grant no cluster operation, no IDEMPOTENT_WRITE, no DENY and no pattern', () => {
-    expect(bindings).toHaveLength(7 + 16 + 5);
+  it('should let ops-console read every event topic and DLQ through its own prefixed groups, describe the workers\' groups and write replays', () => {
+    const console = of('User:ops-console');
+    const topics = ACCESS_PLAN['ingest-gateway'].produces;
+
+    expect(console.filter((line) => line.includes(' on group '))).toEqual([
+      'ALLOW READ on group ops-console- (prefixed, host *)',
+      'ALLOW DELETE on group ops-console- (prefixed, host *)',
+      'ALLOW DESCRIBE on group opal-diagnostics (literal, host *)',
+      'ALLOW DESCRIBE on group opal-recommendations (literal, host *)',
+    ]);
+    expect(console.filter((line) => line.startsWith('ALLOW WRITE'))).toEqual(topics.map((topic) => `ALLOW WRITE on topic ${topic} (literal, host *)`));
+    expect(console.filter((line) => line.startsWith('ALLOW READ on topic'))).toEqual(
+      [...topics, ...topics.map((topic) => `${topic}.dlq`)].map((topic) => `ALLOW READ on topic ${topic} (literal, host *)`),
+    );
+    expect(console).toHaveLength(7 + 14 + 4);
+  });
+
+  it('should grant no cluster operation, no IDEMPOTENT_WRITE and no DENY; the apps only literal READ and WRITE', () => {
+    expect(bindings).toHaveLength(7 + 16 + 5 + 25);
     for (const acl of bindings) {
       expect([AclResourceTypes.TOPIC, AclResourceTypes.GROUP]).toContain(acl.resourceType);
+      expect(acl).toMatchObject({ host: '*', permissionType: AclPermissionTypes.ALLOW });
+    }
+    for (const acl of bindings.filter((binding) => binding.principal !== 'User:ops-console')) {
       expect([AclOperationTypes.READ, AclOperationTypes.WRITE]).toContain(acl.operation);
-      expect(acl).toMatchObject({
-        host: '*',
-        permissionType: AclPermissionTypes.ALLOW,
-        resourcePatternType: ResourcePatternTypes.LITERAL,
-      });
+      expect(acl.resourcePatternType).toBe(ResourcePatternTypes.LITERAL);
     }
   });
 });

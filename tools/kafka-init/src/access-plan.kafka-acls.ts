@@ -1,4 +1,4 @@
-import { ACCESS_PLAN, SERVICE_NAMES, type ServiceAccess, type ServiceName } from '@opal/contracts';
+import { ACCESS_PLAN, SERVICE_NAMES, type InspectAccess, type ServiceAccess, type ServiceName } from '@opal/contracts';
 import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes, type AclEntry } from 'kafkajs';
 
 /** The principal a service's SCRAM user authenticates as. */
@@ -8,16 +8,35 @@ const allow = (
   principal: string,
   resourceType: AclResourceTypes.TOPIC | AclResourceTypes.GROUP,
   resourceName: string,
-  operation: AclOperationTypes.READ | AclOperationTypes.WRITE,
+  operation: AclOperationTypes.READ | AclOperationTypes.WRITE | AclOperationTypes.DESCRIBE | AclOperationTypes.DELETE,
+  resourcePatternType: ResourcePatternTypes.LITERAL | ResourcePatternTypes.PREFIXED = ResourcePatternTypes.LITERAL,
 ): AclEntry => ({
   principal,
   host: '*',
   resourceType,
   resourceName,
-  resourcePatternType: ResourcePatternTypes.LITERAL,
+  resourcePatternType,
   operation,
   permissionType: AclPermissionTypes.ALLOW,
 });
+
+/**
+ * An inspecting service's bindings (the console):
+ * - READ on each topic it inspects: Fetch through its throwaway groups, ListOffsets, metadata.
+ * - READ and DELETE on groups named with its reader prefix (PREFIXED, the only pattern the plan
+ *   grants): it joins a fresh group per read and deletes it afterwards.
+ * - DESCRIBE on each group it watches: DescribeGroups and OffsetFetch (members, committed offsets,
+ *   lag), and ListGroups shows it just those groups (no DESCRIBE on the cluster).
+ */
+function inspectBindings(principal: string, inspects: InspectAccess): AclEntry[] {
+  const { topics, readerGroupPrefix, describesGroups } = inspects;
+  return [
+    ...topics.map((topic) => allow(principal, AclResourceTypes.TOPIC, topic, AclOperationTypes.READ)),
+    allow(principal, AclResourceTypes.GROUP, readerGroupPrefix, AclOperationTypes.READ, ResourcePatternTypes.PREFIXED),
+    allow(principal, AclResourceTypes.GROUP, readerGroupPrefix, AclOperationTypes.DELETE, ResourcePatternTypes.PREFIXED),
+    ...describesGroups.map((group) => allow(principal, AclResourceTypes.GROUP, group, AclOperationTypes.DESCRIBE)),
+  ];
+}
 
 /**
  * One service's Kafka ACL bindings (kafkajs' `createAcls` shape), nothing else:
@@ -34,12 +53,14 @@ export function kafkaAclBindings(service: ServiceName, access: ServiceAccess): A
   const produce = access.produces.map((topic) =>
     allow(principal, AclResourceTypes.TOPIC, topic, AclOperationTypes.WRITE),
   );
-  if (!access.consumes) return produce;
+  const inspect = access.inspects ? inspectBindings(principal, access.inspects) : [];
+  if (!access.consumes) return [...produce, ...inspect];
   const { group, topics } = access.consumes;
   return [
     ...produce,
     ...topics.map((topic) => allow(principal, AclResourceTypes.TOPIC, topic, AclOperationTypes.READ)),
     allow(principal, AclResourceTypes.GROUP, group, AclOperationTypes.READ),
+    ...inspect,
   ];
 }
 

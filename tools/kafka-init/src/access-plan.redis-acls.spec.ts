@@ -16,7 +16,7 @@ const COMMANDS = [
 
 describe(redisAclRules.name, () => {
   it('should replace keys, channels, selectors and commands, keeping passwords and on/off', () => {
-    expect(redisAclRules({ produces: [], consumes: null, redisKeyPrefixes: ['a:', 'b:c:'] })).toEqual([
+    expect(redisAclRules({ produces: [], consumes: null, inspects: null, redisKeyPrefixes: ['a:', 'b:c:'] })).toEqual([
       'resetkeys',
       'resetchannels',
       'clearselectors',
@@ -28,7 +28,7 @@ describe(redisAclRules.name, () => {
   });
 
   it('should never reset the user nor touch its passwords or state', () => {
-    const rules = redisAclRules({ produces: [], consumes: null, redisKeyPrefixes: ['a:'] });
+    const rules = redisAclRules({ produces: [], consumes: null, inspects: null, redisKeyPrefixes: ['a:'] });
 
     expect(
       rules.filter((rule) => ['reset', 'nopass', 'resetpass', 'on', 'off'].includes(rule) || /^[<>#!]/.test(rule)),
@@ -36,7 +36,7 @@ describe(redisAclRules.name, () => {
   });
 
   it('should take back the dangerous commands before giving INFO back', () => {
-    const rules = redisAclRules({ produces: [], consumes: null, redisKeyPrefixes: [] });
+    const rules = redisAclRules({ produces: [], consumes: null, inspects: null, redisKeyPrefixes: [] });
 
     expect(rules.indexOf('-@dangerous')).toBeGreaterThan(rules.indexOf('+@connection'));
     expect(rules.indexOf('+info')).toBeGreaterThan(rules.indexOf('-@dangerous'));
@@ -82,6 +82,8 @@ describe(planRedisAclRules.name, () => {
           ...COMMANDS,
         ],
       },
+      // The console only answers readiness (PING): no key pattern, so every key command is refused.
+      { user: 'ops-console', rules: ['resetkeys', 'resetchannels', 'clearselectors', '-@all', ...COMMANDS] },
     ]);
   });
 });

@@ -7,6 +7,7 @@ import {
   type AclFilter,
   type DescribeAclResponse,
 } from 'kafkajs';
+import { SERVICE_NAMES } from '@opal/contracts';
 import { planKafkaAclBindings } from './access-plan.kafka-acls';
 import { runAccess, type AclAdmin, type RedisAclAdmin, type RedisAclUser } from './access.command';
 import { AccessError } from './access.errors';
@@ -79,7 +80,7 @@ class FakeRedisAcl implements RedisAclAdmin {
   }
 }
 
-const SERVICES = ['ingest-gateway', 'diagnostics-worker', 'recommendations-worker'];
+const SERVICES = SERVICE_NAMES;
 
 function secureStack() {
   const admin = new FakeAclAdmin();
@@ -99,7 +100,7 @@ describe(runAccess.name, () => {
       const { rows } = await runAccess(stack, undefined, NO_WAIT);
 
       expect(stack.admin.created).toEqual([planKafkaAclBindings()]);
-      expect(kafkaRows(rows)).toHaveLength(28);
+      expect(kafkaRows(rows)).toHaveLength(53);
       expect(kafkaRows(rows).every((row) => row.action === 'created')).toBe(true);
       expect(kafkaRows(rows)[0]).toEqual({
         kind: 'kafka-acl',
@@ -123,7 +124,7 @@ describe(runAccess.name, () => {
           .filter((row) => row.action === 'created')
           .map((row) => row.details),
       ).toEqual(['ALLOW WRITE on topic opal.workflow.started (literal, host *)']);
-      expect(kafkaRows(rows).filter((row) => row.action === 'present')).toHaveLength(27);
+      expect(kafkaRows(rows).filter((row) => row.action === 'present')).toHaveLength(52);
     });
 
     it('should call createAcls not at all when every binding is present', async () => {
@@ -232,6 +233,12 @@ describe(runAccess.name, () => {
         },
         expect.objectContaining({ name: 'diagnostics-worker', action: 'applied' }),
         expect.objectContaining({ name: 'recommendations-worker', action: 'applied' }),
+        {
+          kind: 'redis-user',
+          name: 'ops-console',
+          action: 'applied',
+          details: 'keys (none); commands -@all +@read +@write -function -scan -randomkey +eval +evalsha +@connection -@dangerous +info +time',
+        },
       ]);
       expect(stack.redis.users.get('diagnostics-worker')).toMatchObject({ flags: ['on'], passwords: ['5e88…'] });
     });
@@ -243,6 +250,7 @@ describe(runAccess.name, () => {
       const { rows } = await runAccess(stack, undefined, NO_WAIT);
 
       expect(rows.filter((row) => row.kind === 'redis-user').map((row) => row.action)).toEqual([
+        'present',
         'present',
         'present',
         'present',

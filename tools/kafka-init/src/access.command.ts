@@ -142,7 +142,8 @@ const permissionsOf = (user: RedisAclUser): string =>
 function describeRedisUser(user: RedisAclUser, rules: readonly string[]): string {
   const commands = rules.filter((rule) => /^[+-]/.test(rule)).join(' ');
   const off = Array.isArray(user['flags']) && user['flags'].includes('off') ? '; user is off' : '';
-  return `keys ${String(user['keys'] ?? '')}; commands ${commands}${off}`;
+  const keys = String(user['keys'] ?? '');
+  return `keys ${keys === '' ? '(none)' : keys}; commands ${commands}${off}`;
 }
 
 async function applyRedisAcls(

@@ -2,7 +2,7 @@ import { spawnInWorkspace } from '@opal/platform-runtime/testing';
 import { stackSh } from './cluster-control';
 
 /** The clients of the secured stack, each a SCRAM user (Kafka) and an ACL user (Redis) of its own. */
-export type SecureUser = 'opal-admin' | 'ingest-gateway' | 'diagnostics-worker' | 'recommendations-worker';
+export type SecureUser = 'opal-admin' | 'ingest-gateway' | 'diagnostics-worker' | 'recommendations-worker' | 'ops-console';
 
 /** The variables `stack.sh env secure <user>` prints for that user: brokers, TLS, the CA file, its password. */
 export async function secureEnv(user: SecureUser): Promise<Record<string, string>> {

@@ -67,6 +67,27 @@ describe('access plan', () => {
     });
   });
 
+  describe('ops-console', () => {
+    const access = ACCESS_PLAN['ops-console'];
+
+    it('should read every event topic and DLQ through its own throwaway groups and describe the workers\' groups', () => {
+      expect(access.inspects).toEqual({
+        topics: [...ACCESS_PLAN['ingest-gateway'].produces, ...ACCESS_PLAN['diagnostics-worker'].produces.filter((topic) => topic.endsWith('.dlq'))],
+        readerGroupPrefix: 'ops-console-',
+        describesGroups: ['opal-diagnostics', 'opal-recommendations'],
+      });
+      expect(access.consumes).toBeNull();
+    });
+
+    it('should write replays to the event topics only, never a dead letter', () => {
+      expect(access.produces).toEqual(ACCESS_PLAN['ingest-gateway'].produces);
+    });
+
+    it('should touch no Redis key', () => {
+      expect(access.redisKeyPrefixes).toEqual([]);
+    });
+  });
+
   it('should give no two services the same Redis prefix, nor one inside another', () => {
     const prefixes = SERVICE_NAMES.flatMap((service) => ACCESS_PLAN[service].redisKeyPrefixes);
     for (const prefix of prefixes) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Admin, type KafkaConfig } from 'kafkajs';
+import { readerGroupPrefix } from '@opal/contracts';
 import type { KafkaConnectionConfig } from '@opal/platform-config';
 import { buildKafkaClientConfig } from '@opal/platform-kafka/standalone';
 import { DlqError } from './dlq.errors';
@@ -9,7 +10,7 @@ export const KAFKA_TIMEOUTS = { connectionTimeout: 3_000, requestTimeout: 10_000
 const RETRY = { retries: 2, initialRetryTime: 250, maxRetryTime: 2_000 } as const;
 
 /** The throwaway group a read joins: never one of the workers' groups, named after the tool, deleted after the read. */
-export const throwawayGroupId = (clientId: string): string => `${clientId}-${randomUUID()}`;
+export const throwawayGroupId = (clientId: string): string => `${readerGroupPrefix(clientId)}${randomUUID()}`;
 
 /** A kafkajs client with short timeouts and its own logging silenced: callers report failures themselves, in one line. */
 export function createKafka(connection: KafkaConnectionConfig, clientId: string): Kafka {

@@ -137,6 +137,25 @@ describe('ops-console (HTTP, real stack)', () => {
     });
   });
 
+  describe('Kafka unreachable', () => {
+    it('should stay up, not ready, show the outage on its pages and answer 503 where it needs Kafka', async () => {
+      const cut = await startConsole({ KAFKA_BROKERS: '127.0.0.1:1', CONSOLE_ADMIN_TOKEN: ADMIN_TOKEN });
+      try {
+        const ready = await fetch(`${cut.baseUrl}/health/ready`);
+        const overview = await fetch(`${cut.baseUrl}/`);
+        const show = await fetch(`${cut.baseUrl}/dead-letters/${dead.dlqTopic}/${dead.partition}/${dead.offset}`);
+
+        expect(ready.status).toBe(503);
+        expect(overview.status).toBe(200);
+        expect(await overview.text()).toContain('Kafka unavailable:');
+        expect(show.status).toBe(503);
+        expect(await show.text()).toContain('cannot reach Kafka at 127.0.0.1:1');
+      } finally {
+        await cut.stop();
+      }
+    });
+  });
+
   describe('payloads', () => {
     const showPath = () => `/dead-letters/${dead.dlqTopic}/${dead.partition}/${dead.offset}`;
 

@@ -9,7 +9,7 @@ export type {
 } from './lib/dead-letters.service';
 export { connectDeadLetters } from './lib/dead-letters.session';
 export type { DeadLetterSession, DeadLetterSessionOptions } from './lib/dead-letters.session';
-export { DlqError } from './lib/dlq.errors';
+export { DlqError, DlqKafkaError } from './lib/dlq.errors';
 export { listRowOf } from './lib/dlq.list-row';
 export type { DlqListRow, TopicCount } from './lib/dlq.list-row';
 export { DlqReader } from './lib/dlq.reader';

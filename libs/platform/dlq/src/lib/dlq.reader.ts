@@ -1,6 +1,6 @@
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { dlqTopicOf } from '@opal/contracts';
-import { DlqError } from './dlq.errors';
+import { DlqError, DlqKafkaError } from './dlq.errors';
 import type { DlqRecord } from './dlq.record';
 import { kafkaReason, throwawayGroupId } from './kafka.session';
 
@@ -128,12 +128,12 @@ export class DlqReader {
       advance(payload.topic, payload.partition, payload.lastOffset),
     );
     consumer.on(consumer.events.CRASH, ({ payload }) =>
-      finish(new DlqError(`reading failed: ${kafkaReason(payload.error)}`)),
+      finish(new DlqKafkaError(`reading failed: ${kafkaReason(payload.error)}`)),
     );
 
     const timer = setTimeout(() => {
       const left = [...pending.values()].map((range) => `${range.topic}:${range.partition}`).join(', ');
-      finish(new DlqError(`timed out after ${this.options.readTimeoutMs / 1000} s reading ${left}`));
+      finish(new DlqKafkaError(`timed out after ${this.options.readTimeoutMs / 1000} s reading ${left}`));
     }, this.options.readTimeoutMs);
     const start = async () => {
       await this.kafkaCall(() => consumer.connect());
@@ -202,7 +202,7 @@ export class DlqReader {
     try {
       return await call();
     } catch (error) {
-      throw error instanceof DlqError ? error : new DlqError(`Kafka request failed: ${kafkaReason(error)}`);
+      throw error instanceof DlqError ? error : new DlqKafkaError(`Kafka request failed: ${kafkaReason(error)}`);
     }
   }
 }

@@ -8,7 +8,7 @@ import {
   readHeaderText,
   type DlqHeaders,
 } from '@opal/contracts';
-import { DlqError } from './dlq.errors';
+import { DlqError, DlqKafkaError } from './dlq.errors';
 import { locationText, type DlqRecord, type PartitionOffset } from './dlq.record';
 import { kafkaReason } from './kafka.session';
 
@@ -153,9 +153,9 @@ export class DlqReplayer {
       try {
         [metadata] = await producer.send({ topic, acks: -1, messages: [{ partition, key, value, headers }] });
       } catch (error) {
-        throw new DlqError(`replaying ${locationText(item.source)} to ${topic} failed: ${kafkaReason(error)}`);
+        throw new DlqKafkaError(`replaying ${locationText(item.source)} to ${topic} failed: ${kafkaReason(error)}`);
       }
-      if (!metadata?.baseOffset) throw new DlqError(`replaying ${locationText(item.source)}: Kafka returned no offset`);
+      if (!metadata?.baseOffset) throw new DlqKafkaError(`replaying ${locationText(item.source)}: Kafka returned no offset`);
       onReplayed({ item, partition: metadata.partition, offset: metadata.baseOffset });
     }
   }
@@ -176,7 +176,7 @@ export class DlqReplayer {
     try {
       await producer.connect();
     } catch (error) {
-      throw new DlqError(`cannot reach Kafka at ${this.brokers.join(',')}: ${kafkaReason(error)}`);
+      throw new DlqKafkaError(`cannot reach Kafka at ${this.brokers.join(',')}: ${kafkaReason(error)}`);
     }
     return producer;
   }

@@ -1,4 +1,6 @@
-import { kafkaReason, throwawayGroupId } from './kafka.session';
+import type { Kafka } from 'kafkajs';
+import { DlqError, DlqKafkaError } from './dlq.errors';
+import { connectAdmin, kafkaReason, throwawayGroupId } from './kafka.session';
 
 describe(throwawayGroupId.name, () => {
   it('should start with the client id and be new every time', () => {
@@ -19,5 +21,17 @@ describe(kafkaReason.name, () => {
     expect(kafkaReason(retries)).toBe('connect ECONNREFUSED');
     expect(kafkaReason(new Error('plain'))).toBe('plain');
     expect(kafkaReason('text')).toBe('text');
+  });
+});
+
+describe(connectAdmin.name, () => {
+  it('should fail unreachable brokers with a DlqKafkaError naming them: a DlqError to the CLI, a 503 to the console', async () => {
+    const kafka = { admin: () => ({ connect: async () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:1')) }) } as unknown as Kafka;
+
+    const failure = await connectAdmin(kafka, { brokers: ['127.0.0.1:1'], ssl: false }).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(DlqKafkaError);
+    expect(failure).toBeInstanceOf(DlqError);
+    expect((failure as Error).message).toBe('cannot reach Kafka at 127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1');
   });
 });

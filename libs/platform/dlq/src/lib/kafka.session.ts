@@ -3,7 +3,7 @@ import { Kafka, logLevel, type Admin, type KafkaConfig } from 'kafkajs';
 import { readerGroupPrefix } from '@opal/contracts';
 import type { KafkaConnectionConfig } from '@opal/platform-config';
 import { buildKafkaClientConfig } from '@opal/platform-kafka/standalone';
-import { DlqError } from './dlq.errors';
+import { DlqKafkaError } from './dlq.errors';
 
 /** Bounded so that an unreachable broker ends a request in seconds, not after kafkajs' default minutes. */
 export const KAFKA_TIMEOUTS = { connectionTimeout: 3_000, requestTimeout: 10_000 } as const;
@@ -39,14 +39,14 @@ export function kafkaReason(error: unknown): string {
 /**
  * An admin client, connected.
  *
- * @throws DlqError naming the brokers when they cannot be reached.
+ * @throws DlqKafkaError naming the brokers when they cannot be reached.
  */
 export async function connectAdmin(kafka: Kafka, connection: KafkaConnectionConfig): Promise<Admin> {
   const admin = kafka.admin({ retry: RETRY });
   try {
     await admin.connect();
   } catch (error) {
-    throw new DlqError(`cannot reach Kafka at ${connection.brokers.join(',')}: ${kafkaReason(error)}`);
+    throw new DlqKafkaError(`cannot reach Kafka at ${connection.brokers.join(',')}: ${kafkaReason(error)}`);
   }
   return admin;
 }

@@ -1,9 +1,9 @@
-import { ACCESS_PLAN, type OpalEvent } from '@opal/contracts';
+import { ACCESS_PLAN, redisKeyGranted, type OpalEvent } from '@opal/contracts';
 import { loadFixture } from '@opal/contracts/testing';
 import { idempotencyKey } from '@opal/platform-idempotency';
-import { deadLetterRecord, type EventProducer } from '@opal/platform-kafka';
+import type { EventProducer } from '@opal/platform-kafka';
 import type { SchemaRegistryClient } from '@opal/platform-schema-registry';
-import { consumerGroupOf, subscribedTopicsOf } from '@opal/platform-worker/testing';
+import { consumerGroupOf, deadLetterTopicsOf, subscribedTopicsOf } from '@opal/platform-worker/testing';
 import { AppModule } from './app.module';
 import { DIAGNOSTICS_WORKER, loadDiagnosticsWorkerConfig } from './config/diagnostics-worker.env';
 import { resolveDiagnosticsOptions } from './diagnostics';
@@ -13,8 +13,6 @@ import { KafkaDegradedAlertPublisher } from './diagnostics/kafka-degraded-alert.
 
 const subscribedTopics = () => subscribedTopicsOf(DiagnosticsMessageController);
 const consumerGroup = () => consumerGroupOf(() => AppModule.forRoot(loadDiagnosticsWorkerConfig({})));
-
-const isGranted = (key: string, prefixes: readonly string[]) => prefixes.some((prefix) => key.startsWith(prefix));
 
 describe(`ACCESS_PLAN['${DIAGNOSTICS_WORKER}']`, () => {
   const access = ACCESS_PLAN[DIAGNOSTICS_WORKER];
@@ -30,15 +28,7 @@ describe(`ACCESS_PLAN['${DIAGNOSTICS_WORKER}']`, () => {
   });
 
   describe('produces', () => {
-    /** Where the worker's consumer dead-letters a record of each subscribed topic. */
-    const deadLetterTopics = () =>
-      subscribedTopics().map(
-        (topic) =>
-          deadLetterRecord(
-            { topic, partition: 0, offset: '0', timestamp: '0', key: null, value: null },
-            { group: consumerGroup(), attempts: 1, errorClass: 'Error', errorMessage: 'boom', failedAt: new Date(0) },
-          ).topic,
-      );
+    const deadLetterTopics = () => deadLetterTopicsOf(subscribedTopics(), consumerGroup());
 
     /** Where KafkaDegradedAlertPublisher sends an alert. */
     async function degradedAlertTopic(): Promise<string> {
@@ -72,11 +62,11 @@ describe(`ACCESS_PLAN['${DIAGNOSTICS_WORKER}']`, () => {
         typeof key === 'function' ? key('id-1', 'id-2') : key,
       );
 
-      expect(keys.filter((key) => !isGranted(key, access.redisKeyPrefixes))).toEqual([]);
+      expect(keys.filter((key) => !redisKeyGranted(access, key))).toEqual([]);
     });
 
     it("should cover the claim records of its group's idempotency scope", () => {
-      expect(isGranted(idempotencyKey(consumerGroup(), 'evt-1'), access.redisKeyPrefixes)).toBe(true);
+      expect(redisKeyGranted(access, idempotencyKey(consumerGroup(), 'evt-1'))).toBe(true);
     });
   });
 });

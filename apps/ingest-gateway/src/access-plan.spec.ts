@@ -1,11 +1,9 @@
-import { ACCESS_PLAN, EVENT_TYPES, buildEventRecord } from '@opal/contracts';
+import { ACCESS_PLAN, EVENT_TYPES, buildEventRecord, redisKeyGranted } from '@opal/contracts';
 import { fixtureData } from '@opal/contracts/testing';
 import { idempotencyKey } from '@opal/platform-idempotency';
 import { INGEST_GATEWAY } from './config/ingest-gateway.env';
 import { WEBHOOK_SCOPE } from './webhooks/redis-delivery.ledger';
 import { WebhookRateLimiter } from './webhooks/webhook-rate-limiter';
-
-const isGranted = (key: string, prefixes: readonly string[]) => prefixes.some((prefix) => key.startsWith(prefix));
 
 describe(`ACCESS_PLAN['${INGEST_GATEWAY}']`, () => {
   const access = ACCESS_PLAN[INGEST_GATEWAY];
@@ -37,8 +35,8 @@ describe(`ACCESS_PLAN['${INGEST_GATEWAY}']`, () => {
     it("should cover the delivery claims and the rate limiter's windows", () => {
       const limiter = new WebhookRateLimiter({ countQuota: jest.fn() }, { limitPerSecond: 1, failMode: 'open' });
 
-      expect(isGranted(idempotencyKey(WEBHOOK_SCOPE, 'msg_1'), access.redisKeyPrefixes)).toBe(true);
-      expect(isGranted(limiter.quota('source-1', 0).key, access.redisKeyPrefixes)).toBe(true);
+      expect(redisKeyGranted(access, idempotencyKey(WEBHOOK_SCOPE, 'msg_1'))).toBe(true);
+      expect(redisKeyGranted(access, limiter.quota('source-1', 0).key)).toBe(true);
     });
   });
 });

@@ -9,3 +9,6 @@ export class ConsoleForbiddenError extends Error {
 }
 
 export const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Why a `fetch` to another app failed: undici hides the socket error (ECONNREFUSED…) in `cause`. */
+export const fetchFailureReason = (error: unknown): string => (error as { cause?: { code?: string } }).cause?.code ?? reasonOf(error);

@@ -1,7 +1,6 @@
-import { ACCESS_PLAN } from '@opal/contracts';
+import { ACCESS_PLAN, redisKeyGranted } from '@opal/contracts';
 import { idempotencyKey } from '@opal/platform-idempotency';
-import { deadLetterRecord } from '@opal/platform-kafka';
-import { consumerGroupOf, subscribedTopicsOf } from '@opal/platform-worker/testing';
+import { consumerGroupOf, deadLetterTopicsOf, subscribedTopicsOf } from '@opal/platform-worker/testing';
 import { AppModule } from './app.module';
 import { RECOMMENDATIONS_WORKER, loadRecommendationsWorkerConfig } from './config/recommendations-worker.env';
 import { RecommendationsMessageController } from './recommendations/recommendations.message.controller';
@@ -11,17 +10,7 @@ import { decisionKey, preferencesKey } from './recommendations/recommendations.r
 const subscribedTopics = () => subscribedTopicsOf(RecommendationsMessageController);
 const consumerGroup = () => consumerGroupOf(() => AppModule.forRoot(loadRecommendationsWorkerConfig({})));
 
-/** Where the worker's consumer dead-letters a record of each subscribed topic. */
-const deadLetterTopics = () =>
-  subscribedTopics().map(
-    (topic) =>
-      deadLetterRecord(
-        { topic, partition: 0, offset: '0', timestamp: '0', key: null, value: null },
-        { group: consumerGroup(), attempts: 1, errorClass: 'Error', errorMessage: 'boom', failedAt: new Date(0) },
-      ).topic,
-  );
-
-const isGranted = (key: string, prefixes: readonly string[]) => prefixes.some((prefix) => key.startsWith(prefix));
+const deadLetterTopics = () => deadLetterTopicsOf(subscribedTopics(), consumerGroup());
 
 describe(`ACCESS_PLAN['${RECOMMENDATIONS_WORKER}']`, () => {
   const access = ACCESS_PLAN[RECOMMENDATIONS_WORKER];
@@ -46,12 +35,12 @@ describe(`ACCESS_PLAN['${RECOMMENDATIONS_WORKER}']`, () => {
     it("should cover the keys of RecommendationsModule's default prefix", () => {
       const { keyPrefix } = resolveOptions({});
 
-      expect(isGranted(preferencesKey(keyPrefix, 'user-1'), access.redisKeyPrefixes)).toBe(true);
-      expect(isGranted(decisionKey(keyPrefix, 'dec-1'), access.redisKeyPrefixes)).toBe(true);
+      expect(redisKeyGranted(access, preferencesKey(keyPrefix, 'user-1'))).toBe(true);
+      expect(redisKeyGranted(access, decisionKey(keyPrefix, 'dec-1'))).toBe(true);
     });
 
     it("should cover the claim records of its group's idempotency scope", () => {
-      expect(isGranted(idempotencyKey(consumerGroup(), 'evt-1'), access.redisKeyPrefixes)).toBe(true);
+      expect(redisKeyGranted(access, idempotencyKey(consumerGroup(), 'evt-1'))).toBe(true);
     });
   });
 });

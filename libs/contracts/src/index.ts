@@ -21,7 +21,7 @@ export {
   WEBHOOK_RATE_LIMIT_KEY_PREFIX,
   idempotencyScopePrefix,
 } from './lib/redis-key-prefixes';
-export { ACCESS_PLAN, SERVICE_NAMES, readerGroupPrefix } from './lib/access-plan';
+export { ACCESS_PLAN, SERVICE_NAMES, readerGroupPrefix, redisKeyGranted } from './lib/access-plan';
 export type { ConsumerAccess, InspectAccess, ServiceAccess, ServiceName } from './lib/access-plan';
 export { AVRO_SCHEMAS, PUBLISH_METHODS, TypedEventPublisher } from './lib/generated/contracts.generated';
 export type {

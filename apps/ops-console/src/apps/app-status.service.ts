@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { OpsConsoleConfig } from '../config/ops-console.env';
-import { reasonOf } from '../console.errors';
+import { fetchFailureReason } from '../console.errors';
 import { OPS_CONSOLE_CONFIG } from '../ops-console.constants';
 
 export interface AppStatus {
@@ -32,7 +32,6 @@ async function probe(name: string, url: string): Promise<AppStatus> {
     const failing = Object.entries(body.error ?? {}).map(([check, info]) => (info.message ? `${check}: ${info.message}` : check));
     return { name, url, state: 'down', detail: failing.join('; ') || `HTTP ${response.status}` };
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
-    return { name, url, state: 'unreachable', detail: cause ?? reasonOf(error) };
+    return { name, url, state: 'unreachable', detail: fetchFailureReason(error) };
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { OpsConsoleConfig } from '../config/ops-console.env';
-import { ConsoleInputError } from '../console.errors';
+import { ConsoleInputError, fetchFailureReason } from '../console.errors';
 import { OPS_CONSOLE_CONFIG } from '../ops-console.constants';
 
 /** The diagnostics worker's answers, as far as the console reads them (ARCHITECTURE.md §4). */
@@ -61,8 +61,7 @@ export class DiagnosticsClient {
     try {
       response = await fetch(`${base}${path}`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code;
-      throw new Error(`${DIAGNOSTICS_APP} at ${base} did not answer (${cause ?? (error instanceof Error ? error.message : String(error))})`);
+      throw new Error(`${DIAGNOSTICS_APP} at ${base} did not answer (${fetchFailureReason(error)})`);
     }
     if (response.status === 404 && notFoundAsNull) return null as T;
     const body = (await response.json().catch(() => null)) as (T & { detail?: string }) | null;

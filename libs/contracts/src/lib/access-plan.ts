@@ -47,6 +47,10 @@ export interface ServiceAccess {
 
 const EVENT_TOPICS = TOPIC_CATALOGUE.map(({ topic }) => topic);
 
+/** Whether `access` lets its service touch the Redis `key` (one of its prefixes starts it), as the ACL rules say. */
+export const redisKeyGranted = (access: ServiceAccess, key: string): boolean =>
+  access.redisKeyPrefixes.some((prefix) => key.startsWith(prefix));
+
 /**
  * The groups a tool reads records with are `<clientId>-<uuid>`, one per read, deleted afterwards:
  * the ACL that lets it join and delete them is a prefix ACL on this.

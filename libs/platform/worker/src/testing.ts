@@ -1,1 +1,1 @@
-export { consumerGroupOf, subscribedTopicsOf } from './lib/testing/worker-wiring';
+export { consumerGroupOf, deadLetterTopicsOf, subscribedTopicsOf } from './lib/testing/worker-wiring';

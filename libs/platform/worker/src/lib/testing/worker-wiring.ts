@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { PATTERN_METADATA } from '@nestjs/microservices/constants';
+import { deadLetterRecord } from '@opal/platform-kafka';
 import { WorkerPlatformModule, type WorkerPlatformOptions } from '../worker-platform.module';
 
 /** The topics a message controller's handlers subscribe to, read back from Nest's pattern metadata. */
@@ -23,4 +24,15 @@ export function consumerGroupOf(buildRootModule: () => unknown): string {
   } finally {
     forRoot.mockRestore();
   }
+}
+
+/** Where a worker's consumer in `group` dead-letters a record of each of `topics`, as `deadLetterRecord` addresses it. */
+export function deadLetterTopicsOf(topics: readonly string[], group: string): string[] {
+  return topics.map(
+    (topic) =>
+      deadLetterRecord(
+        { topic, partition: 0, offset: '0', timestamp: '0', key: null, value: null },
+        { group, attempts: 1, errorClass: 'Error', errorMessage: 'boom', failedAt: new Date(0) },
+      ).topic,
+  );
 }

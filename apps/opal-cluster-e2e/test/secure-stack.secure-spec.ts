@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { TOPIC_CATALOGUE, buildEventRecord, dlqTopicOf, signWebhook, subjectOf, topicOf, type EventType } from '@opal/contracts';
+import { TOPIC_CATALOGUE, dlqTopicOf, signWebhook, topicOf, type EventType } from '@opal/contracts';
 import { fixtureData } from '@opal/contracts/testing';
 import { EventProducer, KafkaAccessDeniedError } from '@opal/platform-kafka/standalone';
-import { deadLetterRecord } from '@opal/platform-kafka';
+import { deadLetterOf, writeDeadLetter } from '@opal/platform-dlq/testing';
 import { SchemaRegistryClient } from '@opal/platform-schema-registry/client';
 import {
   eventually,
@@ -71,22 +71,19 @@ function redisOf(env: Record<string, string>): Redis {
 }
 
 /**
- * A dead letter exactly as a worker writes one (`deadLetterRecord`), written as the user of `env`:
+ * A dead letter exactly as a worker writes one (`deadLetterOf`), written as the user of `env`:
  * a valid event of `type` that failed in `group`.
  */
-async function writeDeadLetter(env: Record<string, string>, type: EventType, data: Record<string, unknown>, group: string) {
-  const record = buildEventRecord(type, data, { eventId: randomUUID(), correlationId: randomUUID(), occurredAt: Date.now(), environment: 'staging', sourceSystem: 'secure-e2e' });
+async function writeDeadLetterAs(env: Record<string, string>, type: EventType, data: Record<string, unknown>, group: string) {
   const registry = new SchemaRegistryClient({ url: env['SCHEMA_REGISTRY_URL'] as string });
-  const value = await registry.encode(subjectOf(topicOf(type)), record.payload);
-  const dead = deadLetterRecord(
-    { topic: topicOf(type), partition: 0, offset: '0', timestamp: String(Date.now()), key: Buffer.from(record.key), value, headers: record.headers },
-    { group, attempts: 2, errorClass: 'DependencyUnavailableError', errorMessage: 'written by the test', failedAt: new Date() },
-  );
+  const { record } = await deadLetterOf(registry, type, data, { group, attempts: 2, errorMessage: 'written by the test', environment: 'staging', sourceSystem: 'secure-e2e' });
   const producer = new Kafka(kafkaConfigOf(env, 'secure-e2e-dead-letter')).producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
-  const [written] = await producer.send({ topic: dead.topic, acks: -1, messages: [{ partition: dead.partition, key: dead.key, value: dead.value, headers: dead.headers }] });
-  await producer.disconnect();
-  return { topic: dead.topic, partition: dead.partition, offset: written?.baseOffset as string };
+  try {
+    return await writeDeadLetter(producer, record);
+  } finally {
+    await producer.disconnect();
+  }
 }
 
 /** The refusal a command met, or 'OK' when Redis let it run. */
@@ -522,7 +519,7 @@ describe('secured stack: SASL_SSL brokers, ACLs and an ACL-user TLS Redis', () =
 
     // A dead decision of the recommendations group (written as opal-admin), replayed by the console as itself.
     const decision = `dec-secure-console-${run}`;
-    const dead = await writeDeadLetter(env['opal-admin'], 'decision.generated', { ...fixtureData('decision.generated'), decision_id: decision, user_id: `user-secure-console-${run}` }, RECOMMENDATIONS_GROUP);
+    const dead = await writeDeadLetterAs(env['opal-admin'], 'decision.generated', { ...fixtureData('decision.generated'), decision_id: decision, user_id: `user-secure-console-${run}` }, RECOMMENDATIONS_GROUP);
     const replay = await fetch(`${consoleApp.baseUrl}/dead-letters/replay`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-console-token': CONSOLE_TOKEN },

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
-import { CONSUMER_GROUPS, buildEventRecord, signWebhook, subjectOf, topicOf, type EventType } from '@opal/contracts';
+import { CONSUMER_GROUPS, signWebhook, type EventType } from '@opal/contracts';
 import { fixtureData } from '@opal/contracts/testing';
 import { LOCAL_STACK_DEFAULTS } from '@opal/platform-config';
-import { deadLetterRecord } from '@opal/platform-kafka';
+import { deadLetterOf, writeDeadLetter } from '@opal/platform-dlq/testing';
 import { eventually, freePort, startBuiltApp, type RunningApp } from '@opal/platform-runtime/testing';
 import { SchemaRegistryClient } from '@opal/platform-schema-registry';
 
@@ -81,21 +81,15 @@ export async function postWebhook(gateway: RunningApp, type: EventType, data: Re
  */
 export async function writeDeadDecision(producer: Producer, group: string, data: Record<string, unknown>) {
   const type: EventType = 'decision.generated';
-  const eventId = randomUUID();
-  const record = buildEventRecord(type, { ...fixtureData(type), ...data }, {
-    eventId,
-    correlationId: randomUUID(),
-    occurredAt: Date.now(),
+  const { eventId, record } = await deadLetterOf(registry, type, { ...fixtureData(type), ...data }, {
+    group,
+    attempts: 5,
+    errorMessage: 'redis: connection refused',
     environment: 'development',
     sourceSystem: 'ops-console-test',
   });
-  const value = await registry.encode(subjectOf(topicOf(type)), record.payload);
-  const dead = deadLetterRecord(
-    { topic: topicOf(type), partition: 0, offset: '0', timestamp: String(Date.now()), key: Buffer.from(record.key), value, headers: record.headers },
-    { group, attempts: 5, errorClass: 'DependencyUnavailableError', errorMessage: 'redis: connection refused', failedAt: new Date() },
-  );
-  const [written] = await producer.send({ topic: dead.topic, acks: -1, messages: [{ partition: dead.partition, key: dead.key, value: dead.value, headers: dead.headers }] });
-  return { eventId, dlqTopic: dead.topic, partition: dead.partition, offset: written?.baseOffset as string };
+  const written = await writeDeadLetter(producer, record);
+  return { eventId, dlqTopic: written.topic, partition: written.partition, offset: written.offset };
 }
 
 export const GROUPS = CONSUMER_GROUPS;

@@ -1,1 +1,3 @@
 export { sampleDeadLetter } from './lib/testing/dead-letter.fixture';
+export { deadLetterOf, writeDeadLetter } from './lib/testing/dead-letter-of';
+export type { DeadLetterFacts, PayloadEncoder } from './lib/testing/dead-letter-of';

@@ -34,4 +34,5 @@ export type {
   RecordPosition,
 } from './lib/producer/event-producer.types';
 export { backoffDelayMs } from './lib/consumer/retry.backoff';
+export { deadLetterRecord } from './lib/consumer/dead-letter.record';
 export type { BackoffOptions } from './lib/consumer/retry.backoff';

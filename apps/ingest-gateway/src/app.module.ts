@@ -22,6 +22,8 @@ export class AppModule {
           appName: INGEST_GATEWAY,
           logLevel: config.runtime.logLevel,
           extraMetricsPaths: [SEED_METRICS_PATH],
+          // The webhook path names its request in its own lines: the context cost 12% of its CPU.
+          requestContext: false,
         }),
         HealthModule.forRoot({
           readiness: [

@@ -1,4 +1,5 @@
 import { parseEnvOrExit } from '@opal/platform-config';
+import { requestLogFields } from '@opal/platform-observability';
 import { createHttpApp, listenAndAnnounce, runOrExit } from '@opal/platform-runtime';
 import { AppModule } from './app.module';
 import { INGEST_GATEWAY, loadIngestGatewayConfig } from './config/ingest-gateway.env';
@@ -11,6 +12,8 @@ async function bootstrap() {
     bodyParser: false,
     jsonLogs: true,
     shutdownTimeoutMs: config.runtime.shutdownTimeoutMs,
+    // The gateway runs without the request context (see AppModule): its 5xx lines name the request themselves.
+    problemLogFields: requestLogFields,
   });
   useRawJsonBodies(app, config.maxBodyBytes);
   await listenAndAnnounce(app, INGEST_GATEWAY, config.http);

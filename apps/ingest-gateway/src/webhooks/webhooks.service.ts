@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { buildEventRecord } from '@opal/contracts';
+import { correlationLogFields } from '@opal/platform-observability';
 import type { DeploymentEnvironment } from '@opal/platform-config';
 import { webhookProblems } from './webhook-problems';
 import { deliveryIdProblem, parseWebhookBody } from './webhook-request';
@@ -111,11 +112,11 @@ export class WebhooksService {
     // in flight (409, retry). If it is lost (Redis fails now, the process dies), the claim expires
     // after IDEMPOTENCY_LEASE_MS (409 until then) and a redelivery after that is published again
     // under the same event_id, which the consumers' apply-once drops: as when an awaited write failed.
+    const request = correlationLogFields(incoming.correlationId);
     void this.ledger.complete(delivery.deliveryId, claim.token, accepted).catch((error: unknown) => {
-      this.logger.warn({ err: error, event_id: accepted.event_id }, 'could not record the delivery result');
+      this.logger.warn({ ...request, err: error, event_id: accepted.event_id }, 'could not record the delivery result');
     });
-    // The request's logger already carries its correlation_id: repeating it would write the key twice.
-    this.logger.log({ event_id: accepted.event_id, topic: accepted.topic, partition: accepted.partition, offset: accepted.offset }, 'event accepted');
+    this.logger.log({ ...request, event_id: accepted.event_id, topic: accepted.topic, partition: accepted.partition, offset: accepted.offset }, 'event accepted');
     return { status: 202, body: { ...accepted, duplicate: false } };
   }
 

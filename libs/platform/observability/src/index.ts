@@ -9,9 +9,11 @@ export {
 export type { LogLevel, ObservabilityExtras, ObservabilityOptions } from './lib/observability.types';
 export {
   correlationIdOf,
+  correlationLogFields,
   currentCorrelationId,
   isValidCorrelationId,
   requestCorrelationId,
+  requestLogFields,
   resolveCorrelationId,
 } from './lib/logging/correlation-id';
 export type { CorrelatedRequest } from './lib/logging/correlation-id';

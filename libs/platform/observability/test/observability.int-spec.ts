@@ -12,6 +12,7 @@ import {
   OPAL_METRICS,
   ObservabilityModule,
   OpalMetrics,
+  requestLogFields,
 } from '../src/index';
 
 const lines: string[] = [];
@@ -41,6 +42,12 @@ class ProbeHttpController {
     return { received: typeof body, fromContext: currentCorrelationId() };
   }
 
+  @Get('named')
+  named(@Req() request: FastifyRequest) {
+    this.logger.log(requestLogFields(request), 'named handled');
+    return { fromContext: currentCorrelationId() ?? null };
+  }
+
   @Get('health/live')
   live() {
     return { status: 'ok' };
@@ -55,6 +62,24 @@ class ProbeHttpController {
 })
 class ProbeAppModule {}
 
+@Module({
+  imports: [ObservabilityModule.forRoot({ appName: 'observability-int-explicit', logLevel: 'info', destination, requestContext: false })],
+  controllers: [ProbeHttpController],
+})
+class ExplicitContextAppModule {}
+
+/** The raw lines naming `correlationId`, each with how many times it names it. */
+const timesNamed = (correlationId: string) =>
+  lines.filter((line) => line.includes(correlationId)).map((line) => line.split(`"correlation_id":"${correlationId}"`).length - 1);
+
+async function startApp(module: typeof ProbeAppModule) {
+  const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter(), { bufferLogs: true });
+  app.useLogger(app.get(JsonLogger));
+  const port = await freePort();
+  await app.listen(port, '127.0.0.1');
+  return { app, baseUrl: `http://127.0.0.1:${port}` };
+}
+
 const promtool = spawnSync('promtool', ['--version']).status === 0 ? 'promtool' : undefined;
 
 describe('ObservabilityModule in a Fastify app', () => {
@@ -63,11 +88,7 @@ describe('ObservabilityModule in a Fastify app', () => {
   let startupLines: Record<string, unknown>[];
 
   beforeAll(async () => {
-    app = await NestFactory.create<NestFastifyApplication>(ProbeAppModule, new FastifyAdapter(), { bufferLogs: true });
-    app.useLogger(app.get(JsonLogger));
-    const port = await freePort();
-    await app.listen(port, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${port}`;
+    ({ app, baseUrl } = await startApp(ProbeAppModule));
     startupLines = parsedLines();
   });
 
@@ -154,6 +175,14 @@ describe('ObservabilityModule in a Fastify app', () => {
       const raw = lines.join('\n');
       expect(raw).toContain('"correlation_id":"abc-123"');
       for (const secret of ['c2VjcmV0LXNpZ25hdHVyZQ==', 'top-secret-token', 's3cr3t']) expect(raw).not.toContain(secret);
+    });
+
+    it('should write the id once on a line that also names its request with requestLogFields', async () => {
+      const response = await fetch(`${baseUrl}/named`, { headers: { 'x-correlation-id': 'named-0' } });
+
+      expect(await response.json()).toEqual({ fromContext: 'named-0' });
+      expect(parsedLines().find((line) => line['msg'] === 'named handled')).toMatchObject({ correlation_id: 'named-0' });
+      expect(timesNamed('named-0')).toEqual([1, 1]);
     });
 
     it('should replace an invalid correlation id with a generated UUID and echo that', async () => {
@@ -245,5 +274,41 @@ describe('ObservabilityModule in a Fastify app', () => {
         context: 'Bootstrap',
       });
     });
+  });
+});
+
+// Nest's Logger is process-wide: this app starts once the one above has closed.
+describe('ObservabilityModule without the request context (requestContext: false)', () => {
+  let app: NestFastifyApplication;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    ({ app, baseUrl } = await startApp(ExplicitContextAppModule));
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  beforeEach(() => {
+    lines.length = 0;
+  });
+
+  it('should still echo the id and write it on the request line, but leave lines that do not name the request without it', async () => {
+    const response = await fetch(`${baseUrl}/probe`, { headers: { 'x-correlation-id': 'plain-1' } });
+
+    expect(response.headers.get('x-correlation-id')).toBe('plain-1');
+    expect(await response.json()).toEqual({ fromRequest: 'plain-1' });
+    const logs = parsedLines();
+    expect(logs.find((line) => line['msg'] === 'probe handled')).not.toHaveProperty('correlation_id');
+    expect(logs.find((line) => line['msg'] === 'request completed')).toMatchObject({ correlation_id: 'plain-1', service: 'observability-int-explicit' });
+  });
+
+  it('should write the id once on a line that names its request with requestLogFields', async () => {
+    const response = await fetch(`${baseUrl}/named`, { headers: { 'x-correlation-id': 'named-1' } });
+
+    expect(await response.json()).toEqual({ fromContext: null });
+    expect(parsedLines().find((line) => line['msg'] === 'named handled')).toMatchObject({ correlation_id: 'named-1' });
+    expect(timesNamed('named-1')).toEqual([1, 1]);
   });
 });

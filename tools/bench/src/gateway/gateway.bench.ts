@@ -1,13 +1,14 @@
 import { Kafka } from 'kafkajs';
 import { buildKafkaClientConfig } from '@opal/platform-kafka';
 import { freePort } from '@opal/platform-runtime';
-import { BENCH, loadBenchKafkaConfig } from '../shared/bench-env';
+import { BENCH, loadBenchKafkaConfig, loadBenchRedisConfig } from '../shared/bench-env';
 import { machine, positiveIntFromEnv, writeReport } from '../shared/bench-report';
 import { benchRepeats, medianBy } from '../shared/repeats';
 import { printLoad, runLoad, type LoadSummary } from '../shared/load-run';
 import { WEBHOOK_PATH, benchWebhookSecret, serveBenchGateway } from '../shared/bench-gateway';
 import { serveNodeProcess, type ServedProcess } from '../shared/node-process';
-import { BENCH_TOPIC, signedDeliveries } from './signed-deliveries';
+import { deleteDeliveryRecords, withCpuPerRequest } from './gateway-runs';
+import { BENCH_TOPIC, HandedOutDeliveries, signedDeliveries } from './signed-deliveries';
 
 const TARGET_RATIO = 0.3;
 /** The fixed-rate run offers this share of the bare endpoint's open-loop rate. */
@@ -25,19 +26,6 @@ interface GatewayRepeat {
 }
 
 /** Runs `measure` and returns its result with the CPU per answered request `served` spent on it. */
-async function withCpuPerRequest(
-  served: ServedProcess,
-  measure: () => Promise<LoadSummary>,
-): Promise<{ run: LoadSummary; cpuMsPerRequest: number | null }> {
-  const before = served.cpuSeconds();
-  const run = await measure();
-  const after = served.cpuSeconds();
-  const answered = run.responses2xx + run.non2xx;
-  const cpuMsPerRequest =
-    before === undefined || after === undefined || answered === 0 ? null : Math.round(((after - before) * 1e6) / answered) / 1000;
-  return { run, cpuMsPerRequest };
-}
-
 async function topicEndOffset(kafka: Kafka, topic: string): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
@@ -63,7 +51,9 @@ export async function benchGateway(): Promise<number> {
   const connections = positiveIntFromEnv('BENCH_CONNECTIONS', 32);
   const secret = benchWebhookSecret();
   const kafka = new Kafka(buildKafkaClientConfig(loadBenchKafkaConfig(process.env), `${BENCH}-gateway`));
+  const redisConfig = loadBenchRedisConfig(process.env);
   const served: ServedProcess[] = [];
+  const sentToGateway = new HandedOutDeliveries();
 
   try {
     console.log(`bench:gateway: ${durationSeconds} s per run, ${connections} connections, ${machine().cpus} CPUs`);
@@ -73,7 +63,15 @@ export async function benchGateway(): Promise<number> {
     served.push(gateway);
 
     const load = (label: string, url: string, seconds: number, overallRate?: number) =>
-      runLoad({ label, url, path: WEBHOOK_PATH, connections, durationSeconds: seconds, overallRate, nextRequest: signedDeliveries(secret) });
+      runLoad({
+        label,
+        url,
+        path: WEBHOOK_PATH,
+        connections,
+        durationSeconds: seconds,
+        overallRate,
+        nextRequest: signedDeliveries(secret, url === gateway.baseUrl ? sentToGateway : undefined),
+      });
 
     const offsetBefore = await topicEndOffset(kafka, BENCH_TOPIC);
     console.log('warming up both endpoints (3 s each)…');
@@ -146,5 +144,6 @@ export async function benchGateway(): Promise<number> {
     return report.kafka.everyAcceptedEventInKafka ? 0 : 1;
   } finally {
     for (const child of served.reverse()) await child.stop();
+    await deleteDeliveryRecords(redisConfig, sentToGateway);
   }
 }

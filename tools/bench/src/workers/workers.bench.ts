@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { Redis } from 'ioredis';
 import { Kafka, type Admin } from 'kafkajs';
 import { buildKafkaClientConfig } from '@opal/platform-kafka';
 import { SchemaRegistryClient } from '@opal/platform-schema-registry';
-import { BENCH } from '../shared/bench-env';
+import { BENCH, benchRedis } from '../shared/bench-env';
 import { machine, writeReport } from '../shared/bench-report';
 import { benchWebhookSecret, serveBenchGateway } from '../shared/bench-gateway';
 import {
@@ -82,8 +81,7 @@ export async function benchWorkers(): Promise<number> {
     const admin = kafka.admin();
     await admin.connect();
     teardown.add('disconnect the Kafka admin client', () => admin.disconnect());
-    const { tls, ...endpoint } = connections.redis;
-    const redis = new Redis({ ...endpoint, ...(tls ? { tls: tls === true ? {} : tls } : {}) });
+    const redis = benchRedis(connections.redis);
     teardown.add('close the Redis connection', () => redis.quit());
     const state = new BenchRedisState(redis, run);
     teardown.add("delete the run's Redis keys", async () => {

@@ -1,4 +1,4 @@
-import { Controller, Get, Module, Param, Post } from '@nestjs/common';
+import { Controller, Get, Module, Param, Post, type LoggerService } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createHttpApp } from './http-app.factory';
 
@@ -12,6 +12,11 @@ class ThingsController {
   @Post('hook')
   hook() {
     return { ok: true };
+  }
+
+  @Post('broken')
+  broken() {
+    throw new Error('the database is on fire');
   }
 }
 
@@ -72,6 +77,26 @@ describe(createHttpApp.name, () => {
 
       expect(response.status).toBe(404);
       expect(response.body['type']).toBe('/problems/not-found');
+    });
+  });
+
+  describe('5xx lines', () => {
+    it('should log a failure with its cause and the fields problemLogFields gives for the request', async () => {
+      const errors: unknown[][] = [];
+      const capture: LoggerService = { log: () => undefined, warn: () => undefined, error: (...line: unknown[]) => void errors.push(line) };
+      const named = await createHttpApp(ThingsModule, {
+        problemLogFields: (request) => ({ correlation_id: request.headers['x-correlation-id'] }),
+      });
+      named.useLogger(capture);
+      await named.init();
+      try {
+        const response = await named.inject({ method: 'POST', url: '/v1/things/broken', headers: { 'x-correlation-id': 'corr-5xx' } });
+
+        expect(response.statusCode).toBe(500);
+        expect(errors).toEqual([[expect.objectContaining({ correlation_id: 'corr-5xx', status: 500, err: expect.objectContaining({ message: 'the database is on fire' }) }), 'request failed', 'ProblemDetailsFilter']]);
+      } finally {
+        await named.close();
+      }
     });
   });
 });

@@ -16,6 +16,11 @@ export interface HttpAppOptions {
   jsonLogs?: boolean;
   /** After SIGTERM, exit with code 1 if closing takes longer than this (`SHUTDOWN_TIMEOUT_MS`). */
   shutdownTimeoutMs?: number;
+  /**
+   * Fields added to the line a 5xx is logged with: the request's correlation id
+   * (`requestLogFields` of `@opal/platform-observability`) where logs carry no request context.
+   */
+  problemLogFields?: (request: FastifyRequest) => Record<string, unknown>;
 }
 
 /**
@@ -41,7 +46,7 @@ export async function createHttpApp(rootModule: Type | DynamicModule, options: H
   if (options.jsonLogs) app.useLogger(app.get(PinoNestLogger));
   app.enableShutdownHooks();
   if (options.shutdownTimeoutMs) exitIfShutdownHangs(options.shutdownTimeoutMs);
-  app.useGlobalFilters(new ProblemDetailsFilter(routes));
+  app.useGlobalFilters(new ProblemDetailsFilter(routes, options.problemLogFields));
   return app;
 }
 

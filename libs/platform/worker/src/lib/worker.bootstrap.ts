@@ -3,6 +3,7 @@ import type { MicroserviceOptions } from '@nestjs/microservices';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { HttpConfig } from '@opal/platform-config';
 import { OpalKafkaServer } from '@opal/platform-kafka';
+import { requestLogFields } from '@opal/platform-observability';
 import { createHttpApp, listenAndAnnounce } from '@opal/platform-runtime';
 
 export interface WorkerBootstrapOptions {
@@ -19,7 +20,12 @@ export interface WorkerBootstrapOptions {
  * filter, which hands handler errors back unchanged so the consumer can classify them.
  */
 export async function bootstrapWorker(rootModule: Type | DynamicModule, options: WorkerBootstrapOptions): Promise<NestFastifyApplication> {
-  const app = await createHttpApp(rootModule, { jsonLogs: true, shutdownTimeoutMs: options.shutdownTimeoutMs });
+  const app = await createHttpApp(rootModule, {
+    jsonLogs: true,
+    shutdownTimeoutMs: options.shutdownTimeoutMs,
+    // WorkerPlatformModule runs without the request context: a 5xx line names its request itself.
+    problemLogFields: requestLogFields,
+  });
   app.connectMicroservice<MicroserviceOptions>({ strategy: app.get(OpalKafkaServer) }, { inheritAppConfig: true });
   await listenAndAnnounce(app, options.appName, options.http);
   await app.startAllMicroservices();

@@ -41,6 +41,10 @@ describe('snappy codec', () => {
     expect(compressed).toEqual(compressSync(batch));
   });
 
+  it('should compress in place, without a thread-pool task per partition batch', () => {
+    expect(Buffer.isBuffer(codec().compress({ buffer: batch }))).toBe(true);
+  });
+
   it('should read a xerial-framed batch of several blocks, as the Java client writes them', async () => {
     const first = batch.subarray(0, 500);
     const second = batch.subarray(500);

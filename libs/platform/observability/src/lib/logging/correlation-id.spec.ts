@@ -1,6 +1,14 @@
 import { pino } from 'pino';
 import { Store, storage } from 'nestjs-pino/storage';
-import { correlationIdOf, currentCorrelationId, isValidCorrelationId, requestCorrelationId, resolveCorrelationId } from './correlation-id';
+import {
+  correlationIdOf,
+  correlationLogFields,
+  currentCorrelationId,
+  isValidCorrelationId,
+  requestCorrelationId,
+  requestLogFields,
+  resolveCorrelationId,
+} from './correlation-id';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -76,6 +84,29 @@ describe('correlation ids', () => {
 
     it('should be undefined outside a request', () => {
       expect(currentCorrelationId()).toBeUndefined();
+    });
+  });
+
+  describe(correlationLogFields.name, () => {
+    const inContextOf = <T>(id: string, work: () => T): T => storage.run(new Store(pino({ enabled: false }).child({ correlation_id: id })), work);
+
+    it('should name the request where no context carries its id', () => {
+      expect(correlationLogFields('abc-123')).toEqual({ correlation_id: 'abc-123' });
+    });
+
+    it("should add nothing inside the request's own context, whose logger writes the id already", () => {
+      expect(inContextOf('abc-123', () => correlationLogFields('abc-123'))).toEqual({});
+    });
+
+    it("should name the request inside another request's context", () => {
+      expect(inContextOf('other-1', () => correlationLogFields('abc-123'))).toEqual({ correlation_id: 'abc-123' });
+    });
+  });
+
+  describe(requestLogFields.name, () => {
+    it("should name a request by the id the edge decided, and add nothing for one that has none", () => {
+      expect(requestLogFields({ raw: { id: 'abc-123', headers: {} } })).toEqual({ correlation_id: 'abc-123' });
+      expect(requestLogFields({ raw: { headers: {} } })).toEqual({});
     });
   });
 });

@@ -47,6 +47,22 @@ export function requestCorrelationId(request: CorrelatedRequest): string {
   return id;
 }
 
+/**
+ * The fields that name a request in a log line written on its behalf: the correlation id, unless
+ * the line is written inside that request's context, whose logger already adds it (a key written
+ * twice would be two `correlation_id`s on one line). For apps without the request context
+ * (`ObservabilityOptions.requestContext: false`) and for work that outlives it.
+ */
+export function correlationLogFields(correlationId: string): Record<string, string> {
+  return currentCorrelationId() === correlationId ? {} : { [CORRELATION_ID_LOG_KEY]: correlationId };
+}
+
+/** `correlationLogFields` of `request`'s correlation id; none for a request that has none. */
+export function requestLogFields(request: CorrelatedRequest): Record<string, string> {
+  const id = correlationIdOf(request);
+  return id === undefined ? {} : correlationLogFields(id);
+}
+
 /** The correlation id of the HTTP request being handled, from anywhere in its async context. */
 export function currentCorrelationId(): string | undefined {
   const value: unknown = storage.getStore()?.logger.bindings()[CORRELATION_ID_LOG_KEY];

@@ -13,15 +13,21 @@ import type { RouteMethods } from './route-methods';
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger(ProblemDetailsFilter.name);
 
-  /** @param routes the app's routes, so a known path asked with the wrong method is a 405, not a 404. */
-  constructor(private readonly routes?: RouteMethods) {}
+  /**
+   * @param routes the app's routes, so a known path asked with the wrong method is a 405, not a 404.
+   * @param logFieldsOf what else names the request on a 5xx's line (`HttpAppOptions.problemLogFields`).
+   */
+  constructor(
+    private readonly routes?: RouteMethods,
+    private readonly logFieldsOf?: (request: FastifyRequest) => Record<string, unknown>,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const problem = sendProblem(this.refine(exception, request), request, http.getResponse<FastifyReply>());
-    if (problem.status >= 500) this.logger.error({ err: exception, status: problem.status }, 'request failed');
+    if (problem.status >= 500) this.logger.error({ ...this.logFieldsOf?.(request), err: exception, status: problem.status }, 'request failed');
   }
 
   /** Nest answers "no route" with a NotFoundException; with another method's route at that path it is a 405. */

@@ -4,6 +4,7 @@ import { loadBenchRedisConfig } from '../shared/bench-env';
 import { machine, positiveIntFromEnv, writeReport } from '../shared/bench-report';
 import { GATEWAY_ENTRY, WEBHOOK_PATH, benchWebhookSecret, serveBenchGateway } from '../shared/bench-gateway';
 import { runLoad } from '../shared/load-run';
+import { medianBy } from '../shared/repeats';
 import type { ServedProcess } from '../shared/node-process';
 import { deleteDeliveryRecords, withCpuPerRequest } from './gateway-runs';
 import { HandedOutDeliveries, signedDeliveries } from './signed-deliveries';
@@ -22,10 +23,7 @@ interface Pair {
   cpuRatio: number | null;
 }
 
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN;
-};
+const median = (values: readonly number[]): number => medianBy(values, (value) => value);
 const round3 = (value: number) => Math.round(value * 1000) / 1000;
 
 /**
@@ -42,7 +40,7 @@ export async function compareGateways(): Promise<number> {
   if (!baselineEntry || !existsSync(baselineEntry)) {
     console.error(
       'bench:gateway:compare: set BENCH_BASELINE_GATEWAY to a built baseline gateway, e.g.\n' +
-        '  git worktree add /tmp/baseline <commit> && (cd /tmp/baseline && ln -s "$PWD/node_modules" . && npx nx run ingest-gateway:build)\n' +
+        `  git worktree add /tmp/baseline <commit> && (cd /tmp/baseline && ln -s ${path.resolve('node_modules')} . && npx nx run ingest-gateway:build)\n` +
         '  BENCH_BASELINE_GATEWAY=/tmp/baseline/dist/apps/ingest-gateway/main.js npm run bench:gateway:compare',
     );
     return 2;

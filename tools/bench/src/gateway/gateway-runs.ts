@@ -1,12 +1,10 @@
 import { WEBHOOK_IDEMPOTENCY_SCOPE } from '@opal/contracts';
 import type { RedisConnectionConfig } from '@opal/platform-config';
 import { idempotencyKey } from '@opal/platform-idempotency';
-import { benchRedis } from '../shared/bench-env';
+import { benchRedis, unlinkKeys } from '../shared/bench-env';
 import type { LoadSummary } from '../shared/load-run';
 import type { ServedProcess } from '../shared/node-process';
 import type { HandedOutDeliveries } from './signed-deliveries';
-
-const UNLINK_CHUNK = 1_000;
 
 /**
  * Runs `measure` and the CPU `served` spent per answered request meanwhile (from `/proc`); null
@@ -34,16 +32,7 @@ export async function deleteDeliveryRecords(config: RedisConnectionConfig, deliv
   if (deliveries.count === 0) return;
   const redis = benchRedis(config);
   try {
-    let deleted = 0;
-    let chunk: string[] = [];
-    for (const id of deliveries.ids()) {
-      chunk.push(idempotencyKey(WEBHOOK_IDEMPOTENCY_SCOPE, id));
-      if (chunk.length === UNLINK_CHUNK) {
-        deleted += await redis.unlink(...chunk);
-        chunk = [];
-      }
-    }
-    if (chunk.length > 0) deleted += await redis.unlink(...chunk);
+    const deleted = await unlinkKeys(redis, Array.from(deliveries.ids(), (id) => idempotencyKey(WEBHOOK_IDEMPOTENCY_SCOPE, id)));
     console.log(`cleanup: ${deleted} delivery records deleted from Redis (${deliveries.count} deliveries sent to the gateway)`);
   } catch (error) {
     console.error(`bench: could not delete the run's delivery records: ${(error as Error).message}`);

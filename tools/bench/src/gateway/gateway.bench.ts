@@ -25,7 +25,6 @@ interface GatewayRepeat {
   cpuMsPerRequest: { gateway: number | null; bare: number | null };
 }
 
-/** Runs `measure` and returns its result with the CPU per answered request `served` spent on it. */
 async function topicEndOffset(kafka: Kafka, topic: string): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();

@@ -7,6 +7,7 @@ import {
   type EventType,
 } from '@opal/contracts';
 import { idempotencyKey } from '@opal/platform-idempotency';
+import { unlinkKeys } from '../shared/bench-env';
 import { BENCH_ID_SPACE, benchIds } from './bench-events';
 
 // The workers' key layouts under their default prefixes (apps/diagnostics-worker/src/diagnostics/diagnostics.keys.ts
@@ -14,7 +15,6 @@ import { BENCH_ID_SPACE, benchIds } from './bench-events';
 // import an app, and no REDIS_DB setting exists to isolate a run.
 /** The metrics a workflow can degrade on (diagnostics.detection.ts): each has an alert guard per workflow. */
 const DEGRADATION_METRICS = ['agent_failure_rate', 'duration_ratio', 'decision_confidence', 'workflow_failed'];
-const UNLINK_CHUNK = 1_000;
 
 export interface RedisCleanupSummary {
   keysDeleted: number;
@@ -97,12 +97,8 @@ export class BenchRedisState {
     return summary;
   }
 
-  private async unlink(keys: readonly string[]): Promise<number> {
-    let deleted = 0;
-    for (let from = 0; from < keys.length; from += UNLINK_CHUNK) {
-      deleted += await this.redis.unlink(...keys.slice(from, from + UNLINK_CHUNK));
-    }
-    return deleted;
+  private unlink(keys: readonly string[]): Promise<number> {
+    return unlinkKeys(this.redis, keys);
   }
 }
 

@@ -6,7 +6,13 @@ export const EVENT_PRODUCER_OPTIONS = 'KAFKA:EVENT_PRODUCER_OPTIONS';
 export const DEFAULT_MAX_BATCH_SIZE = 500;
 /** Uncompressed bytes per flush; stays under the broker's default `max.message.bytes` (1 MiB) before compression. */
 export const DEFAULT_MAX_BATCH_BYTES = 1_000_000;
-export const DEFAULT_LINGER_MS = 5;
+/**
+ * 0: a record goes at the end of the event-loop turn it arrived in. Batches still form under load,
+ * behind the one flush in flight (`EventProducer`); a linger on top only idled the connection
+ * between flights. With 32 concurrent senders the gateway answered ~2,100 req/s at 5 ms and
+ * ~2,900–3,060 at 0–2 ms.
+ */
+export const DEFAULT_LINGER_MS = 0;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 3_000;
 export const DEFAULT_DELIVERY_TIMEOUT_MS = 5_000;
 export const DEFAULT_RETRY = { retries: 3, initialRetryTime: 100, maxRetryTime: 1_000 } as const;

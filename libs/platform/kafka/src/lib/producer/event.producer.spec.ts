@@ -117,10 +117,11 @@ describe(EventProducer.name, () => {
       ];
       await settle();
 
-      expect(kafka.sendBatchCalls).toHaveLength(1);
-      expect(kafka.sendBatchCalls[0]?.topicMessages?.[0]?.messages.map(({ key }) => key)).toEqual(['a', 'b', 'c']);
-      await settle(1_000);
-      expect(kafka.sendBatchCalls).toHaveLength(2);
+      // Well before lingerMs: the full batch at once, then the record that queued behind it.
+      expect(kafka.sendBatchCalls.map((call) => call.topicMessages?.[0]?.messages.map(({ key }) => key))).toEqual([
+        ['a', 'b', 'c'],
+        ['d'],
+      ]);
       await Promise.all(sends);
     });
 
@@ -181,6 +182,42 @@ describe(EventProducer.name, () => {
       expect(kafka.sendBatchCalls).toHaveLength(2);
       expect(kafka.sendBatchCalls[1]?.topicMessages?.[0]?.messages).toHaveLength(4);
       await Promise.all([first, ...later]);
+    });
+
+    it('should send what queued behind a flush as soon as it ends, without lingering again', async () => {
+      const producer = create({ lingerMs: 50, maxBatchSize: 100 });
+      const held = deferred<RecordMetadata[]>();
+      kafka.sendBatchBehaviours.push(async (batch, append) => {
+        await held.promise;
+        return append(batch);
+      });
+
+      const first = producer.send(record('a', 1));
+      await settle(50);
+      expect(kafka.sendBatchCalls).toHaveLength(1);
+      await settle(2);
+      const behind = [producer.send(record('b', 2)), producer.send(record('c', 3))];
+      await settle(1);
+      held.resolve([]);
+      await settle();
+
+      // 3 ms after the first flush began, not 50 ms after 'b' arrived.
+      expect(kafka.sendBatchCalls).toHaveLength(2);
+      expect(kafka.sendBatchCalls[1]?.topicMessages?.[0]?.messages.map(({ key }) => key)).toEqual(['b', 'c']);
+      await Promise.all([first, ...behind]);
+    });
+
+    it('should linger again once the producer was idle: a record after a finished flush waits lingerMs', async () => {
+      const producer = create({ lingerMs: 50 });
+      await Promise.all([producer.send(record('a', 1)), settle(50)]);
+      expect(kafka.sendBatchCalls).toHaveLength(1);
+
+      const next = producer.send(record('b', 2));
+      await settle(49);
+      expect(kafka.sendBatchCalls).toHaveLength(1);
+      await settle(1);
+      expect(kafka.sendBatchCalls).toHaveLength(2);
+      await next;
     });
 
     it('should tell each caller its own partition and offset: base offset plus its index in the partition', async () => {
@@ -461,6 +498,8 @@ describe(EventProducer.name, () => {
     it('should report each record once to onProduced, and ignore a throwing hook', async () => {
       const reports: Array<[string, ProduceResult, number]> = [];
       const producer = create({
+        // The reported time runs from send to acknowledgement, so it includes the linger.
+        lingerMs: 5,
         onProduced: (topic, result, seconds) => {
           reports.push([topic, result, seconds]);
           throw new Error('metrics backend down');

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Local dev stack: Kafka (KRaft), Apicurio Registry (Confluent-compatible API) and Redis.
+# Opt-in beside it, on their own ports: a three-broker Kafka cluster (`up cluster`), the same
+# behind SASL_SSL with a TLS Redis (`up secure`), and Redis behind Sentinel (`up sentinel`).
 #
 # Why this exists: the machines this repo is developed and tested on have no Docker,
 # but the integration tests need the real services, not mocks. This script fetches
@@ -27,10 +29,17 @@ KAFKA_CLUSTER_BASE_PORT=${KAFKA_CLUSTER_BASE_PORT:-19092}
 # Secured mode: the same three-node shape behind SASL_SSL, and a TLS-only Redis with ACL users.
 KAFKA_SECURE_BASE_PORT=${KAFKA_SECURE_BASE_PORT:-29092}
 SECURE_REDIS_PORT=${SECURE_REDIS_PORT:-6380}
+# Sentinel mode: a Redis primary on REDIS_SENTINEL_BASE_PORT, its replica on the next port, and three
+# Sentinels on REDIS_SENTINEL_PORT_BASE, +1 and +2.
+REDIS_SENTINEL_BASE_PORT=${REDIS_SENTINEL_BASE_PORT:-6390}
+REDIS_SENTINEL_PORT_BASE=${REDIS_SENTINEL_PORT_BASE:-26390}
 
 KAFKA_TIMEOUT=${KAFKA_TIMEOUT:-120}
 REGISTRY_TIMEOUT=${REGISTRY_TIMEOUT:-180}
 REDIS_TIMEOUT=${REDIS_TIMEOUT:-30}
+# The sentinel services: an old primary restarted after a failover waits for the Sentinels to make it
+# a replica, which they do only after it has looked stable for a while (10-20 s).
+REDIS_SENTINEL_TIMEOUT=${REDIS_SENTINEL_TIMEOUT:-60}
 STOP_TIMEOUT=30
 
 CACHE_DIR=$STACK_DIR/cache
@@ -48,6 +57,7 @@ REDIS_DATA=$DATA_DIR/redis
 CLUSTER_DATA=$DATA_DIR/kafka-cluster
 SECURE_DATA=$DATA_DIR/kafka-secure
 SECURE_REDIS_DATA=$DATA_DIR/redis-secure
+SENTINEL_DATA=$DATA_DIR/sentinel # <service>/: its config (redis.conf or sentinel.conf) and data
 # Generated at the first `up secure`, git-ignored, never printed: the CA, certificates and passwords.
 SECURE_DIR=$STACK_DIR/secure
 
@@ -64,6 +74,13 @@ SECURE_SERVICES=(secure-redis "${SECURE_NODES[@]}")
 # do is not decided here: `kafka-init access` grants it from the access plan in @opal/contracts.
 # opal-admin (the tools, the tests) and opal-broker (inter-broker) are super users.
 SECURE_USERS=(opal-admin opal-broker ingest-gateway diagnostics-worker recommendations-worker ops-console)
+# Redis behind Sentinel (`up sentinel`), opt-in too: a primary (sentinel-redis-1 at the first start)
+# and its replica, and three Sentinels that watch the primary and promote the replica when it dies.
+SENTINEL_REDIS_NODES=(sentinel-redis-1 sentinel-redis-2)
+SENTINELS=(sentinel-1 sentinel-2 sentinel-3)
+SENTINEL_SERVICES=("${SENTINEL_REDIS_NODES[@]}" "${SENTINELS[@]}")
+SENTINEL_PRIMARY_NAME=opal # what the apps ask the Sentinels for (REDIS_SENTINEL_PRIMARY)
+SENTINEL_QUORUM=2
 
 # ---------------------------------------------------------------------------
 # small helpers
@@ -134,6 +151,7 @@ svc_marker() {
     redis) echo "cwd=$REDIS_DATA" ;; # redis-server rewrites its argv, but chdirs to --dir
     kafka-[1-3] | secure-kafka-[1-3]) echo "$(node_data "$1")/server.properties" ;;
     secure-redis) echo "cwd=$SECURE_REDIS_DATA" ;;
+    sentinel-redis-[12] | sentinel-[1-3]) echo "cwd=$SENTINEL_DATA/$1" ;; # both chdir to their `dir`
   esac
 }
 
@@ -164,6 +182,7 @@ svc_port() {
     redis) echo "$REDIS_PORT" ;;
     kafka-[1-3] | secure-kafka-[1-3]) node_port "$1" ;;
     secure-redis) echo "$SECURE_REDIS_PORT" ;;
+    sentinel-redis-[12] | sentinel-[1-3]) sentinel_svc_port "$1" ;;
   esac
 }
 
@@ -193,6 +212,26 @@ cluster_voters() { # svc -> the controller quorum of its family
   local s out=()
   # shellcheck disable=SC2046 # a list of node names
   for s in $(node_family "$1"); do out+=("$(node_id "$s")@127.0.0.1:$(node_controller_port "$s")"); done
+  joined , "${out[@]}"
+}
+
+# sentinel mode: sentinel-redis-<n> (a Redis node) or sentinel-<n> (a Sentinel)
+is_sentinel_service() { [[ $1 == sentinel-redis-[12] || $1 == sentinel-[1-3] ]]; }
+is_sentinel_redis() { [[ $1 == sentinel-redis-[12] ]]; }
+sentinel_svc_port() {
+  if is_sentinel_redis "$1"; then
+    echo $((REDIS_SENTINEL_BASE_PORT + $(node_id "$1") - 1))
+  else
+    echo $((REDIS_SENTINEL_PORT_BASE + $(node_id "$1") - 1))
+  fi
+}
+sentinel_port_var() { if is_sentinel_redis "$1"; then echo REDIS_SENTINEL_BASE_PORT; else echo REDIS_SENTINEL_PORT_BASE; fi; }
+sentinel_conf() { # svc -> its config file
+  if is_sentinel_redis "$1"; then echo "$SENTINEL_DATA/$1/redis.conf"; else echo "$SENTINEL_DATA/$1/sentinel.conf"; fi
+}
+sentinel_addrs() { # -> the Sentinels' 127.0.0.1:<port>, comma-separated (REDIS_SENTINELS)
+  local s out=()
+  for s in "${SENTINELS[@]}"; do out+=("127.0.0.1:$(svc_port "$s")"); done
   joined , "${out[@]}"
 }
 
@@ -241,14 +280,86 @@ redis_answers() {
   fi
 }
 
+sentinel_cli() { # port args... : redis-cli to a node or a Sentinel of sentinel mode; prints nothing if it does not answer
+  local port=$1
+  shift
+  timeout 5 redis-cli -h 127.0.0.1 -p "$port" "$@" 2>/dev/null | tr -d '\r'
+}
+
+sentinel_answers() { [[ $(sentinel_cli "$(svc_port "$1")" ping) == PONG ]]; } # a node or a Sentinel
+
+sentinel_names() { # sentinel-<n> -> the <host>:<port> it names as the primary; false if it does not answer
+  local host port
+  { read -r host && read -r port; } < <(sentinel_cli "$(svc_port "$1")" SENTINEL get-master-addr-by-name "$SENTINEL_PRIMARY_NAME") || return 1
+  [[ $port =~ ^[0-9]+$ ]] || return 1
+  echo "$host:$port"
+}
+
+sentinel_primary() { # -> the primary as the first Sentinel that answers names it
+  local s
+  for s in "${SENTINELS[@]}"; do sentinel_names "$s" && return 0; done
+  return 1
+}
+
+sentinel_names_other() { # port -> the primary a Sentinel names if that is not 127.0.0.1:<port>; false if none does
+  local s primary
+  for s in "${SENTINELS[@]}"; do
+    primary=$(sentinel_names "$s") || continue
+    if [[ $primary != "127.0.0.1:$1" ]]; then
+      echo "$primary"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# Its primary by service name, so that a status line holds no port but the node's own.
+sentinel_role() { # svc -> "primary" or "replica of <service or host:port>, link up|down" (from its INFO replication)
+  local info primary n
+  info=$(sentinel_cli "$(svc_port "$1")" INFO replication) || true
+  case $info in
+    *role:master*) echo primary ;;
+    *role:slave*)
+      primary="$(sed -n 's/^master_host://p' <<<"$info"):$(sed -n 's/^master_port://p' <<<"$info")"
+      for n in "${SENTINEL_REDIS_NODES[@]}"; do [[ $primary == "127.0.0.1:$(svc_port "$n")" ]] && primary=$n; done
+      echo "replica of $primary, link $(sed -n 's/^master_link_status://p' <<<"$info")"
+      ;;
+    *) return 1 ;;
+  esac
+}
+
+# A node is ready as what the Sentinels expect it to be: a node that says role:master is ready when no
+# Sentinel names another one as the primary (none may answer yet); a replica when its link to its
+# primary is up. So an old primary restarted after a failover is ready only once the Sentinels have
+# made it a replica, and not while they still disagree just after a failover.
+sentinel_redis_ready() { # svc
+  local role
+  role=$(sentinel_role "$1") || return 1
+  case $role in
+    primary) ! sentinel_names_other "$(svc_port "$1")" >/dev/null ;;
+    *) [[ $role == *", link up" ]] ;;
+  esac
+}
+
+# A Sentinel is ready when it sees enough Sentinels for the quorum and for a majority to authorise a failover.
+sentinel_ready() { [[ $(sentinel_cli "$(svc_port "$1")" SENTINEL ckquorum "$SENTINEL_PRIMARY_NAME") == OK* ]]; }
+
 svc_answers() {
-  if is_cluster_node "$1"; then node_answers "$1"; else "${1//-/_}_answers"; fi
+  if is_cluster_node "$1"; then
+    node_answers "$1"
+  elif is_sentinel_service "$1"; then
+    sentinel_answers "$1"
+  else
+    "${1//-/_}_answers"
+  fi
 }
 
 svc_ready() { # the check `up` waits for
   case $1 in
     kafka) kafka_ready ;;
     kafka-[1-3] | secure-kafka-[1-3]) node_ready "$1" ;;
+    sentinel-redis-[12]) sentinel_redis_ready "$1" ;;
+    sentinel-[1-3]) sentinel_ready "$1" ;;
     *) svc_answers "$1" ;;
   esac
 }
@@ -258,6 +369,7 @@ svc_timeout() {
     kafka | kafka-[1-3] | secure-kafka-[1-3]) echo "$KAFKA_TIMEOUT" ;;
     registry) echo "$REGISTRY_TIMEOUT" ;;
     redis | secure-redis) echo "$REDIS_TIMEOUT" ;;
+    sentinel-redis-[12] | sentinel-[1-3]) echo "$REDIS_SENTINEL_TIMEOUT" ;;
   esac
 }
 
@@ -543,25 +655,32 @@ node_launch() { # svc ; starts it without waiting: a node cannot finish starting
     kafka.Kafka "$dir/server.properties"
 }
 
-# Starts every selected node that is not running, then waits for all of them together.
-cluster_up() { # svc...
-  local svc pid i pids=() waiting=()
-  require_java17
-  kafka_fetch
-  if [[ " $* " == *" secure-kafka-"* ]]; then secure_prepare; fi
+# Starts every one of a group that is not running (with its launcher, which does not wait), then
+# waits for all of them together: a member may not finish starting before the others run.
+group_up() { # launcher svc...
+  local launcher=$1 svc pid i pids=() waiting=()
+  shift
   for svc in "$@"; do
     if pid=$(our_pid "$svc"); then
-      step "$svc" "running (pid $pid, 127.0.0.1:$(node_port "$svc"))"
+      step "$svc" "running (pid $pid, 127.0.0.1:$(svc_port "$svc"))"
       svc_ready "$svc" && continue
     else
       rm -f "$(pid_file "$svc")"
-      node_launch "$svc"
+      "$launcher" "$svc"
       pid=$LAUNCHED_PID
     fi
     waiting+=("$svc")
     pids+=("$pid")
   done
   for ((i = 0; i < ${#waiting[@]}; i++)); do wait_for "${waiting[i]}" "${pids[i]}"; done
+}
+
+# Starts every selected node that is not running, then waits for all of them together.
+cluster_up() { # svc...
+  require_java17
+  kafka_fetch
+  if [[ " $* " == *" secure-kafka-"* ]]; then secure_prepare; fi
+  group_up node_launch "$@"
 }
 
 # ---------------------------------------------------------------------------
@@ -646,6 +765,83 @@ secure_redis_up() {
     --tls-ca-cert-file "$SECURE_DIR/ca.crt" --tls-auth-clients no --aclfile "$acl" \
     --dir "$SECURE_REDIS_DATA" --daemonize no --appendonly yes --save ''
   wait_for secure-redis "$LAUNCHED_PID"
+}
+
+# ---------------------------------------------------------------------------
+# sentinel mode: a Redis primary and its replica behind three Sentinels
+
+# Sentinel rewrites these files as it goes: its own (the replicas and Sentinels it met, epochs, the
+# current primary) and, with CONFIG REWRITE, a node's (`replicaof` when it changes the node's role).
+# So they are written only when none of the five runs (a fresh start: sentinel-redis-1 is the primary
+# again, the replica resyncs from it, port changes take effect) and kept while any of them runs, which
+# is what brings an old primary restarted after a failover back as a replica.
+sentinel_write_configs() {
+  local s dir port
+  for s in "${SENTINEL_SERVICES[@]}"; do our_pid "$s" >/dev/null && return 0; done
+  for s in "${SENTINEL_SERVICES[@]}"; do
+    dir=$SENTINEL_DATA/$s
+    port=$(svc_port "$s")
+    mkdir -p "$dir"
+    if is_sentinel_redis "$s"; then
+      {
+        cat <<EOF
+# Written by tools/local-stack/stack.sh when the sentinel services start from stopped; Sentinel
+# rewrites it (CONFIG REWRITE) when it makes this node a primary or a replica.
+bind 127.0.0.1
+port $port
+dir "$dir"
+daemonize no
+appendonly yes
+appendfsync everysec
+save ""
+# A replica (a restarted old primary too) gets its full sync at once, not after the default 5 s.
+repl-diskless-sync-delay 0
+EOF
+        [[ $s == sentinel-redis-1 ]] || echo "replicaof 127.0.0.1 $REDIS_SENTINEL_BASE_PORT"
+      } >"$(sentinel_conf "$s")"
+    else
+      cat >"$(sentinel_conf "$s")" <<EOF
+# Written by tools/local-stack/stack.sh when the sentinel services start from stopped; this Sentinel
+# rewrites it as it learns the replicas, the other Sentinels and failovers.
+bind 127.0.0.1
+port $port
+dir "$dir"
+daemonize no
+sentinel monitor $SENTINEL_PRIMARY_NAME 127.0.0.1 $REDIS_SENTINEL_BASE_PORT $SENTINEL_QUORUM
+sentinel down-after-milliseconds $SENTINEL_PRIMARY_NAME 1000
+sentinel failover-timeout $SENTINEL_PRIMARY_NAME 10000
+sentinel parallel-syncs $SENTINEL_PRIMARY_NAME 1
+EOF
+    fi
+  done
+}
+
+sentinel_launch() { # svc ; starts it without waiting: a replica syncs only once its primary runs
+  local svc=$1 port dir conf primary
+  port=$(svc_port "$svc")
+  dir=$SENTINEL_DATA/$svc
+  conf=$(sentinel_conf "$svc")
+  port_open "$port" && die "port $port ($svc) is in use by something that is not ours; free it or set $(sentinel_port_var "$svc")"
+  if ! is_sentinel_redis "$svc"; then
+    step "$svc" "starting Sentinel on 127.0.0.1:$port, watching '$SENTINEL_PRIMARY_NAME' (quorum $SENTINEL_QUORUM)"
+    launch "$svc" "$dir" redis-server "$conf" --sentinel
+    return
+  fi
+  if grep -q '^replicaof ' "$conf"; then
+    step "$svc" "starting Redis on 127.0.0.1:$port as a replica of $(sed -n 's/^replicaof \([^ ]*\) \([0-9]*\).*/\1:\2/p' "$conf")"
+  elif primary=$(sentinel_names_other "$port"); then
+    step "$svc" "starting Redis on 127.0.0.1:$port; the Sentinels name $primary as the primary, so they will make this a replica of it (about 10 s)"
+  else
+    step "$svc" "starting Redis on 127.0.0.1:$port as the primary"
+  fi
+  launch "$svc" "$dir" redis-server "$conf"
+}
+
+sentinel_up() { # svc...
+  command -v redis-server >/dev/null 2>&1 || redis_install
+  require_cmd redis-cli "apt-get install redis-tools"
+  sentinel_write_configs
+  group_up sentinel_launch "$@"
 }
 
 # ---------------------------------------------------------------------------
@@ -773,17 +969,18 @@ take_lock() {
 is_development_service() { [[ " ${ALL_SERVICES[*]} " == *" $1 "* ]]; }
 
 select_services() { # names... -> SELECTED (in start order); no names = the development stack
-  local s a ok known=("${ALL_SERVICES[@]}" "${CLUSTER_NODES[@]}" "${SECURE_SERVICES[@]}")
+  local s a ok known=("${ALL_SERVICES[@]}" "${CLUSTER_NODES[@]}" "${SECURE_SERVICES[@]}" "${SENTINEL_SERVICES[@]}")
   SELECTED=()
   local wanted=()
   for a in "$@"; do
     case $a in
       cluster) wanted+=("${CLUSTER_NODES[@]}") && continue ;;
       secure) wanted+=("${SECURE_SERVICES[@]}") && continue ;;
+      sentinel) wanted+=("${SENTINEL_SERVICES[@]}") && continue ;;
     esac
     ok=
     for s in "${known[@]}"; do [[ $a == "$s" ]] && ok=1; done
-    [[ -n $ok ]] || die "unknown service '$a' (expected: ${ALL_SERVICES[*]}, cluster, secure or one of ${CLUSTER_NODES[*]} ${SECURE_SERVICES[*]})"
+    [[ -n $ok ]] || die "unknown service '$a' (expected: ${ALL_SERVICES[*]}, cluster, secure, sentinel or one of ${CLUSTER_NODES[*]} ${SECURE_SERVICES[*]} ${SENTINEL_SERVICES[*]})"
     wanted+=("$a")
   done
   for s in "${known[@]}"; do
@@ -806,9 +1003,15 @@ cmd_up() {
   if [[ " ${SELECTED[*]} " == *" registry "* ]]; then require_cmd curl "apt-get install curl"; fi
   take_lock
   start=$(now_ms)
-  local nodes=()
+  local nodes=() sentinel=()
   for s in "${SELECTED[@]}"; do
-    if is_cluster_node "$s"; then nodes+=("$s"); else service_up "$s"; fi
+    if is_cluster_node "$s"; then
+      nodes+=("$s")
+    elif is_sentinel_service "$s"; then
+      sentinel+=("$s")
+    else
+      service_up "$s"
+    fi
   done
   if ((${#nodes[@]})); then
     cluster_up "${nodes[@]}"
@@ -818,6 +1021,12 @@ cmd_up() {
     if [[ " ${nodes[*]} " == *" secure-kafka-"* ]]; then
       step stack "secured brokers: $(cluster_brokers "${SECURE_NODES[@]}") (SASL_SSL); Redis: TLS on $SECURE_REDIS_PORT (eval \"\$(${0} env secure <user>)\")"
     fi
+  fi
+  if ((${#sentinel[@]})); then
+    sentinel_up "${sentinel[@]}"
+    step stack "Sentinels: $(sentinel_addrs), primary '$SENTINEL_PRIMARY_NAME' at $(sentinel_primary || echo '?') (eval \"\$(${0} env sentinel)\")"
+  fi
+  if ((${#nodes[@]} || ${#sentinel[@]})); then
     step stack "up in $(since "$start")"
     return 0
   fi
@@ -827,8 +1036,8 @@ cmd_up() {
 cmd_down() {
   local i s
   select_services "$@"
-  if (($# == 0)); then # everything this script runs, the cluster and the secured services included
-    for s in "${CLUSTER_NODES[@]}" "${SECURE_SERVICES[@]}"; do our_pid "$s" >/dev/null && SELECTED+=("$s"); done
+  if (($# == 0)); then # everything this script runs, the cluster, secured and sentinel services included
+    for s in "${CLUSTER_NODES[@]}" "${SECURE_SERVICES[@]}" "${SENTINEL_SERVICES[@]}"; do our_pid "$s" >/dev/null && SELECTED+=("$s"); done
   fi
   take_lock
   for ((i = ${#SELECTED[@]} - 1; i >= 0; i--)); do
@@ -841,16 +1050,20 @@ cmd_down() {
 }
 
 cmd_status() {
-  local s pid port
+  local s pid port role
   echo "state dir: $STACK_DIR"
-  for s in "${ALL_SERVICES[@]}" "${CLUSTER_NODES[@]}" "${SECURE_SERVICES[@]}"; do
-    # The cluster and the secured services only show once they have been started here.
+  for s in "${ALL_SERVICES[@]}" "${CLUSTER_NODES[@]}" "${SECURE_SERVICES[@]}" "${SENTINEL_SERVICES[@]}"; do
+    # The cluster, the secured and the sentinel services only show once they have been started here.
     if is_cluster_node "$s" && [[ ! -d $(node_data "$s") ]]; then continue; fi
     if [[ $s == secure-redis && ! -d $SECURE_REDIS_DATA ]]; then continue; fi
+    if is_sentinel_service "$s" && [[ ! -d $SENTINEL_DATA/$s ]]; then continue; fi
     port=$(svc_port "$s")
     if pid=$(our_pid "$s"); then
       if svc_answers "$s"; then
-        step "$s" "running (pid $pid, 127.0.0.1:$port)"
+        role=
+        if is_sentinel_redis "$s"; then role=", $(sentinel_role "$s" || echo 'role unknown')"; fi
+        if [[ $s == sentinel-[1-3] ]]; then role=", primary '$SENTINEL_PRIMARY_NAME' at $(sentinel_names "$s" || echo '?')"; fi
+        step "$s" "running (pid $pid, 127.0.0.1:$port$role)"
       else
         step "$s" "started (pid $pid) but not answering on port $port yet"
       fi
@@ -876,22 +1089,28 @@ cmd_logs() {
   cat "$log"
 }
 
-cmd_env() { # [cluster | secure <user>]
+cmd_env() { # [cluster | sentinel | secure <user>]
   local brokers=127.0.0.1:$KAFKA_PORT
+  local redis="export REDIS_HOST=127.0.0.1
+export REDIS_PORT=$REDIS_PORT"
   case ${1:-} in
     '') ;;
     cluster) brokers=$(cluster_brokers) ;;
+    # The apps ask the Sentinels for the primary; REDIS_HOST/REDIS_PORT are then unused.
+    sentinel)
+      redis="export REDIS_SENTINELS=$(sentinel_addrs)
+export REDIS_SENTINEL_PRIMARY=$SENTINEL_PRIMARY_NAME"
+      ;;
     secure)
       env_secure "${2:-}"
       return
       ;;
-    *) die "usage: stack.sh env [cluster | secure <user>]" ;;
+    *) die "usage: stack.sh env [cluster | sentinel | secure <user>]" ;;
   esac
   cat <<EOF
 export KAFKA_BROKERS=$brokers
 export SCHEMA_REGISTRY_URL=http://127.0.0.1:$SCHEMA_REGISTRY_PORT/apis/ccompat/v7
-export REDIS_HOST=127.0.0.1
-export REDIS_PORT=$REDIS_PORT
+$redis
 EOF
 }
 
@@ -942,11 +1161,15 @@ Local Kafka $KAFKA_VERSION (KRaft) + Apicurio Registry $APICURIO_VERSION + Redis
                       mutual TLS between brokers and controllers) and a TLS-only Redis with ACL users
                       (secure-redis); a local CA, certificates and passwords are made once in
                       $SECURE_DIR. Grant the apps their rights with kafka-init's access command.
-  down [service...]   stop services this script started (default: all, the cluster included)
+  up sentinel         Redis behind Sentinel beside them: a primary (sentinel-redis-1), its replica
+                      (sentinel-redis-2) and three Sentinels (sentinel-1..3) that watch the primary as
+                      '$SENTINEL_PRIMARY_NAME' (quorum $SENTINEL_QUORUM) and promote the replica when it dies
+  down [service...]   stop services this script started (default: all, the opt-in ones included)
   status              show what is running
   logs <service> [-f] print (or follow) a service's log
   env [cluster]       print export lines for KAFKA_BROKERS (the cluster's with 'cluster'),
                       SCHEMA_REGISTRY_URL, REDIS_HOST, REDIS_PORT
+  env sentinel        the same with REDIS_SENTINELS and REDIS_SENTINEL_PRIMARY instead of REDIS_HOST/PORT
   env secure <user>   the same for the secured services as <user> (${SECURE_USERS[*]/opal-broker/}),
                       with TLS, the CA file and that user's password
   kill <service>      SIGKILL one service this script started (fault tests); 'up <service>' restarts it
@@ -956,11 +1179,14 @@ Local Kafka $KAFKA_VERSION (KRaft) + Apicurio Registry $APICURIO_VERSION + Redis
   help                this text
 
 Services: ${ALL_SERVICES[*]}; cluster = ${CLUSTER_NODES[*]}; secure = ${SECURE_SERVICES[*]}
+          sentinel = ${SENTINEL_SERVICES[*]}
 Ports:    KAFKA_PORT=$KAFKA_PORT KAFKA_CONTROLLER_PORT=$KAFKA_CONTROLLER_PORT
           KAFKA_CLUSTER_BASE_PORT=$KAFKA_CLUSTER_BASE_PORT (brokers $(cluster_brokers), each controller on the next port)
           SCHEMA_REGISTRY_PORT=$SCHEMA_REGISTRY_PORT SCHEMA_REGISTRY_MANAGEMENT_PORT=$SCHEMA_REGISTRY_MANAGEMENT_PORT
           KAFKA_SECURE_BASE_PORT=$KAFKA_SECURE_BASE_PORT SECURE_REDIS_PORT=$SECURE_REDIS_PORT
           REDIS_PORT=$REDIS_PORT
+          REDIS_SENTINEL_BASE_PORT=$REDIS_SENTINEL_BASE_PORT (primary; its replica on the next port)
+          REDIS_SENTINEL_PORT_BASE=$REDIS_SENTINEL_PORT_BASE (Sentinels $(sentinel_addrs))
 State:    $STACK_DIR (override with OPAL_STACK_DIR)
 EOF
 }

@@ -11,7 +11,7 @@ import { ROOT, elapsed, ensureDependencies, stack, step } from '../dev/workspace
 
 const REPORT_DIR = path.join(ROOT, '.reports', 'jest');
 const SUMMARY_FILE = path.join(ROOT, '.reports', 'summary.txt');
-const JEST_TARGETS = new Set(['test', 'int-test', 'browser-test', 'cluster-test', 'secure-test']);
+const JEST_TARGETS = new Set(['test', 'int-test', 'browser-test', 'cluster-test', 'secure-test', 'sentinel-test']);
 
 /** Runs Nx, streaming its output, and returns the tasks it ran and the ones that failed. */
 function runNx(args) {
@@ -132,5 +132,11 @@ await stack('down', 'cluster');
 step('Secured-stack tests: SASL_SSL brokers, ACLs per app, a TLS Redis with ACL users');
 pendingJestFailures.push(...recordNxRun(await runNx(['run', 'opal-cluster-e2e:secure-test', '--skip-nx-cache']), 'secured-stack tests'));
 await stack('down', 'secure');
+
+// Redis behind Sentinel: a primary, a replica and three Sentinels beside the development stack; the
+// primary is SIGKILLed under load, and the five processes are stopped afterwards.
+step('Sentinel tests: Redis behind Sentinel, the primary SIGKILLed under load');
+pendingJestFailures.push(...recordNxRun(await runNx(['run', 'opal-cluster-e2e:sentinel-test', '--skip-nx-cache']), 'sentinel tests'));
+await stack('down', 'sentinel');
 
 finish();

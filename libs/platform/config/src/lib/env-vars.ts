@@ -36,6 +36,12 @@ export function nonNegativeIntVar(fallback: number) {
   return z.coerce.number(expecting(what)).int(expecting(what)).nonnegative(expecting(what)).default(fallback);
 }
 
+/** An integer >= 0 whose absence means something of its own (the caller decides what). */
+export function optionalNonNegativeIntVar() {
+  const what = 'an integer >= 0';
+  return z.coerce.number(expecting(what)).int(expecting(what)).nonnegative(expecting(what)).optional();
+}
+
 export function booleanVar(fallback: boolean) {
   return z
     .enum(['true', 'false', '1', '0'], expecting('true or false'))
@@ -56,14 +62,29 @@ export function urlVar(fallback: string) {
 
 const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 
+const hostPortList = (what: string) =>
+  z
+    .string(expecting(what))
+    .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
+    .refine((entries) => entries.length > 0 && entries.every((entry) => HOST_PORT.test(entry)), expecting(what));
+
 /** Comma-separated `host:port` list, as every Kafka client takes `bootstrap.servers`. */
 export function brokerListVar(fallback: string) {
   const what = 'a comma-separated list of host:port';
-  return z
-    .string(expecting(what))
-    .default(fallback)
-    .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean))
-    .refine((brokers) => brokers.length > 0 && brokers.every((broker) => HOST_PORT.test(broker)), expecting(what));
+  return z.string(expecting(what)).default(fallback).pipe(hostPortList(what));
+}
+
+/** An optional comma-separated `host:port` list, parsed into nodes (e.g. Redis Sentinels). */
+export function nodeListVar() {
+  return hostPortList('a comma-separated list of host:port')
+    .transform((entries) =>
+      entries.map((entry) => {
+        const separator = entry.lastIndexOf(':');
+        return { host: entry.slice(0, separator), port: Number(entry.slice(separator + 1)) };
+      }),
+    )
+    .refine((nodes) => nodes.every(({ port }) => port >= 1 && port <= 65535), expecting('ports between 1 and 65535'))
+    .optional();
 }
 
 const WEBHOOK_SECRET = /^whsec_[A-Za-z0-9+/]{16,}={0,2}$/;

@@ -7,6 +7,8 @@ export const LOCAL_STACK_DEFAULTS = {
   schemaRegistryUrl: 'http://127.0.0.1:8081/apis/ccompat/v7',
   redisHost: '127.0.0.1',
   redisPort: 6379,
+  /** The name `stack.sh up sentinel`'s Sentinels watch the primary under. */
+  redisSentinelPrimary: 'opal',
   httpHost: '127.0.0.1',
   /**
    * Each app's default `PORT`: where `npm run up` serves it, where probes and scrapes look,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { kafkaEnv, redisEnv, toKafkaConfig, toRedisConfig } from './platform-env';
+import { kafkaEnv, redisEnv, redisTopologyOf, toKafkaConfig, toRedisConfig } from './platform-env';
 
 const CERTIFICATE = '-----BEGIN CERTIFICATE-----\nMIIBprivate-ca\n-----END CERTIFICATE-----\n';
 
@@ -43,5 +43,25 @@ describe(toRedisConfig.name, () => {
 
   it('should turn TLS on with the system CAs when no CA file is given', () => {
     expect(toRedisConfig(redis({ REDIS_TLS: true })).tls).toBe(true);
+  });
+
+  it('should go through the Sentinels when REDIS_SENTINELS is set, under the primary name given or opal', () => {
+    const parse = (env: Record<string, string>) => toRedisConfig(z.object(redisEnv).parse(env));
+
+    const viaSentinels = parse({ REDIS_SENTINELS: '10.0.0.1:26379, sentinel-b:26380' });
+    expect(viaSentinels.sentinel).toEqual({
+      sentinels: [{ host: '10.0.0.1', port: 26379 }, { host: 'sentinel-b', port: 26380 }],
+      primaryName: 'opal',
+    });
+    expect(redisTopologyOf(viaSentinels)).toBe('sentinel');
+    expect(parse({ REDIS_SENTINELS: 's:1', REDIS_SENTINEL_PRIMARY: 'cache' }).sentinel?.primaryName).toBe('cache');
+    expect(parse({}).sentinel).toBeUndefined();
+    expect(redisTopologyOf(parse({}))).toBe('single');
+  });
+
+  it.each(['', 'sentinel-a', 'a:26379,b', 'a:99999'])('should refuse REDIS_SENTINELS=%j with what it expects', (value) => {
+    const parsed = z.object(redisEnv).safeParse({ REDIS_SENTINELS: value });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.message).toMatch(/^expected (a comma-separated list of host:port|ports between 1 and 65535)$/);
   });
 });

@@ -5,7 +5,9 @@ import {
   booleanVar,
   brokerListVar,
   enumVar,
+  nodeListVar,
   nonNegativeIntVar,
+  optionalNonNegativeIntVar,
   optionalSecretVar,
   pemFileVar,
   portVar,
@@ -58,6 +60,10 @@ export const redisEnv = {
   REDIS_PASSWORD: optionalSecretVar(),
   REDIS_TLS: booleanVar(false),
   REDIS_TLS_CA_FILE: pemFileVar().optional(),
+  // Set, the apps find the primary through these Sentinels (REDIS_HOST/REDIS_PORT are then unused)
+  // and follow it when a replica is promoted.
+  REDIS_SENTINELS: nodeListVar(),
+  REDIS_SENTINEL_PRIMARY: stringVar(LOCAL_STACK_DEFAULTS.redisSentinelPrimary),
 };
 
 /** Consumer settings both workers share (ARCHITECTURE.md §4). */
@@ -78,6 +84,11 @@ export const workerEnv = {
   // bigger key groups, so fewer Redis calls per record: 4 MiB drained 1.6× faster than kafkajs'
   // 1 MiB for ~60 MiB more peak memory (README, "What the throughput work measured").
   CONSUMER_FETCH_MAX_BYTES_PER_PARTITION: positiveIntVar(4 * 1024 * 1024),
+  // Replicas that must hold a batch's Redis writes (WAIT) before its offsets are committed; unset:
+  // 1 behind Sentinel (a replica exists), 0 on a single node. See minReplicasAckFor.
+  REDIS_MIN_REPLICAS_ACK: optionalNonNegativeIntVar(),
+  // How long one WAIT waits for them; below the Redis command timeout (1000 ms), so WAIT answers first.
+  REDIS_REPLICA_ACK_TIMEOUT_MS: positiveIntVar(500),
   CONSUMER_LAG_INTERVAL_MS: positiveIntVar(5_000),
   // Lag on a held partition with no commit for this long fails liveness (0: off). Well above the
   // slowest legitimate wait: MAX_ATTEMPTS backoffs, or a claim lease held by another consumer.
@@ -96,6 +107,8 @@ export interface WorkerConfig {
   fetchMaxBytesPerPartition: number;
   lagIntervalMs: number;
   stallTimeoutMs: number;
+  /** `minReplicas` unset: the topology decides (`minReplicasAckFor`). */
+  replicaAcks: { minReplicas?: number; timeoutMs: number };
 }
 
 export const toWorkerConfig = (env: Parsed<typeof workerEnv>): WorkerConfig => ({
@@ -108,6 +121,10 @@ export const toWorkerConfig = (env: Parsed<typeof workerEnv>): WorkerConfig => (
   fetchMaxBytesPerPartition: env.CONSUMER_FETCH_MAX_BYTES_PER_PARTITION,
   lagIntervalMs: env.CONSUMER_LAG_INTERVAL_MS,
   stallTimeoutMs: env.CONSUMER_STALL_TIMEOUT_MS,
+  replicaAcks: {
+    ...(env.REDIS_MIN_REPLICAS_ACK === undefined ? {} : { minReplicas: env.REDIS_MIN_REPLICAS_ACK }),
+    timeoutMs: env.REDIS_REPLICA_ACK_TIMEOUT_MS,
+  },
 });
 
 export interface RuntimeConfig {
@@ -136,9 +153,25 @@ export interface SchemaRegistryConnectionConfig {
   auth?: { username: string; password: string };
 }
 
-export interface RedisConnectionConfig {
+export interface RedisNode {
   host: string;
   port: number;
+}
+
+/** Where the Sentinels are and the name under which they watch the primary. */
+export interface RedisSentinelConfig {
+  sentinels: RedisNode[];
+  primaryName: string;
+}
+
+/** `single`: one node at `host:port`; `sentinel`: the primary the Sentinels name, followed across failovers. */
+export type RedisTopology = 'single' | 'sentinel';
+
+export interface RedisConnectionConfig {
+  /** The node of a single-node Redis; unused when `sentinel` is set. */
+  host: string;
+  port: number;
+  sentinel?: RedisSentinelConfig;
   /** A Redis 6+ ACL user; without it `password` authenticates the `default` user. */
   username?: string;
   password?: string;
@@ -176,6 +209,7 @@ export function toSchemaRegistryConfig(env: Parsed<typeof schemaRegistryEnv>): S
 export const toRedisConfig = (env: Parsed<typeof redisEnv>): RedisConnectionConfig => ({
   host: env.REDIS_HOST,
   port: env.REDIS_PORT,
+  ...(env.REDIS_SENTINELS ? { sentinel: { sentinels: env.REDIS_SENTINELS, primaryName: env.REDIS_SENTINEL_PRIMARY } } : {}),
   ...(env.REDIS_USERNAME ? { username: env.REDIS_USERNAME } : {}),
   ...(env.REDIS_PASSWORD ? { password: env.REDIS_PASSWORD } : {}),
   tls: tlsSetting(env.REDIS_TLS, env.REDIS_TLS_CA_FILE),
@@ -209,3 +243,14 @@ export const toPlatformConfig = (env: PlatformEnv): PlatformConfig => ({
   schemaRegistry: toSchemaRegistryConfig(env),
   redis: toRedisConfig(env),
 });
+
+export const redisTopologyOf = (connection: Pick<RedisConnectionConfig, 'sentinel'>): RedisTopology =>
+  connection.sentinel ? 'sentinel' : 'single';
+
+/**
+ * Replicas a worker's writes must reach before it commits (`REDIS_MIN_REPLICAS_ACK`): as set, or
+ * 1 behind Sentinel, whose failover promotes a replica that may lack what the primary acknowledged,
+ * and 0 on a single node, which has no replica to wait for.
+ */
+export const minReplicasAckFor = (worker: Pick<WorkerConfig, 'replicaAcks'>, redis: Pick<RedisConnectionConfig, 'sentinel'>): number =>
+  worker.replicaAcks.minReplicas ?? (redisTopologyOf(redis) === 'sentinel' ? 1 : 0);

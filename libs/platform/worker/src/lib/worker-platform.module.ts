@@ -3,12 +3,13 @@ import { getRedisConnectionToken } from '@nestjs-modules/ioredis';
 import { Kafka } from 'kafkajs';
 import { Redis } from 'ioredis';
 import type { ConsumerGroup } from '@opal/contracts';
-import type { PlatformConfig, WorkerConfig } from '@opal/platform-config';
+import { minReplicasAckFor, type PlatformConfig, type WorkerConfig } from '@opal/platform-config';
 import { HealthModule, kafkaReadiness, redisReadiness, schemaRegistryReadiness } from '@opal/platform-health';
 import { IdempotencyModule, idempotencyRedisOptions, type IdempotencyInterceptorOptions } from '@opal/platform-idempotency';
 import { ConsumerGroupHealthIndicator, ConsumerProgressHealthIndicator, DUPLICATE, EventProducer, OpalKafkaServer, buildKafkaClientConfig } from '@opal/platform-kafka';
 import { ObservabilityModule, OpalMetrics } from '@opal/platform-observability';
 import { SchemaRegistryClient } from '@opal/platform-schema-registry';
+import { replicaAcksBarrier } from './redis-replica-acks';
 
 export interface WorkerPlatformOptions {
   appName: string;
@@ -122,15 +123,21 @@ export class WorkerPlatformModule {
         {
           provide: OpalKafkaServer,
           inject: [SchemaRegistryClient, EventProducer, OpalMetrics, redisToken],
-          useFactory: (registry: SchemaRegistryClient, producer: EventProducer, metrics: OpalMetrics, redis: Redis) =>
-            new OpalKafkaServer({
+          useFactory: (registry: SchemaRegistryClient, producer: EventProducer, metrics: OpalMetrics, redis: Redis) => {
+            const commitBarrier = replicaAcksBarrier(redis, minReplicasAckFor(worker, config.redis), worker.replicaAcks.timeoutMs);
+            return new OpalKafkaServer({
               kafka: kafkaClient,
               groupId,
               registry,
               deadLetters: producer,
               metrics,
+              ...(commitBarrier ? { commitBarrier } : {}),
               probes: {
-                redis: () => redis.ping(),
+                // Consumption resumes once Redis answers and, where commits wait for replicas, they acknowledge again.
+                redis: async () => {
+                  await redis.ping();
+                  await commitBarrier?.();
+                },
                 'schema-registry': () => registry.ping(),
                 kafka: () => kafkaAnswers(new Kafka(kafkaClient)),
               },
@@ -143,7 +150,8 @@ export class WorkerPlatformModule {
               fetchMaxBytesPerPartition: worker.fetchMaxBytesPerPartition,
               lagIntervalMs: worker.lagIntervalMs,
               stallTimeoutMs: worker.stallTimeoutMs,
-            }),
+            });
+          },
         },
       ],
       exports: [REDIS, SchemaRegistryClient, EventProducer, OpalKafkaServer],

@@ -14,6 +14,19 @@ describe(RedisHealthIndicator.name, () => {
       expect(redis.ping).toHaveBeenCalled();
     });
 
+    it('should name the Sentinel topology and the primary it reached, which a failover changes', async () => {
+      const redis = {
+        ...client('ready'),
+        options: { sentinels: [{ host: '127.0.0.1', port: 26390 }] },
+        stream: { remoteAddress: '127.0.0.1', remotePort: 6390 },
+      };
+      const indicator = new RedisHealthIndicator(redis);
+
+      expect(await indicator.check()).toEqual({ redis: { status: 'up', topology: 'sentinel', primary: '127.0.0.1:6390' } });
+      redis.stream = { remoteAddress: '127.0.0.1', remotePort: 6391 };
+      expect(await indicator.check()).toEqual({ redis: { status: 'up', topology: 'sentinel', primary: '127.0.0.1:6391' } });
+    });
+
     it.each(['wait', 'connecting', 'connect'])(
       'should give a %s client the deadline to connect and answer',
       async (status) => {

@@ -1,14 +1,16 @@
 import { explainRedisConnectionFailure } from '@opal/platform-errors';
 import { messageOf } from '../deadline';
 import { HEALTH_KEYS } from '../health.constants';
-import { DependencyHealthIndicator } from './dependency.health-indicator';
+import { DependencyHealthIndicator, type ProbeDetails } from './dependency.health-indicator';
 
 /** What the indicator needs of an ioredis client (`Redis` or `Cluster`). */
 export interface RedisPingClient {
   readonly status: string;
   ping(): Promise<unknown>;
-  /** ioredis' own settings: whether it speaks TLS and as which user, for naming a refusal. */
-  readonly options?: { tls?: unknown; username?: string };
+  /** ioredis' own settings: whether it speaks TLS and as which user, for naming a refusal; Sentinels if it finds the primary through them. */
+  readonly options?: { tls?: unknown; username?: string; sentinels?: unknown };
+  /** The socket to the node it talks to: under Sentinel, the primary it found. */
+  readonly stream?: { remoteAddress?: string; remotePort?: number };
   /** ioredis reports why a connection attempt failed only as an `error` event. */
   on?(event: 'error', listener: (error: Error) => void): unknown;
   once?(event: 'ready' | 'error', listener: (error?: Error) => void): unknown;
@@ -44,7 +46,8 @@ export class RedisHealthIndicator extends DependencyHealthIndicator {
     });
   }
 
-  protected async probe(): Promise<void> {
+  /** Under Sentinel, up names the topology and the primary answering now (it changes on a failover); a single node adds nothing. */
+  protected async probe(): Promise<ProbeDetails | void> {
     if (BROKEN_STATES.has(this.redis.status)) {
       const reason = this.lastConnectionError ? `: ${this.describeFailure(this.lastConnectionError)}` : '';
       throw new Error(`Redis connection is ${this.redis.status}${reason}`);
@@ -52,6 +55,9 @@ export class RedisHealthIndicator extends DependencyHealthIndicator {
     if (OPENING_STATES.has(this.redis.status)) await this.opened();
     await this.redis.ping();
     this.lastConnectionError = undefined;
+    if (!this.redis.options?.sentinels) return;
+    const { remoteAddress, remotePort } = this.redis.stream ?? {};
+    return { topology: 'sentinel', ...(remoteAddress && remotePort ? { primary: `${remoteAddress}:${remotePort}` } : {}) };
   }
 
   /** Resolves on the client's `ready`, rejects with the reason its connection attempt failed (within the probe's deadline). */

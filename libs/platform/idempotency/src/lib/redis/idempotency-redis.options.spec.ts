@@ -36,4 +36,32 @@ describe(idempotencyRedisOptions.name, () => {
 
     expect(idempotencyRedisOptions(config)).toMatchObject({ username: 'opal', password: 's3cret', tls: { ca } });
   });
+
+  it('should find the primary through the Sentinels, follow a failover, and keep the nodes\' credentials and TLS', () => {
+    const config: RedisConnectionConfig = {
+      host: 'unused',
+      port: 6379,
+      username: 'opal',
+      password: 's3cret',
+      tls: true,
+      sentinel: { sentinels: [{ host: 's1', port: 26379 }, { host: 's2', port: 26380 }], primaryName: 'opal' },
+    };
+
+    const options = idempotencyRedisOptions(config);
+
+    expect(options).toMatchObject({
+      sentinels: [{ host: 's1', port: 26379 }, { host: 's2', port: 26380 }],
+      name: 'opal',
+      role: 'master',
+      failoverDetector: true,
+      enableTLSForSentinelMode: true,
+      username: 'opal',
+      password: 's3cret',
+      tls: {},
+      enableOfflineQueue: false,
+    });
+    expect(options).not.toHaveProperty('host');
+    expect(options).not.toHaveProperty('port');
+    expect(idempotencyRedisOptions({ ...config, tls: false })).not.toHaveProperty('enableTLSForSentinelMode');
+  });
 });

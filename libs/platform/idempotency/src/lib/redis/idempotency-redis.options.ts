@@ -6,6 +6,8 @@ import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_TIMEOUT_MS } from '../idempotency.c
 export interface IdempotencyRedisConnection {
   host: string;
   port: number;
+  /** Set: the primary is whichever node these Sentinels name (`host`/`port` are unused). */
+  sentinel?: { sentinels: ReadonlyArray<{ host: string; port: number }>; primaryName: string };
   username?: string;
   password?: string;
   db?: number;
@@ -32,9 +34,10 @@ export function idempotencyRedisOptions(
   connection: IdempotencyRedisConnection,
   timeouts: IdempotencyRedisTimeouts = {},
 ): RedisOptions {
-  const { tls, ...endpoint } = connection;
+  const { tls, sentinel, host, port, ...credentials } = connection;
   return {
-    ...endpoint,
+    ...(sentinel ? sentinelOptions(sentinel, Boolean(tls)) : { host, port }),
+    ...credentials,
     ...(tls ? { tls: tls === true ? {} : tls } : {}),
     connectionName: 'opal-idempotency',
     commandTimeout: timeouts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -47,6 +50,23 @@ export function idempotencyRedisOptions(
     // Commands issued in the same tick (concurrent requests or messages) go out in one socket
     // write: under load one write per command was the largest single cost in a gateway profile.
     enableAutoPipelining: true,
+  };
+}
+
+/**
+ * ioredis asks the Sentinels for the primary on every (re)connect, so after a failover the next
+ * reconnect lands on the promoted replica; `failoverDetector` listens for the Sentinels'
+ * `+switch-master` and drops the connection to the old primary at once rather than on its first
+ * failed command. The credentials and TLS given are the data nodes'; the Sentinels are reached
+ * with TLS when the nodes are, and without credentials.
+ */
+function sentinelOptions(sentinel: NonNullable<IdempotencyRedisConnection['sentinel']>, tls: boolean): RedisOptions {
+  return {
+    sentinels: sentinel.sentinels.map(({ host, port }) => ({ host, port })),
+    name: sentinel.primaryName,
+    role: 'master',
+    failoverDetector: true,
+    ...(tls ? { enableTLSForSentinelMode: true } : {}),
   };
 }
 

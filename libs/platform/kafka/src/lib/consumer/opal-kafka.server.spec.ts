@@ -210,6 +210,67 @@ describe(OpalKafkaServer.name, () => {
       ]);
     });
 
+    describe('with a commit barrier', () => {
+      /** What Redis WAIT's refusal says of itself: transient, and Redis is what cannot confirm. */
+      const notDurable = () => Object.assign(new Error('0 of 1 replicas acknowledged'), { code: 'TEST_NOT_DURABLE', retriable: true, dependency: 'redis' as const });
+
+      async function serverWith(commitBarrier: () => Promise<void>, extra: Partial<ConstructorParameters<typeof OpalKafkaServer>[0]> = {}) {
+        const guarded = new OpalKafkaServer({ ...server['settings'], commitBarrier, ...extra });
+        const seen: string[] = [];
+        guarded.addHandler(TOPIC, async (_data: unknown, context: { getMessage(): KafkaMessage }) => void seen.push(context.getMessage().offset), true);
+        const guardedConsumer = fakeConsumer();
+        guarded['consumer'] = guardedConsumer as unknown as Consumer;
+        await guarded.bindEvents(guardedConsumer as unknown as Consumer);
+        const run = (offsets: string[]) =>
+          guardedConsumer.run.mock.calls[0]?.[0]?.eachBatch?.(batchPayload(offsets, { value: true }) as unknown as EachBatchPayload);
+        return { guarded, guardedConsumer, seen, run };
+      }
+
+      it('should commit only after the barrier confirmed the effects before the offset', async () => {
+        const order: string[] = [];
+        const { guarded, guardedConsumer, run } = await serverWith(async () => void order.push('barrier'));
+        guardedConsumer.commitOffsets.mockImplementation(async () => void order.push('commit'));
+
+        await run(['4', '5']);
+        guarded.onApplicationShutdown();
+
+        expect(order).toEqual(['barrier', 'commit']);
+        expect(guardedConsumer.commitOffsets).toHaveBeenCalledWith([{ topic: TOPIC, partition: 0, offset: '6' }]);
+      });
+
+      it('should hold the commit back when the barrier refuses, pause on the dependency it names, and fetch the batch again', async () => {
+        const { guarded, guardedConsumer, seen, run } = await serverWith(async () => Promise.reject(notDurable()));
+
+        await run(['7', '8', '9']);
+        guarded.onApplicationShutdown();
+
+        expect(seen).toEqual(['7', '8', '9']);
+        expect(guardedConsumer.commitOffsets).not.toHaveBeenCalled();
+        expect(guardedConsumer.seek).toHaveBeenCalledWith({ topic: TOPIC, partition: 0, offset: '7' });
+        expect(guarded.unavailableDependencies()).toEqual(['redis']);
+        expect(guardedConsumer.pause).toHaveBeenCalled();
+      });
+
+      it('should keep what a confirmed commit passed, start nothing after a refusal, and rewind to the first record not committed', async () => {
+        let answers = 0;
+        const { guarded, guardedConsumer, seen, run } = await serverWith(
+          async () => {
+            answers += 1;
+            if (answers > 1) throw notDurable();
+          },
+          { commitEveryRecords: 2 },
+        );
+
+        await run(['0', '1', '2', '3', '4', '5']);
+        guarded.onApplicationShutdown();
+
+        expect(guardedConsumer.commitOffsets.mock.calls).toEqual([[[{ topic: TOPIC, partition: 0, offset: '2' }]]]);
+        expect(guardedConsumer.seek).toHaveBeenCalledWith({ topic: TOPIC, partition: 0, offset: '2' });
+        // Records 0-3 ran before the refusal came back; none started after it.
+        expect(seen).toEqual(['0', '1', '2', '3']);
+      });
+    });
+
     it('should commit nothing when it stopped before the first record', async () => {
       const payload = batchPayload(['3'], { value: false });
 

@@ -10,6 +10,7 @@ import { ConsumerLagMonitor } from './consumer-lag.monitor';
 import type { ConsumerProgress } from './consumer-progress.health-indicator';
 import { ConsumerStallDetector, type StalledPartition } from './consumer-stall.detector';
 import type { SourceRecord } from './dead-letter.record';
+import { failureKindOf } from './failure.kind';
 import { DependencyGuard, type BreakerState } from './dependency.guard';
 import { explainKafkaConnectionFailure, type Dependency } from '@opal/platform-errors';
 import { runKeyedBatch } from './keyed-batch.runner';
@@ -66,6 +67,14 @@ export interface OpalKafkaServerOptions {
   stallTimeoutMs?: number;
   /** Commit at least every this many records inside a long batch. Default `DEFAULT_COMMIT_EVERY_RECORDS`. */
   commitEveryRecords?: number;
+  /**
+   * Runs before every offset commit; resolves once the effects of every record finished so far are
+   * durable (the workers: Redis `WAIT` for `REDIS_MIN_REPLICAS_ACK` replicas). A rejection holds the
+   * commit back, trips the breaker of the dependency the error names (the consumer pauses) and
+   * rewinds the partition to the first record not committed, so those records run again: apply-once
+   * recognises those whose effect survived and applies the others. Unset: commits go at once.
+   */
+  commitBarrier?: () => Promise<void>;
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
 }
@@ -286,13 +295,23 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership, 
     const decoded = await this.deserializer.deserializeBatch(records);
     let lastDone: string | undefined;
     let uncommitted = 0;
-    const commits = new CoalescedCommits((offset) => this.commit(payload, offset));
+    // The last offset committed in this batch after its barrier confirmed, and whether one was held back.
+    let committedThrough: string | undefined;
+    let held = false;
+    const commitUpTo = async (offset: string) => {
+      if (held) return;
+      if (await this.confirmDurable()) {
+        await this.commit(payload, offset);
+        committedThrough = offset;
+      } else held = true;
+    };
+    const commits = new CoalescedCommits(commitUpTo);
     const run = {
       concurrency: this.settings.recordsConsumedConcurrently,
       // A record without a key has no order to keep with any other record.
       // latin1 maps each byte to one character: distinct keys stay distinct, at a fraction of base64's cost.
       keyOf: (record: SourceRecord) => (record.key ? `k:${record.key.toString('latin1')}` : `o:${record.offset}`),
-      canStart: () => isRunning() && !isStale() && !this.stopping && this.guard.available,
+      canStart: () => isRunning() && !isStale() && !this.stopping && this.guard.available && !held,
       onPrefixDone: (record: SourceRecord) => {
         resolveOffset(record.offset);
         lastDone = record.offset;
@@ -322,10 +341,28 @@ export class OpalKafkaServer extends ServerKafka implements ConsumerMembership, 
         });
     step('committing');
     await commits.settled();
-    // Fetch the first unfinished record again once the consumer resumes; nothing past it is committed.
-    if (outcome.paused && outcome.resumeFrom)
-      this.consumer?.seek({ topic, partition, offset: outcome.resumeFrom.offset });
-    if (uncommitted > 0 && lastDone !== undefined) await this.commit(payload, lastDone);
+    if (uncommitted > 0 && lastDone !== undefined) await commitUpTo(lastDone);
+    // Fetch again from the first record whose effect is not known durable, or else the first
+    // unfinished one, once the consumer resumes; nothing past it is committed.
+    const first = records[0];
+    if (held && first)
+      this.consumer?.seek({ topic, partition, offset: committedThrough === undefined ? first.offset : (BigInt(committedThrough) + 1n).toString() });
+    else if (outcome.paused && outcome.resumeFrom) this.consumer?.seek({ topic, partition, offset: outcome.resumeFrom.offset });
+  }
+
+  /** The commit barrier's answer; a refusal trips the breaker of the dependency it names, so the consumer pauses. */
+  private async confirmDurable(): Promise<boolean> {
+    const barrier = this.settings.commitBarrier;
+    if (!barrier) return true;
+    try {
+      await barrier();
+      return true;
+    } catch (error) {
+      const failure = failureKindOf(error);
+      this.logger.warn({ err: error }, 'offset commit held back: the effects before it are not known to be durable; they run again');
+      if (failure.kind === 'dependency') this.guard.trip(failure.dependency, error);
+      return false;
+    }
   }
 
   /**

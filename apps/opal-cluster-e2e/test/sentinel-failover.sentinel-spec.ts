@@ -87,6 +87,8 @@ describe('Redis behind Sentinel: the apps follow a failover of the primary', () 
   let admin: Admin;
   let gateway: RunningApp | undefined;
   let diagnostics: RunningApp | undefined;
+  /** Stopped in afterAll too: a test that failed midway must not leave a load's timer running (Jest would wait on it). */
+  const loads: WebhookLoad[] = [];
   const report: Record<string, unknown> = { run, ratePerSecond: RATE_PER_SECOND };
 
   beforeAll(async () => {
@@ -107,6 +109,7 @@ describe('Redis behind Sentinel: the apps follow a failover of the primary', () 
   }, 240_000);
 
   afterAll(async () => {
+    await Promise.all(loads.map((load) => load.stop()));
     mkdirSync(REPORT_DIR, { recursive: true });
     const logs: Array<[string, RunningApp | undefined]> = [['ingest-gateway', gateway], ['diagnostics-worker', diagnostics]];
     await Promise.all([gateway?.stop(), diagnostics?.stop()]);
@@ -145,6 +148,7 @@ describe('Redis behind Sentinel: the apps follow a failover of the primary', () 
     const killed = await nodeServing(before);
 
     load.start();
+    loads.push(load);
     await sleep(LOAD_AROUND_KILL_MS);
     const killedAt = Date.now();
     await stackSh('kill', killed);

@@ -54,18 +54,19 @@ export function idempotencyRedisOptions(
 }
 
 /**
- * ioredis asks the Sentinels for the primary on every (re)connect, so after a failover the next
- * reconnect lands on the promoted replica; `failoverDetector` listens for the Sentinels'
- * `+switch-master` and drops the connection to the old primary at once rather than on its first
- * failed command. The credentials and TLS given are the data nodes'; the Sentinels are reached
- * with TLS when the nodes are, and without credentials.
+ * ioredis asks the Sentinels for the primary on every (re)connect, so once the old primary's
+ * connection closes the next reconnect lands on the promoted replica. Without `failoverDetector`:
+ * its `+switch-master` handler closes the connector while a reconnect is resolving the primary,
+ * and ioredis then ends the client for good ("Connection is closed.", status `end`), which a CI
+ * run of the failover test hit. A primary that dies or is demoted closes its clients' connections
+ * anyway. The credentials and TLS given are the data nodes'; the Sentinels are reached with TLS
+ * when the nodes are, and without credentials.
  */
 function sentinelOptions(sentinel: NonNullable<IdempotencyRedisConnection['sentinel']>, tls: boolean): RedisOptions {
   return {
     sentinels: sentinel.sentinels.map(({ host, port }) => ({ host, port })),
     name: sentinel.primaryName,
     role: 'master',
-    failoverDetector: true,
     ...(tls ? { enableTLSForSentinelMode: true } : {}),
   };
 }

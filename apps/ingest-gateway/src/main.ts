@@ -1,5 +1,4 @@
 import { parseEnvOrExit } from '@opal/platform-config';
-import { requestLogFields } from '@opal/platform-observability';
 import { createHttpApp, listenAndAnnounce, runOrExit } from '@opal/platform-runtime';
 import { AppModule } from './app.module';
 import { INGEST_GATEWAY, loadIngestGatewayConfig } from './config/ingest-gateway.env';
@@ -12,8 +11,6 @@ async function bootstrap() {
     bodyParser: false,
     jsonLogs: true,
     shutdownTimeoutMs: config.runtime.shutdownTimeoutMs,
-    // The gateway runs without the request context (see AppModule): its 5xx lines name the request themselves.
-    problemLogFields: requestLogFields,
   });
   useRawJsonBodies(app, config.maxBodyBytes);
   await listenAndAnnounce(app, INGEST_GATEWAY, config.http);

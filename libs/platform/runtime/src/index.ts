@@ -1,4 +1,5 @@
-export { createHttpApp, listenAndAnnounce } from './lib/http-app.factory';
+export { PROBLEM_LOG_FIELDS, createHttpApp, listenAndAnnounce } from './lib/http-app.factory';
+export type { ProblemLogFields } from './lib/http-app.factory';
 export { runOrExit } from './lib/run-or-exit';
 export { freePort } from './lib/free-port';
 export { ProblemException } from './lib/problem/problem.exception';

@@ -3,6 +3,8 @@ import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
 import { register } from 'prom-client';
 import type { Logger } from 'pino';
+import { PROBLEM_LOG_FIELDS } from '@opal/platform-runtime';
+import { requestLogFields } from './logging/correlation-id';
 import { FastifyCorrelationHook } from './logging/fastify-correlation.hook';
 import { FastifyRequestLogging } from './logging/fastify-request.logging';
 import { createJsonLogger, loggerModuleParams, requestLogQuietPaths } from './logging/json-logger.factory';
@@ -52,6 +54,8 @@ function withLoggingAndMetrics(definition: DynamicModule, extras: ObservabilityE
     ],
     controllers: extraMetricsPaths.map(metricsControllerFor),
     providers: [
+      // The 5xx line of createHttpApp's filter names the request whether or not a request context runs.
+      { provide: PROBLEM_LOG_FIELDS, useValue: requestLogFields },
       FastifyCorrelationHook,
       // After the correlation hook: its onRequest hook must see request.id already decided.
       FastifyRequestLogging,

@@ -1,6 +1,6 @@
 import { Controller, Get, Module, Param, Post, type LoggerService } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createHttpApp } from './http-app.factory';
+import { PROBLEM_LOG_FIELDS, createHttpApp, type ProblemLogFields } from './http-app.factory';
 
 @Controller('v1/things')
 class ThingsController {
@@ -81,12 +81,11 @@ describe(createHttpApp.name, () => {
   });
 
   describe('5xx lines', () => {
-    it('should log a failure with its cause and the fields problemLogFields gives for the request', async () => {
+    it('should log a failure with its cause and the fields the app provides under PROBLEM_LOG_FIELDS for the request', async () => {
       const errors: unknown[][] = [];
       const capture: LoggerService = { log: () => undefined, warn: () => undefined, error: (...line: unknown[]) => void errors.push(line) };
-      const named = await createHttpApp(ThingsModule, {
-        problemLogFields: (request) => ({ correlation_id: request.headers['x-correlation-id'] }),
-      });
+      const fields: ProblemLogFields = (request) => ({ correlation_id: request.headers['x-correlation-id'] });
+      const named = await createHttpApp({ module: ThingsModule, providers: [{ provide: PROBLEM_LOG_FIELDS, useValue: fields }] });
       named.useLogger(capture);
       await named.init();
       try {

@@ -1,5 +1,5 @@
 import { Logger, type DynamicModule, type Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { ModulesContainer, NestFactory } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { HttpConfig } from '@opal/platform-config';
@@ -16,11 +16,28 @@ export interface HttpAppOptions {
   jsonLogs?: boolean;
   /** After SIGTERM, exit with code 1 if closing takes longer than this (`SHUTDOWN_TIMEOUT_MS`). */
   shutdownTimeoutMs?: number;
-  /**
-   * Fields added to the line a 5xx is logged with: the request's correlation id
-   * (`requestLogFields` of `@opal/platform-observability`) where logs carry no request context.
-   */
-  problemLogFields?: (request: FastifyRequest) => Record<string, unknown>;
+}
+
+/** What else names a request on the line a 5xx is logged with. */
+export type ProblemLogFields = (request: FastifyRequest) => Record<string, unknown>;
+
+/**
+ * The DI token of an app's `ProblemLogFields`. `ObservabilityModule` provides it (the request's
+ * correlation id, which a line written outside the request context would otherwise lack), so an
+ * app that turns that context off needs no second setting here.
+ */
+export const PROBLEM_LOG_FIELDS = 'RUNTIME:PROBLEM_LOG_FIELDS';
+
+/**
+ * Looked up rather than `app.get`: a missing provider there exits the process (Nest's abortOnError).
+ * An app without ObservabilityModule (a test app) has none: its lines have the cause and status.
+ */
+function problemLogFieldsOf(app: NestFastifyApplication): ProblemLogFields | undefined {
+  for (const module of app.get(ModulesContainer).values()) {
+    const provider = module.providers.get(PROBLEM_LOG_FIELDS);
+    if (provider) return provider.instance as ProblemLogFields;
+  }
+  return undefined;
 }
 
 /**
@@ -46,7 +63,7 @@ export async function createHttpApp(rootModule: Type | DynamicModule, options: H
   if (options.jsonLogs) app.useLogger(app.get(PinoNestLogger));
   app.enableShutdownHooks();
   if (options.shutdownTimeoutMs) exitIfShutdownHangs(options.shutdownTimeoutMs);
-  app.useGlobalFilters(new ProblemDetailsFilter(routes, options.problemLogFields));
+  app.useGlobalFilters(new ProblemDetailsFilter(routes, problemLogFieldsOf(app)));
   return app;
 }
 

@@ -3,7 +3,6 @@ import type { MicroserviceOptions } from '@nestjs/microservices';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { HttpConfig } from '@opal/platform-config';
 import { OpalKafkaServer } from '@opal/platform-kafka';
-import { requestLogFields } from '@opal/platform-observability';
 import { createHttpApp, listenAndAnnounce } from '@opal/platform-runtime';
 
 export interface WorkerBootstrapOptions {
@@ -23,8 +22,6 @@ export async function bootstrapWorker(rootModule: Type | DynamicModule, options:
   const app = await createHttpApp(rootModule, {
     jsonLogs: true,
     shutdownTimeoutMs: options.shutdownTimeoutMs,
-    // WorkerPlatformModule runs without the request context: a 5xx line names its request itself.
-    problemLogFields: requestLogFields,
   });
   app.connectMicroservice<MicroserviceOptions>({ strategy: app.get(OpalKafkaServer) }, { inheritAppConfig: true });
   await listenAndAnnounce(app, options.appName, options.http);

@@ -15,7 +15,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   /**
    * @param routes the app's routes, so a known path asked with the wrong method is a 405, not a 404.
-   * @param logFieldsOf what else names the request on a 5xx's line (`HttpAppOptions.problemLogFields`).
+   * @param logFieldsOf what else names the request on a 5xx's line (`PROBLEM_LOG_FIELDS`).
    */
   constructor(
     private readonly routes?: RouteMethods,

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { HealthModule, kafkaReadiness, redisReadiness, schemaRegistryReadiness } from '@opal/platform-health';
+import { HealthModule, kafkaReadiness, redisClientLiveness, redisReadiness, schemaRegistryReadiness } from '@opal/platform-health';
 import { buildKafkaClientConfig } from '@opal/platform-kafka';
 import { ObservabilityModule } from '@opal/platform-observability';
 import { INGEST_GATEWAY, type IngestGatewayConfig } from './config/ingest-gateway.env';
@@ -31,6 +31,7 @@ export class AppModule {
             redisReadiness(GATEWAY_REDIS),
             schemaRegistryReadiness(),
           ],
+          liveness: [redisClientLiveness(GATEWAY_REDIS)],
           imports: [webhooks],
           seedAliases: true,
           gracefulShutdownTimeoutMs: config.runtime.drainMs,

@@ -23,11 +23,11 @@ describe('ingest-gateway (started by Nx)', () => {
     await app?.stop();
   });
 
-  it('should answer GET /health/live with 200 and the process indicator', async () => {
+  it('should answer GET /health/live with 200, the process and its Redis client still reconnecting', async () => {
     const response = await fetch(`${app?.baseUrl}/health/live`);
 
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: 'ok', info: { process: { status: 'up' } } });
+    expect(await response.json()).toMatchObject({ status: 'ok', info: { process: { status: 'up' }, redis_client: { status: 'up' } } });
   });
 
   it('should close its port after SIGTERM', async () => {

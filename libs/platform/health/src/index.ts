@@ -11,7 +11,9 @@ export type { RedisHealthIndicatorOptions, RedisPingClient } from './lib/indicat
 export { SchemaRegistryHealthIndicator } from './lib/indicators/schema-registry.health-indicator';
 export type { SchemaRegistryHealthIndicatorOptions } from './lib/indicators/schema-registry.health-indicator';
 export type { ReadinessIndicator } from './lib/readiness/readiness-indicator';
-export { kafkaReadiness, redisReadiness, schemaRegistryReadiness } from './lib/readiness/readiness.checks';
+export { kafkaReadiness, redisClientLiveness, redisReadiness, schemaRegistryReadiness } from './lib/readiness/readiness.checks';
+export { RedisClientLivenessIndicator } from './lib/indicators/redis-client.liveness-indicator';
+export type { RedisClientState } from './lib/indicators/redis-client.liveness-indicator';
 export type { ReadinessCheck, ReadinessIndicatorFactory } from './lib/readiness/readiness.checks';
 export { ReadinessChecker } from './lib/readiness/readiness.checker';
 export { LivenessChecker } from './lib/liveness/liveness.checker';

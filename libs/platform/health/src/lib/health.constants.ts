@@ -14,5 +14,6 @@ export const DEFAULT_CHECK_TIMEOUT_MS = 1500;
 export const HEALTH_KEYS = {
   kafka: 'kafka',
   redis: 'redis',
+  redisClient: 'redis_client',
   schemaRegistry: 'schema_registry',
 } as const;

@@ -4,7 +4,7 @@ import { Kafka } from 'kafkajs';
 import { Redis } from 'ioredis';
 import type { ConsumerGroup } from '@opal/contracts';
 import { minReplicasAckFor, type PlatformConfig, type WorkerConfig } from '@opal/platform-config';
-import { HealthModule, kafkaReadiness, redisReadiness, schemaRegistryReadiness } from '@opal/platform-health';
+import { HealthModule, kafkaReadiness, redisClientLiveness, redisReadiness, schemaRegistryReadiness } from '@opal/platform-health';
 import { IdempotencyModule, idempotencyRedisOptions, type IdempotencyInterceptorOptions } from '@opal/platform-idempotency';
 import { ConsumerGroupHealthIndicator, ConsumerProgressHealthIndicator, DUPLICATE, EventProducer, OpalKafkaServer, buildKafkaClientConfig } from '@opal/platform-kafka';
 import { ObservabilityModule, OpalMetrics } from '@opal/platform-observability';
@@ -100,7 +100,10 @@ export class WorkerPlatformModule {
             { inject: [OpalKafkaServer], useFactory: (server: OpalKafkaServer) => new ConsumerGroupHealthIndicator(server) },
           ],
           // A consumer that holds lagging partitions yet commits nothing is cured by a restart.
-          liveness: [{ inject: [OpalKafkaServer], useFactory: (server: OpalKafkaServer) => new ConsumerProgressHealthIndicator(server) }],
+          liveness: [
+            { inject: [OpalKafkaServer], useFactory: (server: OpalKafkaServer) => new ConsumerProgressHealthIndicator(server) },
+            redisClientLiveness(redisToken),
+          ],
           seedAliases: true,
           gracefulShutdownTimeoutMs: config.runtime.drainMs,
         }),

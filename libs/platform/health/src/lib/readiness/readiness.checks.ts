@@ -1,4 +1,5 @@
 import type { FactoryProvider, InjectionToken, Provider, Type } from '@nestjs/common';
+import { RedisClientLivenessIndicator, type RedisClientState } from '../indicators/redis-client.liveness-indicator';
 import { SchemaRegistryClient } from '@opal/platform-schema-registry';
 import { KafkaHealthIndicator, type KafkaHealthIndicatorOptions } from '../indicators/kafka.health-indicator';
 import {
@@ -32,6 +33,11 @@ export function kafkaReadiness(client: KafkaHealthIndicatorOptions['client'], op
 /** Redis readiness: PINGs the ioredis client provided under `client` (a token visible to `HealthModule`). */
 export function redisReadiness(client: InjectionToken, options: RedisHealthIndicatorOptions = {}): ReadinessCheck {
   return { inject: [client], useFactory: (redis: RedisPingClient) => new RedisHealthIndicator(redis, options) };
+}
+
+/** Liveness of the app's ioredis client under `client`: down only once it stopped reconnecting for good. */
+export function redisClientLiveness(client: InjectionToken): ReadinessCheck {
+  return { inject: [client], useFactory: (redis: RedisClientState) => new RedisClientLivenessIndicator(redis) };
 }
 
 /** Schema Registry readiness through the app's `SchemaRegistryClient` (by default the one `SchemaRegistryModule` provides). */

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Local dev stack: Kafka (KRaft), Apicurio Registry (Confluent-compatible API) and Redis.
 # Opt-in beside it, on their own ports: a three-broker Kafka cluster (`up cluster`), the same
-# behind SASL_SSL with a TLS Redis (`up secure`), and Redis behind Sentinel (`up sentinel`).
+# behind SASL_SSL with a TLS Redis (`up secure`), Redis behind Sentinel (`up sentinel`) and a
+# six-node Redis Cluster (`up redis-cluster`).
 #
 # Why this exists: the machines this repo is developed and tested on have no Docker,
 # but the integration tests need the real services, not mocks. This script fetches
@@ -33,6 +34,8 @@ SECURE_REDIS_PORT=${SECURE_REDIS_PORT:-6380}
 # Sentinels on REDIS_SENTINEL_PORT_BASE, +1 and +2.
 REDIS_SENTINEL_BASE_PORT=${REDIS_SENTINEL_BASE_PORT:-6390}
 REDIS_SENTINEL_PORT_BASE=${REDIS_SENTINEL_PORT_BASE:-26390}
+# Redis Cluster mode: node n on REDIS_CLUSTER_BASE_PORT + n - 1 (six nodes), its cluster bus 10000 above.
+REDIS_CLUSTER_BASE_PORT=${REDIS_CLUSTER_BASE_PORT:-6400}
 
 KAFKA_TIMEOUT=${KAFKA_TIMEOUT:-120}
 REGISTRY_TIMEOUT=${REGISTRY_TIMEOUT:-180}
@@ -40,6 +43,8 @@ REDIS_TIMEOUT=${REDIS_TIMEOUT:-30}
 # The sentinel services: an old primary restarted after a failover waits for the Sentinels to make it
 # a replica, which they do only after it has looked stable for a while (10-20 s).
 REDIS_SENTINEL_TIMEOUT=${REDIS_SENTINEL_TIMEOUT:-60}
+# Each Redis Cluster node, and the cluster as a whole (formed, every node agreeing) after them.
+REDIS_CLUSTER_TIMEOUT=${REDIS_CLUSTER_TIMEOUT:-60}
 STOP_TIMEOUT=30
 
 CACHE_DIR=$STACK_DIR/cache
@@ -58,6 +63,7 @@ CLUSTER_DATA=$DATA_DIR/kafka-cluster
 SECURE_DATA=$DATA_DIR/kafka-secure
 SECURE_REDIS_DATA=$DATA_DIR/redis-secure
 SENTINEL_DATA=$DATA_DIR/sentinel # <service>/: its config (redis.conf or sentinel.conf) and data
+REDIS_CLUSTER_DATA=$DATA_DIR/redis-cluster # <service>/: redis.conf, nodes.conf (the cluster's state) and AOF
 # Generated at the first `up secure`, git-ignored, never printed: the CA, certificates and passwords.
 SECURE_DIR=$STACK_DIR/secure
 
@@ -81,6 +87,11 @@ SENTINELS=(sentinel-1 sentinel-2 sentinel-3)
 SENTINEL_SERVICES=("${SENTINEL_REDIS_NODES[@]}" "${SENTINELS[@]}")
 SENTINEL_PRIMARY_NAME=opal # what the apps ask the Sentinels for (REDIS_SENTINEL_PRIMARY)
 SENTINEL_QUORUM=2
+# A Redis Cluster (`up redis-cluster`), opt-in too: six nodes that redis-cli makes three primaries
+# (the first three at the first start) with one replica each; a replica takes over a dead primary.
+REDIS_CLUSTER_SERVICES=(redis-cluster-1 redis-cluster-2 redis-cluster-3 redis-cluster-4 redis-cluster-5 redis-cluster-6)
+REDIS_CLUSTER_REPLICAS=1 # per primary
+REDIS_CLUSTER_NODE_TIMEOUT=2000 # ms: a primary unreachable this long is failed over (a few seconds in all)
 
 # ---------------------------------------------------------------------------
 # small helpers
@@ -152,6 +163,7 @@ svc_marker() {
     kafka-[1-3] | secure-kafka-[1-3]) echo "$(node_data "$1")/server.properties" ;;
     secure-redis) echo "cwd=$SECURE_REDIS_DATA" ;;
     sentinel-redis-[12] | sentinel-[1-3]) echo "cwd=$SENTINEL_DATA/$1" ;; # both chdir to their `dir`
+    redis-cluster-[1-6]) echo "cwd=$REDIS_CLUSTER_DATA/$1" ;;
   esac
 }
 
@@ -183,6 +195,7 @@ svc_port() {
     kafka-[1-3] | secure-kafka-[1-3]) node_port "$1" ;;
     secure-redis) echo "$SECURE_REDIS_PORT" ;;
     sentinel-redis-[12] | sentinel-[1-3]) sentinel_svc_port "$1" ;;
+    redis-cluster-[1-6]) echo $((REDIS_CLUSTER_BASE_PORT + $(node_id "$1") - 1)) ;;
   esac
 }
 
@@ -235,6 +248,25 @@ sentinel_addrs() { # -> the Sentinels' 127.0.0.1:<port>, comma-separated (REDIS_
   joined , "${out[@]}"
 }
 
+# Redis Cluster mode: redis-cluster-<n>, six Redis nodes of one cluster
+is_redis_cluster_node() { [[ $1 == redis-cluster-[1-6] ]]; }
+redis_cluster_addrs() { # -> every node's 127.0.0.1:<port>, comma-separated (REDIS_CLUSTER_NODES, the seeds)
+  local s out=()
+  for s in "${REDIS_CLUSTER_SERVICES[@]}"; do out+=("127.0.0.1:$(svc_port "$s")"); done
+  joined , "${out[@]}"
+}
+
+port_svc() { # <port> or <host>:<port> -> the service of this script on that port (svc_port's inverse)
+  local port=${1##*:} s
+  for s in "${ALL_SERVICES[@]}" "${CLUSTER_NODES[@]}" "${SECURE_SERVICES[@]}" "${SENTINEL_SERVICES[@]}" "${REDIS_CLUSTER_SERVICES[@]}"; do
+    if [[ $(svc_port "$s") == "$port" ]]; then
+      echo "$s"
+      return 0
+    fi
+  done
+  return 1
+}
+
 # ---------------------------------------------------------------------------
 # "does it really answer?" checks
 
@@ -280,7 +312,7 @@ redis_answers() {
   fi
 }
 
-sentinel_cli() { # port args... : redis-cli to a node or a Sentinel of sentinel mode; prints nothing if it does not answer
+sentinel_cli() { # port args... : redis-cli to a node or a Sentinel of sentinel mode (or a Redis Cluster node); prints nothing if it does not answer
   local port=$1
   shift
   timeout 5 redis-cli -h 127.0.0.1 -p "$port" "$@" 2>/dev/null | tr -d '\r'
@@ -344,11 +376,69 @@ sentinel_redis_ready() { # svc
 # A Sentinel is ready when it sees enough Sentinels for the quorum and for a majority to authorise a failover.
 sentinel_ready() { [[ $(sentinel_cli "$(svc_port "$1")" SENTINEL ckquorum "$SENTINEL_PRIMARY_NAME") == OK* ]]; }
 
+redis_cluster_answers() { [[ $(sentinel_cli "$(svc_port "$1")" ping) == PONG ]]; }
+
+# A node that knows no other node and serves no slot has never been in a cluster: `up redis-cluster` forms it.
+redis_cluster_fresh() { # CLUSTER INFO text
+  [[ $1 == *cluster_known_nodes:1$'\n'* && $1 == *cluster_slots_assigned:0$'\n'* ]]
+}
+
+# A node of a formed cluster is ready when it sees the cluster as ok (every slot served) and, as a
+# replica, its link to its primary is up: so an old primary restarted after a failover is ready once
+# it has turned into a replica and synced. A node in no cluster yet is ready when it answers.
+redis_cluster_node_ready() { # svc
+  local port info
+  port=$(svc_port "$1")
+  info=$(sentinel_cli "$port" CLUSTER INFO)
+  [[ -n $info ]] || return 1
+  redis_cluster_fresh "$info" && return 0
+  [[ $info == *cluster_state:ok* ]] || return 1
+  info=$(sentinel_cli "$port" INFO replication)
+  [[ $info == *role:master* || $info == *master_link_status:up* ]]
+}
+
+# Its primary by service name, like sentinel_role, so that a status line holds no port but the node's own.
+redis_cluster_role() { # svc -> "primary, slots <ranges>", "replica of <service>, link up|down" or "in no cluster yet"
+  local nodes flags master_id slots primary link
+  nodes=$(sentinel_cli "$(svc_port "$1")" CLUSTER NODES)
+  # <id> <ip:port@bus> <flags> <primary id or -> <ping> <pong> <epoch> <link> [<slot ranges>...]
+  read -r _ _ flags master_id _ _ _ _ slots < <(grep -E '^[0-9a-f]+ [^ ]+ ([^ ]*,)?myself' <<<"$nodes") || return 1
+  case $flags in
+    *master*)
+      if [[ $(grep -c . <<<"$nodes") == 1 ]]; then echo "in no cluster yet"; else echo "primary, slots ${slots:-none}"; fi
+      ;;
+    *slave*)
+      primary=$(awk -v id="$master_id" '$1 == id { split($2, a, "@"); print a[1] }' <<<"$nodes")
+      primary=$(port_svc "$primary") || primary=${primary:-$master_id}
+      link=$(sentinel_cli "$(svc_port "$1")" INFO replication | sed -n 's/^master_link_status://p')
+      echo "replica of $primary, link ${link:-unknown}"
+      ;;
+    *) return 1 ;;
+  esac
+}
+
+# The primaries that serve slots, as the first node that answers sees them; a primary the cluster has
+# failed (flag `fail`, not the tentative `fail?`) is left out. One 127.0.0.1:<port> a line, by port.
+redis_cluster_primaries() {
+  local s nodes
+  for s in "${REDIS_CLUSTER_SERVICES[@]}"; do
+    nodes=$(sentinel_cli "$(svc_port "$s")" CLUSTER NODES)
+    [[ -n $nodes ]] || continue
+    nodes=$(awk '$3 ~ /master/ && $3 !~ /(^|,)fail(,|$)/ && NF >= 9 { split($2, a, "@"); print a[1] }' <<<"$nodes" | sort -t: -k2,2n)
+    [[ -n $nodes ]] || return 1
+    echo "$nodes"
+    return 0
+  done
+  return 1
+}
+
 svc_answers() {
   if is_cluster_node "$1"; then
     node_answers "$1"
   elif is_sentinel_service "$1"; then
     sentinel_answers "$1"
+  elif is_redis_cluster_node "$1"; then
+    redis_cluster_answers "$1"
   else
     "${1//-/_}_answers"
   fi
@@ -360,6 +450,7 @@ svc_ready() { # the check `up` waits for
     kafka-[1-3] | secure-kafka-[1-3]) node_ready "$1" ;;
     sentinel-redis-[12]) sentinel_redis_ready "$1" ;;
     sentinel-[1-3]) sentinel_ready "$1" ;;
+    redis-cluster-[1-6]) redis_cluster_node_ready "$1" ;;
     *) svc_answers "$1" ;;
   esac
 }
@@ -370,6 +461,7 @@ svc_timeout() {
     registry) echo "$REGISTRY_TIMEOUT" ;;
     redis | secure-redis) echo "$REDIS_TIMEOUT" ;;
     sentinel-redis-[12] | sentinel-[1-3]) echo "$REDIS_SENTINEL_TIMEOUT" ;;
+    redis-cluster-[1-6]) echo "$REDIS_CLUSTER_TIMEOUT" ;;
   esac
 }
 
@@ -845,6 +937,119 @@ sentinel_up() { # svc...
 }
 
 # ---------------------------------------------------------------------------
+# Redis Cluster mode: six nodes, three primaries with a replica each
+
+# redis.conf is regenerated on every start of a node: nothing rewrites it. What the cluster is (node
+# ids, who is primary or replica of whom, slots, epochs) Redis keeps in nodes.conf beside it, which is
+# what a restarted node rejoins from; a node killed as a primary whose replica took over comes back
+# as that replica's replica.
+redis_cluster_launch() { # svc ; starts it without waiting: a formed cluster is ok only once most of it runs
+  local svc=$1 port dir was
+  port=$(svc_port "$svc")
+  dir=$REDIS_CLUSTER_DATA/$svc
+  port_open "$port" && die "port $port ($svc) is in use by something that is not ours; free it or set REDIS_CLUSTER_BASE_PORT"
+  port_open $((port + 10000)) && die "cluster bus port $((port + 10000)) ($svc) is in use; free it or set REDIS_CLUSTER_BASE_PORT"
+  mkdir -p "$dir"
+  cat >"$dir/redis.conf" <<EOF
+# Generated by tools/local-stack/stack.sh on every start of this node; edits are overwritten.
+# The cluster's state is in nodes.conf, which Redis itself keeps.
+bind 127.0.0.1
+port $port
+dir "$dir"
+daemonize no
+cluster-enabled yes
+cluster-config-file "$dir/nodes.conf"
+cluster-node-timeout $REDIS_CLUSTER_NODE_TIMEOUT
+appendonly yes
+appendfsync everysec
+save ""
+# A replica (a restarted old primary too) gets its full sync at once, not after the default 5 s.
+repl-diskless-sync-delay 0
+EOF
+  if [[ -f $dir/nodes.conf ]] && (($(grep -c '@' "$dir/nodes.conf") > 1)); then
+    was=$(grep -E '^[0-9a-f]+ [^ ]+ ([^ ]*,)?myself' "$dir/nodes.conf" | cut -d' ' -f3)
+    case $was in *master*) was=primary ;; *slave*) was=replica ;; *) was=node ;; esac
+    step "$svc" "starting Redis cluster node on 127.0.0.1:$port (bus :$((port + 10000))), rejoining from nodes.conf (it was a $was)"
+  else
+    step "$svc" "starting Redis cluster node on 127.0.0.1:$port (bus :$((port + 10000)))"
+  fi
+  launch "$svc" "$dir" redis-server "$dir/redis.conf"
+}
+
+redis_cluster_create() {
+  local s addrs=() log=$LOG_DIR/redis-cluster-create.log start
+  for s in "${REDIS_CLUSTER_SERVICES[@]}"; do addrs+=("127.0.0.1:$(svc_port "$s")"); done
+  step redis-cluster "forming the cluster: ${#addrs[@]} nodes, $REDIS_CLUSTER_REPLICAS replica per primary (redis-cli --cluster create; log: $log)"
+  start=$(now_ms)
+  if ! timeout "$REDIS_CLUSTER_TIMEOUT" redis-cli --cluster create "${addrs[@]}" \
+    --cluster-replicas "$REDIS_CLUSTER_REPLICAS" --cluster-yes >"$log" 2>&1; then
+    tail -n 20 "$log" >&2
+    die "redis-cli --cluster create failed (log: $log); start over with 'down redis-cluster && rm -rf $REDIS_CLUSTER_DATA'"
+  fi
+  step redis-cluster "formed in $(since "$start")"
+}
+
+# Until every node that runs is ready (redis_cluster_node_ready) and `redis-cli --cluster check` passes:
+# the nodes agree on who serves which slot, and every slot is served.
+redis_cluster_wait() { # svc... (the nodes that run)
+  local s start elapsed next_note=30 check='' ready
+  start=$(now_ms)
+  while :; do
+    for s in "$@"; do
+      our_pid "$s" >/dev/null || fail_with_log "$s" "exited before the cluster was ok"
+    done
+    ready=1
+    for s in "$@"; do
+      if ! redis_cluster_node_ready "$s"; then
+        ready=
+        check="$s is not ready yet: $(redis_cluster_role "$s" || echo 'not answering')"
+        break
+      fi
+    done
+    if [[ -n $ready ]] && check=$(timeout 10 redis-cli --cluster check "127.0.0.1:$(svc_port "$1")" 2>&1); then
+      step redis-cluster "ok: every slot served, the $# running nodes agree ($(since "$start"))"
+      return 0
+    fi
+    elapsed=$((($(now_ms) - start) / 1000))
+    if ((elapsed >= REDIS_CLUSTER_TIMEOUT)); then
+      printf '%s\n' "$check" | tail -n 20 >&2
+      die "the Redis Cluster is not ok after ${REDIS_CLUSTER_TIMEOUT}s (above: redis-cli --cluster check); 'status' shows each node"
+    fi
+    if ((elapsed >= next_note)); then
+      step redis-cluster "still waiting for the cluster (${elapsed}s of ${REDIS_CLUSTER_TIMEOUT}s)..."
+      next_note=$((next_note + 30))
+    fi
+    sleep 0.5
+  done
+}
+
+# Starts the selected nodes that are not running and waits for them (group_up); then, when all six
+# run and none has ever been in a cluster, forms it, and waits until the cluster is ok. A formed
+# cluster is never formed again: its nodes rejoin from their nodes.conf.
+redis_cluster_up() { # svc...
+  local s info running=() fresh=()
+  command -v redis-server >/dev/null 2>&1 || redis_install
+  require_cmd redis-cli "apt-get install redis-tools"
+  group_up redis_cluster_launch "$@"
+  for s in "${REDIS_CLUSTER_SERVICES[@]}"; do
+    our_pid "$s" >/dev/null || continue
+    running+=("$s")
+    info=$(sentinel_cli "$(svc_port "$s")" CLUSTER INFO)
+    if redis_cluster_fresh "$info"; then fresh+=("$s"); fi
+  done
+  if ((${#fresh[@]} == 0)); then
+    redis_cluster_wait "${running[@]}"
+  elif ((${#fresh[@]} == ${#REDIS_CLUSTER_SERVICES[@]})); then
+    redis_cluster_create
+    redis_cluster_wait "${running[@]}"
+  elif ((${#fresh[@]} == ${#running[@]})); then
+    step redis-cluster "not formed yet and only ${#running[@]} of ${#REDIS_CLUSTER_SERVICES[@]} nodes run; 'up redis-cluster' starts the rest and forms it"
+  else
+    die "${fresh[*]} in no cluster, while the other nodes are in one (a data dir wiped?); start over with 'down redis-cluster && rm -rf $REDIS_CLUSTER_DATA'"
+  fi
+}
+
+# ---------------------------------------------------------------------------
 # registry (Apicurio)
 
 registry_fetch() {
@@ -969,7 +1174,7 @@ take_lock() {
 is_development_service() { [[ " ${ALL_SERVICES[*]} " == *" $1 "* ]]; }
 
 select_services() { # names... -> SELECTED (in start order); no names = the development stack
-  local s a ok known=("${ALL_SERVICES[@]}" "${CLUSTER_NODES[@]}" "${SECURE_SERVICES[@]}" "${SENTINEL_SERVICES[@]}")
+  local s a ok known=("${ALL_SERVICES[@]}" "${CLUSTER_NODES[@]}" "${SECURE_SERVICES[@]}" "${SENTINEL_SERVICES[@]}" "${REDIS_CLUSTER_SERVICES[@]}")
   SELECTED=()
   local wanted=()
   for a in "$@"; do
@@ -977,10 +1182,11 @@ select_services() { # names... -> SELECTED (in start order); no names = the deve
       cluster) wanted+=("${CLUSTER_NODES[@]}") && continue ;;
       secure) wanted+=("${SECURE_SERVICES[@]}") && continue ;;
       sentinel) wanted+=("${SENTINEL_SERVICES[@]}") && continue ;;
+      redis-cluster) wanted+=("${REDIS_CLUSTER_SERVICES[@]}") && continue ;;
     esac
     ok=
     for s in "${known[@]}"; do [[ $a == "$s" ]] && ok=1; done
-    [[ -n $ok ]] || die "unknown service '$a' (expected: ${ALL_SERVICES[*]}, cluster, secure, sentinel or one of ${CLUSTER_NODES[*]} ${SECURE_SERVICES[*]} ${SENTINEL_SERVICES[*]})"
+    [[ -n $ok ]] || die "unknown service '$a' (expected: ${ALL_SERVICES[*]}, cluster, secure, sentinel, redis-cluster or one of ${CLUSTER_NODES[*]} ${SECURE_SERVICES[*]} ${SENTINEL_SERVICES[*]} ${REDIS_CLUSTER_SERVICES[*]})"
     wanted+=("$a")
   done
   for s in "${known[@]}"; do
@@ -998,17 +1204,19 @@ select_services() { # names... -> SELECTED (in start order); no names = the deve
 }
 
 cmd_up() {
-  local start s
+  local start s primaries
   select_services "$@"
   if [[ " ${SELECTED[*]} " == *" registry "* ]]; then require_cmd curl "apt-get install curl"; fi
   take_lock
   start=$(now_ms)
-  local nodes=() sentinel=()
+  local nodes=() sentinel=() rcluster=()
   for s in "${SELECTED[@]}"; do
     if is_cluster_node "$s"; then
       nodes+=("$s")
     elif is_sentinel_service "$s"; then
       sentinel+=("$s")
+    elif is_redis_cluster_node "$s"; then
+      rcluster+=("$s")
     else
       service_up "$s"
     fi
@@ -1026,7 +1234,12 @@ cmd_up() {
     sentinel_up "${sentinel[@]}"
     step stack "Sentinels: $(sentinel_addrs), primary '$SENTINEL_PRIMARY_NAME' at $(sentinel_primary || echo '?') (eval \"\$(${0} env sentinel)\")"
   fi
-  if ((${#nodes[@]} || ${#sentinel[@]})); then
+  if ((${#rcluster[@]})); then
+    redis_cluster_up "${rcluster[@]}"
+    primaries=$(redis_cluster_primaries) || primaries='?'
+    step stack "Redis Cluster: seeds $(redis_cluster_addrs), primaries ${primaries//$'\n'/,} (eval \"\$(${0} env redis-cluster)\")"
+  fi
+  if ((${#nodes[@]} || ${#sentinel[@]} || ${#rcluster[@]})); then
     step stack "up in $(since "$start")"
     return 0
   fi
@@ -1036,8 +1249,8 @@ cmd_up() {
 cmd_down() {
   local i s
   select_services "$@"
-  if (($# == 0)); then # everything this script runs, the cluster, secured and sentinel services included
-    for s in "${CLUSTER_NODES[@]}" "${SECURE_SERVICES[@]}" "${SENTINEL_SERVICES[@]}"; do our_pid "$s" >/dev/null && SELECTED+=("$s"); done
+  if (($# == 0)); then # everything this script runs, the cluster, secured, sentinel and Redis Cluster services included
+    for s in "${CLUSTER_NODES[@]}" "${SECURE_SERVICES[@]}" "${SENTINEL_SERVICES[@]}" "${REDIS_CLUSTER_SERVICES[@]}"; do our_pid "$s" >/dev/null && SELECTED+=("$s"); done
   fi
   take_lock
   for ((i = ${#SELECTED[@]} - 1; i >= 0; i--)); do
@@ -1052,17 +1265,19 @@ cmd_down() {
 cmd_status() {
   local s pid port role
   echo "state dir: $STACK_DIR"
-  for s in "${ALL_SERVICES[@]}" "${CLUSTER_NODES[@]}" "${SECURE_SERVICES[@]}" "${SENTINEL_SERVICES[@]}"; do
-    # The cluster, the secured and the sentinel services only show once they have been started here.
+  for s in "${ALL_SERVICES[@]}" "${CLUSTER_NODES[@]}" "${SECURE_SERVICES[@]}" "${SENTINEL_SERVICES[@]}" "${REDIS_CLUSTER_SERVICES[@]}"; do
+    # The cluster, the secured, the sentinel and the Redis Cluster services only show once they have been started here.
     if is_cluster_node "$s" && [[ ! -d $(node_data "$s") ]]; then continue; fi
     if [[ $s == secure-redis && ! -d $SECURE_REDIS_DATA ]]; then continue; fi
     if is_sentinel_service "$s" && [[ ! -d $SENTINEL_DATA/$s ]]; then continue; fi
+    if is_redis_cluster_node "$s" && [[ ! -d $REDIS_CLUSTER_DATA/$s ]]; then continue; fi
     port=$(svc_port "$s")
     if pid=$(our_pid "$s"); then
       if svc_answers "$s"; then
         role=
         if is_sentinel_redis "$s"; then role=", $(sentinel_role "$s" || echo 'role unknown')"; fi
         if [[ $s == sentinel-[1-3] ]]; then role=", primary '$SENTINEL_PRIMARY_NAME' at $(sentinel_names "$s" || echo '?')"; fi
+        if is_redis_cluster_node "$s"; then role=", $(redis_cluster_role "$s" || echo 'role unknown')"; fi
         step "$s" "running (pid $pid, 127.0.0.1:$port$role)"
       else
         step "$s" "started (pid $pid) but not answering on port $port yet"
@@ -1089,7 +1304,7 @@ cmd_logs() {
   cat "$log"
 }
 
-cmd_env() { # [cluster | sentinel | secure <user>]
+cmd_env() { # [cluster | sentinel | redis-cluster | secure <user>]
   local brokers=127.0.0.1:$KAFKA_PORT
   local redis="export REDIS_HOST=127.0.0.1
 export REDIS_PORT=$REDIS_PORT"
@@ -1101,11 +1316,13 @@ export REDIS_PORT=$REDIS_PORT"
       redis="export REDIS_SENTINELS=$(sentinel_addrs)
 export REDIS_SENTINEL_PRIMARY=$SENTINEL_PRIMARY_NAME"
       ;;
+    # The apps take these as seeds and learn the cluster's nodes and slots from whichever answers.
+    redis-cluster) redis="export REDIS_CLUSTER_NODES=$(redis_cluster_addrs)" ;;
     secure)
       env_secure "${2:-}"
       return
       ;;
-    *) die "usage: stack.sh env [cluster | sentinel | secure <user>]" ;;
+    *) die "usage: stack.sh env [cluster | sentinel | redis-cluster | secure <user>]" ;;
   esac
   cat <<EOF
 export KAFKA_BROKERS=$brokers
@@ -1149,6 +1366,15 @@ cmd_kill() {
   step "$svc" "killed (SIGKILL, pid $pid)"
 }
 
+cmd_redis_cluster_primaries() { # for the tests: which nodes to count keys on, which one to kill
+  redis_cluster_primaries || die "no Redis Cluster node answers with a primary (run '${0##*/} up redis-cluster')"
+}
+
+cmd_service_of() { # <port> or <host>:<port>
+  [[ ${1:-} =~ ^([^:]*:)?[0-9]+$ ]] || die "usage: stack.sh service-of <port | host:port>"
+  port_svc "$1" || die "no service of this script uses port ${1##*:}"
+}
+
 usage() {
   cat <<EOF
 Usage: ${0##*/} <command> [args]
@@ -1164,15 +1390,22 @@ Local Kafka $KAFKA_VERSION (KRaft) + Apicurio Registry $APICURIO_VERSION + Redis
   up sentinel         Redis behind Sentinel beside them: a primary (sentinel-redis-1), its replica
                       (sentinel-redis-2) and three Sentinels (sentinel-1..3) that watch the primary as
                       '$SENTINEL_PRIMARY_NAME' (quorum $SENTINEL_QUORUM) and promote the replica when it dies
+  up redis-cluster    a Redis Cluster beside them: six nodes (redis-cluster-1..6), formed at the first
+                      start into three primaries with one replica each; a replica takes over a dead
+                      primary (cluster-node-timeout ${REDIS_CLUSTER_NODE_TIMEOUT} ms), and a restart rejoins from nodes.conf
   down [service...]   stop services this script started (default: all, the opt-in ones included)
   status              show what is running
   logs <service> [-f] print (or follow) a service's log
   env [cluster]       print export lines for KAFKA_BROKERS (the cluster's with 'cluster'),
                       SCHEMA_REGISTRY_URL, REDIS_HOST, REDIS_PORT
   env sentinel        the same with REDIS_SENTINELS and REDIS_SENTINEL_PRIMARY instead of REDIS_HOST/PORT
+  env redis-cluster   the same with REDIS_CLUSTER_NODES (the six nodes, as seeds) instead of REDIS_HOST/PORT
   env secure <user>   the same for the secured services as <user> (${SECURE_USERS[*]/opal-broker/}),
                       with TLS, the CA file and that user's password
   kill <service>      SIGKILL one service this script started (fault tests); 'up <service>' restarts it
+  redis-cluster-primaries
+                      print the Redis Cluster's primaries, one 127.0.0.1:<port> a line
+  service-of <port>   print the service on a port (or host:port), e.g. 6401 -> redis-cluster-2
   kafka-tool <class> [args...]
                       run a main class of the cached Kafka distribution, e.g.
                       org.apache.kafka.tools.consumer.ConsoleConsumer --bootstrap-server 127.0.0.1:9092 ...
@@ -1180,6 +1413,7 @@ Local Kafka $KAFKA_VERSION (KRaft) + Apicurio Registry $APICURIO_VERSION + Redis
 
 Services: ${ALL_SERVICES[*]}; cluster = ${CLUSTER_NODES[*]}; secure = ${SECURE_SERVICES[*]}
           sentinel = ${SENTINEL_SERVICES[*]}
+          redis-cluster = ${REDIS_CLUSTER_SERVICES[*]}
 Ports:    KAFKA_PORT=$KAFKA_PORT KAFKA_CONTROLLER_PORT=$KAFKA_CONTROLLER_PORT
           KAFKA_CLUSTER_BASE_PORT=$KAFKA_CLUSTER_BASE_PORT (brokers $(cluster_brokers), each controller on the next port)
           SCHEMA_REGISTRY_PORT=$SCHEMA_REGISTRY_PORT SCHEMA_REGISTRY_MANAGEMENT_PORT=$SCHEMA_REGISTRY_MANAGEMENT_PORT
@@ -1187,6 +1421,7 @@ Ports:    KAFKA_PORT=$KAFKA_PORT KAFKA_CONTROLLER_PORT=$KAFKA_CONTROLLER_PORT
           REDIS_PORT=$REDIS_PORT
           REDIS_SENTINEL_BASE_PORT=$REDIS_SENTINEL_BASE_PORT (primary; its replica on the next port)
           REDIS_SENTINEL_PORT_BASE=$REDIS_SENTINEL_PORT_BASE (Sentinels $(sentinel_addrs))
+          REDIS_CLUSTER_BASE_PORT=$REDIS_CLUSTER_BASE_PORT (nodes $REDIS_CLUSTER_BASE_PORT-$((REDIS_CLUSTER_BASE_PORT + ${#REDIS_CLUSTER_SERVICES[@]} - 1)), cluster bus ports 10000 above)
 State:    $STACK_DIR (override with OPAL_STACK_DIR)
 EOF
 }
@@ -1204,6 +1439,8 @@ main() {
     logs) cmd_logs "$@" ;;
     env) cmd_env "$@" ;;
     kill) cmd_kill "$@" ;;
+    redis-cluster-primaries) cmd_redis_cluster_primaries ;;
+    service-of) cmd_service_of "$@" ;;
     kafka-tool) cmd_kafka_tool "$@" ;;
     help | -h | --help) usage ;;
     *)

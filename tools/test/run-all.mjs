@@ -11,7 +11,7 @@ import { ROOT, elapsed, ensureDependencies, stack, step } from '../dev/workspace
 
 const REPORT_DIR = path.join(ROOT, '.reports', 'jest');
 const SUMMARY_FILE = path.join(ROOT, '.reports', 'summary.txt');
-const JEST_TARGETS = new Set(['test', 'int-test', 'browser-test', 'cluster-test', 'secure-test', 'sentinel-test']);
+const JEST_TARGETS = new Set(['test', 'int-test', 'browser-test', 'cluster-test', 'secure-test', 'sentinel-test', 'redis-cluster-test']);
 
 /** Runs Nx, streaming its output, and returns the tasks it ran and the ones that failed. */
 function runNx(args) {
@@ -138,5 +138,11 @@ await stack('down', 'secure');
 step('Sentinel tests: Redis behind Sentinel, the primary SIGKILLed under load');
 pendingJestFailures.push(...recordNxRun(await runNx(['run', 'opal-cluster-e2e:sentinel-test', '--skip-nx-cache']), 'sentinel tests'));
 await stack('down', 'sentinel');
+
+// Redis as a Cluster: three primaries with a replica each beside the development stack; the whole
+// flow runs on it, then a primary is SIGKILLed under load, and the six nodes are stopped afterwards.
+step('Redis Cluster tests: the flow on three primaries, a primary SIGKILLed under load');
+pendingJestFailures.push(...recordNxRun(await runNx(['run', 'opal-cluster-e2e:redis-cluster-test', '--skip-nx-cache']), 'redis-cluster tests'));
+await stack('down', 'redis-cluster');
 
 finish();

@@ -1,4 +1,4 @@
-import { ACCESS_PLAN, redisKeyGranted, type OpalEvent } from '@opal/contracts';
+import { ACCESS_PLAN, REDIS_SHARDS, redisKeyGranted, type OpalEvent } from '@opal/contracts';
 import { loadFixture } from '@opal/contracts/testing';
 import { idempotencyKey } from '@opal/platform-idempotency';
 import type { EventProducer } from '@opal/platform-kafka';
@@ -7,7 +7,7 @@ import { consumerGroupOf, deadLetterTopicsOf, subscribedTopicsOf } from '@opal/p
 import { AppModule } from './app.module';
 import { DIAGNOSTICS_WORKER, loadDiagnosticsWorkerConfig } from './config/diagnostics-worker.env';
 import { resolveDiagnosticsOptions } from './diagnostics';
-import { diagnosticsKeys } from './diagnostics/diagnostics.keys';
+import { diagnosticsKeys, type DiagnosticsKeys } from '@opal/contracts';
 import { DiagnosticsMessageController } from './diagnostics/diagnostics.message.controller';
 import { KafkaDegradedAlertPublisher } from './diagnostics/kafka-degraded-alert.publisher';
 
@@ -58,11 +58,28 @@ describe(`ACCESS_PLAN['${DIAGNOSTICS_WORKER}']`, () => {
   describe('redisKeyPrefixes', () => {
     it("should cover every key of DiagnosticsModule's default prefix", () => {
       const { keyPrefix } = resolveDiagnosticsOptions({ thresholds: loadDiagnosticsWorkerConfig({}).thresholds });
-      const keys = Object.values(diagnosticsKeys(keyPrefix)).map((key) =>
-        typeof key === 'function' ? key('id-1', 'id-2') : key,
-      );
+      const keys = diagnosticsKeys(keyPrefix);
+      // Typed as every key of diagnosticsKeys: a key added there must be added here.
+      const everyKey = (shard: number): Record<keyof DiagnosticsKeys, string> => ({
+        applied: keys.applied(shard, 'evt-1'),
+        processed: keys.processed(shard),
+        duplicates: keys.duplicates(shard),
+        workflows: keys.workflows(shard),
+        degradedWorkflows: keys.degradedWorkflows(shard),
+        agents: keys.agents(shard),
+        agentApplied: keys.agentApplied(shard, 'evt-1'),
+        workflow: keys.workflow('wf-1'),
+        reasons: keys.reasons('wf-1'),
+        alert: keys.alert('agent_failure_rate', 'wf-1'),
+        agent: keys.agent('agent-1'),
+        samples: keys.samples('agent-1'),
+        recent: keys.recent('agent-1'),
+      });
 
-      expect(keys.filter((key) => !redisKeyGranted(access, key))).toEqual([]);
+      const denied = REDIS_SHARDS.flatMap((shard) => Object.values(everyKey(shard))).filter(
+        (key) => !redisKeyGranted(access, key),
+      );
+      expect(denied).toEqual([]);
     });
 
     it("should cover the claim records of its group's idempotency scope", () => {

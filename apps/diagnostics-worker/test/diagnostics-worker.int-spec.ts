@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { buildEventRecord, CONSUMER_GROUPS, DIAGNOSTICS_KEY_PREFIX, type EventType } from '@opal/contracts';
+import {
+  buildEventRecord,
+  CONSUMER_GROUPS,
+  DIAGNOSTICS_KEY_PREFIX,
+  redisKeyShardOf,
+  type EventType,
+} from '@opal/contracts';
 import { fixtureData, loadFixture } from '@opal/contracts/testing';
 import { LOCAL_STACK_DEFAULTS } from '@opal/platform-config';
 import { EventProducer } from '@opal/platform-kafka/standalone';
@@ -12,7 +18,7 @@ import {
 } from '@opal/platform-runtime/testing';
 import { SchemaRegistryClient } from '@opal/platform-schema-registry/client';
 import type { DiagnosticsSummary, WorkflowDiagnostics, WorkflowDiagnosticsList } from '../src/diagnostics';
-import { diagnosticsKeys } from '../src/diagnostics/diagnostics.keys';
+import { diagnosticsKeys } from '@opal/contracts';
 import { connectRedis } from './support/diagnostics-redis';
 
 const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
@@ -84,8 +90,8 @@ describe('diagnostics-worker (built app, events through Kafka)', () => {
     const redis = connectRedis();
     const keys = diagnosticsKeys(DIAGNOSTICS_KEY_PREFIX);
     for (const id of [degradedId, healthyId]) {
-      await redis.zrem(keys.workflows, id);
-      await redis.zrem(keys.degradedWorkflows, id);
+      await redis.zrem(keys.workflows(redisKeyShardOf(id)), id);
+      await redis.zrem(keys.degradedWorkflows(redisKeyShardOf(id)), id);
       await redis.del(keys.workflow(id), keys.reasons(id), keys.alert('agent_failure_rate', id));
     }
     await redis.quit();

@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import type { EventPayloadByType, EventType, ExecutionStatus, OpalEvent } from '@opal/contracts';
+import {
+  REDIS_SHARDS,
+  redisKeyShardOf,
+  type EventPayloadByType,
+  type EventType,
+  type ExecutionStatus,
+  type OpalEvent,
+} from '@opal/contracts';
 import { loadFixture } from '@opal/contracts/testing';
-import { diagnosticsKeys } from '../src/diagnostics/diagnostics.keys';
+import { diagnosticsKeys } from '@opal/contracts';
 import type { DegradedAlert, DegradedAlertPublisher } from '../src/diagnostics/diagnostics.ports';
 import { AGENT_RESULTS_PER_CALL, DiagnosticsRepository } from '../src/diagnostics/diagnostics.repository';
 import { DiagnosticsService } from '../src/diagnostics/diagnostics.service';
@@ -111,13 +118,18 @@ describe(`${DiagnosticsRepository.name} and ${DiagnosticsService.name} (real Red
       'user.preferences.updated',
     ])('should change nothing the second time for %s but count it as a duplicate', async (type) => {
       const payload = { ...event(type), workflow_id: workflowId } as OpalEvent;
+      // Counted where the event is applied: its workflow's shard, or for an event only counted its own.
+      const countedOnly = type === 'knowledge.upserted' || type === 'user.preferences.updated';
+      const duplicates = diagnosticsKeys(prefix).duplicates(
+        redisKeyShardOf(countedOnly ? payload.event_id : workflowId),
+      );
 
       await expect(handle(type, payload)).resolves.toMatchObject({ applied: true });
       const afterFirst = await snapshot(redis, prefix);
       await expect(handle(type, payload)).resolves.toMatchObject({ applied: false });
 
       // The apply script refused the event and counted that in the same step; nothing else moved.
-      expect(await snapshot(redis, prefix)).toEqual({ ...afterFirst, [diagnosticsKeys(prefix).duplicates]: { [type]: '1' } });
+      expect(await snapshot(redis, prefix)).toEqual({ ...afterFirst, [duplicates]: { [type]: '1' } });
       expect((await repository.summary()).eventsByType[type]).toBe(1);
     });
 
@@ -146,7 +158,7 @@ describe(`${DiagnosticsRepository.name} and ${DiagnosticsService.name} (real Red
       const payload = event('knowledge.upserted');
       await repository.applyCounted('knowledge.upserted', payload.event_id);
 
-      const ttl = await redis.ttl(diagnosticsKeys(prefix).applied(payload.event_id));
+      const ttl = await redis.ttl(diagnosticsKeys(prefix).applied(redisKeyShardOf(payload.event_id), payload.event_id));
 
       expect(ttl).toBeGreaterThan(0);
       expect(ttl).toBeLessThanOrEqual(600);
@@ -299,7 +311,9 @@ describe(`${DiagnosticsRepository.name} and ${DiagnosticsService.name} (real Red
     /** Keys without their prefix, and the activity indexes without their scores (Redis' clock at the write). */
     const comparable = async (under: string) => {
       const keys = diagnosticsKeys(under);
-      const activityIndexes = new Set([keys.workflows, keys.degradedWorkflows]);
+      const activityIndexes = new Set(
+        REDIS_SHARDS.flatMap((shard) => [keys.workflows(shard), keys.degradedWorkflows(shard)]),
+      );
       return Object.fromEntries(
         Object.entries(await snapshot(redis, under)).map(([key, value]) => [
           key.slice(under.length),
@@ -602,11 +616,14 @@ describe(`${DiagnosticsRepository.name} and ${DiagnosticsService.name} (real Red
 
     it('should count in the summary, and keep indexed, only workflows active within the retention', async () => {
       const keys = diagnosticsKeys(prefix);
-      const forgotten = `wf-forgotten-${randomUUID()}`;
+      // In the shard of the workflow written next: a write trims the indexes of its own shard.
+      const shard = redisKeyShardOf(workflowId);
+      let forgotten = `wf-forgotten-${randomUUID()}`;
+      while (redisKeyShardOf(forgotten) !== shard) forgotten = `wf-forgotten-${randomUUID()}`;
       const longAgo = Date.now() - (RETENTION_SECONDS + 60) * 1000;
       // As if these had last been active before the retention window: their hashes would be gone.
-      await redis.zadd(keys.workflows, longAgo, forgotten);
-      await redis.zadd(keys.degradedWorkflows, longAgo, forgotten);
+      await redis.zadd(keys.workflows(shard), longAgo, forgotten);
+      await redis.zadd(keys.degradedWorkflows(shard), longAgo, forgotten);
 
       expect((await repository.summary()).workflowsByHealth).toEqual({ healthy: 0, degraded: 0 });
 
@@ -614,22 +631,25 @@ describe(`${DiagnosticsRepository.name} and ${DiagnosticsService.name} (real Red
       await service.onDecisionDegraded(event('decision.degraded', { workflow_id: workflowId, metric: 'latency_p99' }));
 
       expect((await repository.summary()).workflowsByHealth).toEqual({ healthy: 0, degraded: 1 });
-      expect(await redis.zscore(keys.workflows, forgotten)).toBeNull();
-      expect(await redis.zscore(keys.degradedWorkflows, forgotten)).toBeNull();
-      expect(await redis.zrange(keys.workflows, 0, -1)).toEqual([workflowId]);
+      expect(await redis.zscore(keys.workflows(shard), forgotten)).toBeNull();
+      expect(await redis.zscore(keys.degradedWorkflows(shard), forgotten)).toBeNull();
+      expect(await redis.zrange(keys.workflows(shard), 0, -1)).toEqual([workflowId]);
     });
 
     it('should keep a degraded workflow counted as degraded while it stays active', async () => {
       const keys = diagnosticsKeys(prefix);
+      const shard = redisKeyShardOf(workflowId);
       await service.onWorkflowStarted(event('workflow.started', { workflow_id: workflowId }));
       await service.onDecisionDegraded(event('decision.degraded', { workflow_id: workflowId, metric: 'latency_p99' }));
-      const degradedAt = Number(await redis.zscore(keys.degradedWorkflows, workflowId));
+      const degradedAt = Number(await redis.zscore(keys.degradedWorkflows(shard), workflowId));
       await new Promise((resolve) => setTimeout(resolve, 20));
 
       await service.onAgentCompleted(agentEvent(workflowId, 'success'));
 
-      expect(Number(await redis.zscore(keys.degradedWorkflows, workflowId))).toBeGreaterThan(degradedAt);
-      expect(Number(await redis.zscore(keys.workflows, workflowId))).toBe(Number(await redis.zscore(keys.degradedWorkflows, workflowId)));
+      expect(Number(await redis.zscore(keys.degradedWorkflows(shard), workflowId))).toBeGreaterThan(degradedAt);
+      expect(Number(await redis.zscore(keys.workflows(shard), workflowId))).toBe(
+        Number(await redis.zscore(keys.degradedWorkflows(shard), workflowId)),
+      );
     });
   });
 });

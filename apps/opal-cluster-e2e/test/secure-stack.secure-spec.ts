@@ -18,6 +18,7 @@ import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import { DIAGNOSTICS_GROUP, RECOMMENDATIONS_GROUP, groupCaughtUp } from './support/applied-once';
 import { stackSh } from './support/cluster-control';
 import { linesWith, runTool, secureEnv, without, type SecureUser } from './support/secure-stack';
+import { readiness } from './support/readiness';
 
 const SECRET = 'whsec_' + Buffer.from('opal-secure-e2e-secret-0123456789').toString('base64');
 const CONSOLE_TOKEN = 'secure-e2e-console-admin-token-0123456789';
@@ -29,17 +30,6 @@ const AGENT_TOPIC = topicOf('agent.completed');
 /** Progress on stderr as it happens: Jest would hold console output back until the file ends. */
 const progress = (line: string) =>
   process.stderr.write(`[secure-e2e ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
-
-interface Readiness {
-  status: number;
-  details: Record<string, { status?: string; message?: string }>;
-}
-
-async function readiness(app: RunningApp): Promise<Readiness> {
-  const response = await fetch(`${app.baseUrl}/health/ready`);
-  const body = (await response.json()) as { details?: Readiness['details'] };
-  return { status: response.status, details: body.details ?? {} };
-}
 
 /** A kafkajs client config from the variables `stack.sh env secure` prints, as the apps build theirs. */
 function kafkaConfigOf(env: Record<string, string>, clientId: string): KafkaConfig {
@@ -316,9 +306,9 @@ describe('secured stack: SASL_SSL brokers, ACLs and an ACL-user TLS Redis', () =
     const own = `opal:idempotency:webhook:secure-e2e-${run}`;
     const outcomes = {
       gatewayOwnKey: await redisOutcome(gatewayRedis.set(own, '1', 'EX', 60)),
-      gatewayDiagnosticsKey: await redisOutcome(gatewayRedis.get('opal:diagnostics:counters:processed')),
+      gatewayDiagnosticsKey: await redisOutcome(gatewayRedis.get('opal:diagnostics:{s0}:counters:processed')),
       gatewayFlushAll: await redisOutcome(gatewayRedis.flushall()),
-      diagnosticsOwnKey: await redisOutcome(diagnosticsRedis.exists('opal:diagnostics:counters:processed')),
+      diagnosticsOwnKey: await redisOutcome(diagnosticsRedis.exists('opal:diagnostics:{s0}:counters:processed')),
       diagnosticsRecommendationsKey: await redisOutcome(diagnosticsRedis.set(`opal:recommendations:${run}`, '1')),
     };
     await gatewayRedis.del(own);
@@ -540,7 +530,7 @@ describe('secured stack: SASL_SSL brokers, ACLs and an ACL-user TLS Redis', () =
     expect(toDlq).toBeInstanceOf(KafkaAccessDeniedError);
     const consoleRedis = redisOf(env['ops-console']);
     await consoleRedis.connect();
-    const redisOutcomes = { ping: await redisOutcome(consoleRedis.ping()), workerKey: await redisOutcome(consoleRedis.get('opal:diagnostics:counters:processed')) };
+    const redisOutcomes = { ping: await redisOutcome(consoleRedis.ping()), workerKey: await redisOutcome(consoleRedis.get('opal:diagnostics:{s0}:counters:processed')) };
     consoleRedis.disconnect();
     expect(redisOutcomes).toEqual({ ping: 'OK', workerKey: 'NOPERM' });
   }, 240_000);

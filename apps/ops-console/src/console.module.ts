@@ -1,6 +1,5 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { Redis } from 'ioredis';
-import { idempotencyRedisOptions } from '@opal/platform-idempotency';
+import { createIdempotencyRedisClient, type RedisClient } from '@opal/platform-idempotency';
 import { AppStatusService } from './apps/app-status.service';
 import { DiagnosticsClient } from './apps/diagnostics.client';
 import { AdminAccess } from './auth/admin-access';
@@ -21,7 +20,7 @@ import { PageRenderer } from './pages/page.renderer';
 import { WorkflowsHttpController } from './pages/workflows.http.controller';
 
 class RedisCloser implements OnApplicationShutdown {
-  constructor(@Inject(OPS_CONSOLE_REDIS) private readonly redis: Redis) {}
+  constructor(@Inject(OPS_CONSOLE_REDIS) private readonly redis: RedisClient) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
@@ -44,7 +43,7 @@ export class ConsoleModule {
       ],
       providers: [
         { provide: OPS_CONSOLE_CONFIG, useValue: config },
-        { provide: OPS_CONSOLE_REDIS, useFactory: () => new Redis(idempotencyRedisOptions(config.redis)) },
+        { provide: OPS_CONSOLE_REDIS, useFactory: () => createIdempotencyRedisClient(config.redis) },
         { provide: AdminAccess, useValue: new AdminAccess(config.console.adminToken) },
         RedisCloser,
         KafkaSession,

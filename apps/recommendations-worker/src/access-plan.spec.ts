@@ -5,7 +5,7 @@ import { AppModule } from './app.module';
 import { RECOMMENDATIONS_WORKER, loadRecommendationsWorkerConfig } from './config/recommendations-worker.env';
 import { RecommendationsMessageController } from './recommendations/recommendations.message.controller';
 import { resolveOptions } from './recommendations/recommendations.module';
-import { decisionKey, preferencesKey } from './recommendations/recommendations.repository';
+import { decisionKey, preferencesKey } from '@opal/contracts';
 
 const subscribedTopics = () => subscribedTopicsOf(RecommendationsMessageController);
 const consumerGroup = () => consumerGroupOf(() => AppModule.forRoot(loadRecommendationsWorkerConfig({})));

@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import { loadFixture } from '@opal/contracts/testing';
 import { DEFAULT_PREFERENCES } from '../src/recommendations/recommendations.personalisation';
-import { RecommendationsRepository, decisionKey, preferencesKey } from '../src/recommendations/recommendations.repository';
+import { decisionKey, preferencesKey } from '@opal/contracts';
+import { RecommendationsRepository } from '../src/recommendations/recommendations.repository';
 import type { PersonalisedDecision, StoredPreferences } from '../src/recommendations/recommendations.types';
 import { connectRedis, deleteKeys, uniqueKeyPrefix } from './support/recommendations-redis';
 
@@ -120,7 +121,7 @@ describe(`${RecommendationsRepository.name} (real Redis)`, () => {
       await expect(repository.findPreferences('nobody')).resolves.toBeNull();
     });
 
-    it("should read several users' preferences in one call, each once, leaving out those without any", async () => {
+    it("should read several users' preferences in one call per shard, each once, leaving out those without any", async () => {
       await repository.savePreferences(preferencesAt('group-a', 1_000));
       await repository.savePreferences(preferencesAt('group-b', 2_000));
 
@@ -130,6 +131,17 @@ describe(`${RecommendationsRepository.name} (real Redis)`, () => {
         'group-b': preferencesAt('group-b', 2_000),
         'group-a': preferencesAt('group-a', 1_000),
       });
+    });
+
+    it('should read users spread over many shards, each with its own preferences', async () => {
+      const users = Array.from({ length: 40 }, (_, i) => `spread-${i}`);
+      const withPreferences = users.filter((_, i) => i % 3 !== 0);
+      await Promise.all(withPreferences.map((user, i) => repository.savePreferences(preferencesAt(user, 1_000 + i))));
+
+      const found = await repository.findPreferencesOf(users);
+
+      expect([...found.keys()]).toEqual(withPreferences);
+      withPreferences.forEach((user, i) => expect(found.get(user)).toEqual(preferencesAt(user, 1_000 + i)));
     });
   });
 
@@ -169,7 +181,7 @@ describe(`${RecommendationsRepository.name} (real Redis)`, () => {
       expect(await redis.ttl(decisionKey(keyPrefix, 'dec-ttl-kept'))).toBeLessThanOrEqual(30);
     });
 
-    it('should store a group of decisions in one call, in order: a decision twice keeps its first set', async () => {
+    it('should store a group of decisions in one call per shard, in order: a decision twice keeps its first set', async () => {
       await repository.saveDecision(decisionOf('dec-group-known', 'earlier'));
 
       const stored = await repository.saveDecisions([
@@ -183,6 +195,18 @@ describe(`${RecommendationsRepository.name} (real Redis)`, () => {
       expect(await repository.findDecision('dec-group-a')).toEqual(decisionOf('dec-group-a', 'a'));
       expect(await repository.findDecision('dec-group-known')).toEqual(decisionOf('dec-group-known', 'earlier'));
       expect(await redis.ttl(decisionKey(keyPrefix, 'dec-group-b'))).toBeGreaterThan(0);
+    });
+
+    it('should store decisions spread over many shards, answering in input order', async () => {
+      const ids = Array.from({ length: 40 }, (_, i) => `dec-spread-${i}`);
+      await repository.saveDecision(decisionOf('dec-spread-7', 'earlier'));
+
+      const stored = await repository.saveDecisions([...ids.map((id) => decisionOf(id, id)), decisionOf('dec-spread-3', 'again')]);
+
+      expect(stored).toEqual([...ids.map((id) => id !== 'dec-spread-7'), false]);
+      for (const id of ids) {
+        expect(await repository.findDecision(id)).toEqual(decisionOf(id, id === 'dec-spread-7' ? 'earlier' : id));
+      }
     });
 
     it('should return null for an unknown decision', async () => {

@@ -22,6 +22,10 @@ export {
   idempotencyScopePrefix,
 } from './lib/redis-key-prefixes';
 export { ACCESS_PLAN, SERVICE_NAMES, readerGroupPrefix, redisKeyGranted } from './lib/access-plan';
+export { REDIS_KEY_SHARDS, REDIS_SHARDS, redisKeyShardOf, redisShardTag, redisShardTagOf } from './lib/redis-key-shards';
+export { diagnosticsKeys } from './lib/diagnostics-redis-keys';
+export type { DiagnosticsKeys } from './lib/diagnostics-redis-keys';
+export { decisionKey, preferencesKey } from './lib/recommendations-redis-keys';
 export type { ConsumerAccess, InspectAccess, ServiceAccess, ServiceName } from './lib/access-plan';
 export { AVRO_SCHEMAS, PUBLISH_METHODS, TypedEventPublisher } from './lib/generated/contracts.generated';
 export type {

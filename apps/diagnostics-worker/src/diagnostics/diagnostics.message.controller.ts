@@ -22,7 +22,8 @@ const outcomeOf = ({ applied }: DiagnosticsOutcome): HandlerOutcome => (applied 
  * pipeline handles the records one at a time (retry, dead-letter or pause). The service issues
  * each event's script before its first await, so `handleEachInOrder` queues them on the Redis
  * connection in offset order, and Redis applies them in that order. Agent results, a workflow's
- * most numerous events, go to the service as the whole group: one script applies a workflow's.
+ * most numerous events, go to the service as the whole group: one script applies a workflow's, and
+ * one per agent its statistics.
  */
 @Controller()
 export class DiagnosticsMessageController {

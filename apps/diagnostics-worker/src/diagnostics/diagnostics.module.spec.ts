@@ -27,6 +27,7 @@ describe(resolveDiagnosticsOptions.name, () => {
 
   it.each([
     [{ keyPrefix: '' }, 'keyPrefix'],
+    [{ keyPrefix: 'opal:{diagnostics}:' }, 'keyPrefix'],
     [{ maxSamplesPerAgent: 0 }, 'maxSamplesPerAgent'],
     [{ retentionSeconds: 1.5 }, 'retentionSeconds'],
     [{ thresholds: { ...thresholds, agentFailureRate: 0 } }, 'agentFailureRate'],

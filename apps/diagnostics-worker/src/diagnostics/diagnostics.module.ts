@@ -68,6 +68,8 @@ export function resolveDiagnosticsOptions(
 ): DiagnosticsOptions {
   const keyPrefix = options.keyPrefix ?? DEFAULT_DIAGNOSTICS_KEY_PREFIX;
   if (keyPrefix.length === 0) throw new RangeError('keyPrefix must not be empty');
+  // Redis Cluster hashes a key's first {…}: it must be the shard tag after the prefix.
+  if (/[{}]/.test(keyPrefix)) throw new RangeError(`keyPrefix must not contain { or }, got ${keyPrefix}`);
   const { agentFailureRate, minAgentEvents, durationFactor, minConfidence } = options.thresholds;
   if (!(agentFailureRate > 0 && agentFailureRate <= 1))
     throw new RangeError(`thresholds.agentFailureRate must be in (0, 1], got ${String(agentFailureRate)}`);

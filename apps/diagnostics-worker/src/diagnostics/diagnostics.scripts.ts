@@ -3,8 +3,16 @@
  * changes in one atomic step guarded by the event's applied marker, so a handler that runs twice
  * for one `event_id` (a lost lease, a crash before the pipeline marked it done) changes nothing
  * the second time. Agent results, many per workflow, have one script for a workflow's several
- * (each still guarded by its own marker). The keys of one script live in different slots: a
- * single Redis node (or a primary with replicas), not Redis Cluster.
+ * (each still guarded by its own marker), and one more for an agent's statistics.
+ *
+ * Redis Cluster runs them: the keys of one call all carry one shard tag (`diagnostics.keys.ts`), so
+ * they hash to one slot. An event that concerns a workflow is applied in the workflow's shard: its
+ * marker, the workflow's hash, reasons and alert guards, and that shard's counters and activity
+ * indexes. An event only counted is applied in the shard of its event_id. An agent's statistics
+ * change with results of workflows in any shard, so they live in the agent's shard with their own
+ * markers and the shard's agent list, and a script of their own applies them beside the workflow's:
+ * each is guarded by its own marker, so a redelivery, or a crash between the two, still applies
+ * each effect once. The same keys run on a single node.
  *
  * Every other apply script starts with KEYS[1] applied marker, KEYS[2] processed-counter hash, KEYS[3]
  * duplicates-counter hash, ARGV[1] retention seconds, ARGV[2] event type. A repeat is counted as a
@@ -14,10 +22,10 @@
  * judges the state the event left without a second round trip (a repeat returns it too: detection
  * re-runs so that an alert whose publish failed is sent by the retry); the others return 1 or 0.
  *
- * Retention: the applied marker, a workflow's hash and its reasons expire `retention` seconds
+ * Retention: the applied markers, a workflow's hash and its reasons expire `retention` seconds
  * after the workflow's last event; the workflow indexes are sorted sets scored by last activity
- * (Redis server time, ms), trimmed of members older than the retention on every write, so nothing
- * the worker keeps grows without bound.
+ * (Redis server time, ms), trimmed of members older than the retention on every write to their
+ * shard (reads skip older members too), so nothing the worker keeps grows without bound.
  */
 const APPLY_ONCE = `
 local applied = redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1])
@@ -105,46 +113,33 @@ end
 `;
 
 /**
- * The agent results of one workflow in offset order (a key group, or a slice of one), applied in one
- * step: the same effects as applying them one by one, with the work they share done once (the
- * workflow's touch, its counters, each agent's counters and trim, the reply). Unlike the other
- * scripts it does not take the common prefix: its applied markers are per event.
+ * The agent results of one workflow in offset order (a key group, or a slice of one), applied to the
+ * workflow in one step: the same effects as applying them one by one, with the work they share done
+ * once (the workflow's touch, its counters, the reply). The agents' statistics are
+ * `APPLY_AGENT_STATISTICS_SCRIPT`'s. Unlike the other scripts it does not take the common prefix:
+ * its applied markers are per event.
  *
  * KEYS[1] processed-counter hash, KEYS[2] duplicates-counter hash, KEYS[3] workflow, KEYS[4]
- * reasons, KEYS[5] workflows, KEYS[6] agents, KEYS[7] degraded workflows, then per event four keys:
- * applied marker, agent hash, samples (event_id scored by processing time), recent (event_id scored
- * by arrival sequence). ARGV[1] retention seconds, ARGV[2] event type, ARGV[3] workflow_id,
- * ARGV[4] max samples per agent, then per event four values: agent_id, event_id, outcome
- * (success|partial|failed), processing_time_ms.
+ * reasons, KEYS[5] workflows, KEYS[6] degraded workflows, then per event its applied marker. ARGV[1]
+ * retention seconds, ARGV[2] event type, ARGV[3] workflow_id, then per event its outcome
+ * (success|partial|failed).
  *
  * Returns {per event: applied (1|0), agent_events, agents_completed, agents_failed as they stood
  * right after it (flat, 4 per event); HGETALL workflow; SMEMBERS reasons}: the counters are all an
- * agent result changes that detection judges, so every event is judged on the state it left. The
- * oldest samples beyond the bound leave both sorted sets.
+ * agent result changes that detection judges, so every event is judged on the state it left.
  */
-export const APPLY_AGENT_RESULTS_SCRIPT = `${TOUCH_WORKFLOW}${UNPACK_BOUNDED}
-local retention, event_type, workflow_id, max_samples = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
-local count = (#KEYS - 7) / 4
+export const APPLY_AGENT_RESULTS_SCRIPT = `${TOUCH_WORKFLOW}
+local retention, event_type, workflow_id = ARGV[1], ARGV[2], ARGV[3]
+local count = #KEYS - 6
 local known = redis.call('HMGET', KEYS[3], 'agent_events', 'agents_completed', 'agents_failed')
 local before = {tonumber(known[1]) or 0, tonumber(known[2]) or 0, tonumber(known[3]) or 0}
 local events, completed, failed = before[1], before[2], before[3]
-local reply, agents, agent_order = {}, {}, {}
-for i = 0, count - 1 do
-  local k, a = 8 + 4 * i, 5 + 4 * i
-  local applied = redis.call('SET', KEYS[k], '1', 'NX', 'EX', retention)
+local reply = {}
+for i = 1, count do
+  local applied = redis.call('SET', KEYS[6 + i], '1', 'NX', 'EX', retention)
   if applied then
-    local outcome = ARGV[a + 2]
     events = events + 1
-    if outcome == 'failed' then failed = failed + 1 else completed = completed + 1 end
-    local agent = agents[ARGV[a]]
-    if not agent then
-      agent = {hash = KEYS[k + 1], samples = KEYS[k + 2], recent = KEYS[k + 3], ids = {}, times = {}, successes = 0}
-      agents[ARGV[a]] = agent
-      agent_order[#agent_order + 1] = ARGV[a]
-    end
-    agent.ids[#agent.ids + 1] = ARGV[a + 1]
-    agent.times[#agent.times + 1] = ARGV[a + 3]
-    if outcome == 'success' then agent.successes = agent.successes + 1 end
+    if ARGV[3 + i] == 'failed' then failed = failed + 1 else completed = completed + 1 end
   end
   reply[#reply + 1] = applied and 1 or 0
   reply[#reply + 1] = events
@@ -153,34 +148,58 @@ for i = 0, count - 1 do
 end
 local applied_count = events - before[1]
 if applied_count > 0 then
-  touch_workflow(KEYS[3], KEYS[5], KEYS[7], workflow_id, retention)
+  touch_workflow(KEYS[3], KEYS[5], KEYS[6], workflow_id, retention)
   redis.call('HINCRBY', KEYS[3], 'agent_events', applied_count)
   if completed > before[2] then redis.call('HINCRBY', KEYS[3], 'agents_completed', completed - before[2]) end
   if failed > before[3] then redis.call('HINCRBY', KEYS[3], 'agents_failed', failed - before[3]) end
-  call_spread('SADD', KEYS[6], agent_order)
-  for _, agent_id in ipairs(agent_order) do
-    local agent = agents[agent_id]
-    local added = #agent.ids
-    local last = redis.call('HINCRBY', agent.hash, 'count', added)
-    if agent.successes > 0 then redis.call('HINCRBY', agent.hash, 'success', agent.successes) end
-    local by_time, by_sequence = {}, {}
-    for j = 1, added do
-      by_time[2 * j - 1], by_time[2 * j] = agent.times[j], agent.ids[j]
-      by_sequence[2 * j - 1], by_sequence[2 * j] = last - added + j, agent.ids[j]
-    end
-    call_spread('ZADD', agent.samples, by_time)
-    call_spread('ZADD', agent.recent, by_sequence)
-    local excess = redis.call('ZCARD', agent.recent) - max_samples
-    if excess > 0 then
-      local oldest = redis.call('ZRANGE', agent.recent, 0, excess - 1)
-      redis.call('ZREMRANGEBYRANK', agent.recent, 0, excess - 1)
-      call_spread('ZREM', agent.samples, oldest)
-    end
-  end
   redis.call('HINCRBY', KEYS[1], event_type, applied_count)
 end
 if count > applied_count then redis.call('HINCRBY', KEYS[2], event_type, count - applied_count) end
 return {reply, redis.call('HGETALL', KEYS[3]), redis.call('SMEMBERS', KEYS[4])}
+`;
+
+/**
+ * One agent's results in offset order (of one workflow, or a slice of them), applied to its
+ * statistics in one step, each guarded by its own marker: the same effects as applying them one by
+ * one. A repeat changes nothing and is not counted: the workflow's script counts duplicates, once.
+ *
+ * KEYS[1] agents (the list of the agent's shard), KEYS[2] agent hash, KEYS[3] samples (event_id
+ * scored by processing time), KEYS[4] recent (event_id scored by arrival sequence), then per event
+ * its agent-applied marker. ARGV[1] retention seconds, ARGV[2] agent_id, ARGV[3] max samples per
+ * agent, then per event three values: event_id, outcome (success|partial|failed),
+ * processing_time_ms. Returns how many it applied. The oldest samples beyond the bound leave both
+ * sorted sets.
+ */
+export const APPLY_AGENT_STATISTICS_SCRIPT = `${UNPACK_BOUNDED}
+local retention, agent_id, max_samples = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local ids, times, successes = {}, {}, 0
+for i = 1, #KEYS - 4 do
+  if redis.call('SET', KEYS[4 + i], '1', 'NX', 'EX', retention) then
+    local a = 1 + 3 * i
+    ids[#ids + 1] = ARGV[a]
+    if ARGV[a + 1] == 'success' then successes = successes + 1 end
+    times[#times + 1] = ARGV[a + 2]
+  end
+end
+local added = #ids
+if added == 0 then return 0 end
+redis.call('SADD', KEYS[1], agent_id)
+local last = redis.call('HINCRBY', KEYS[2], 'count', added)
+if successes > 0 then redis.call('HINCRBY', KEYS[2], 'success', successes) end
+local by_time, by_sequence = {}, {}
+for j = 1, added do
+  by_time[2 * j - 1], by_time[2 * j] = times[j], ids[j]
+  by_sequence[2 * j - 1], by_sequence[2 * j] = last - added + j, ids[j]
+end
+call_spread('ZADD', KEYS[3], by_time)
+call_spread('ZADD', KEYS[4], by_sequence)
+local excess = redis.call('ZCARD', KEYS[4]) - max_samples
+if excess > 0 then
+  local oldest = redis.call('ZRANGE', KEYS[4], 0, excess - 1)
+  redis.call('ZREMRANGEBYRANK', KEYS[4], 0, excess - 1)
+  call_spread('ZREM', KEYS[3], oldest)
+end
+return added
 `;
 
 /** KEYS[4] workflow, KEYS[5] reasons, KEYS[6] workflows, KEYS[7] degraded workflows; ARGV[3] workflow_id, status, completed_at, total_duration_ms, agents_completed, agents_failed. */
@@ -252,8 +271,9 @@ return 1
 export const DIAGNOSTICS_SCRIPTS = {
   opalDiagnosticsApplyCounted: { numberOfKeys: 3, lua: APPLY_COUNTED_SCRIPT },
   opalDiagnosticsApplyWorkflowStarted: { numberOfKeys: 7, lua: APPLY_WORKFLOW_STARTED_SCRIPT },
-  // Its key count varies with the number of events: the caller passes it first.
+  // Their key counts vary with the number of events: the caller passes it first.
   opalDiagnosticsApplyAgentResults: { lua: APPLY_AGENT_RESULTS_SCRIPT },
+  opalDiagnosticsApplyAgentStatistics: { lua: APPLY_AGENT_STATISTICS_SCRIPT },
   opalDiagnosticsApplyWorkflowCompleted: { numberOfKeys: 7, lua: APPLY_WORKFLOW_COMPLETED_SCRIPT },
   opalDiagnosticsApplyDecisionGenerated: { numberOfKeys: 7, lua: APPLY_DECISION_GENERATED_SCRIPT },
   opalDiagnosticsApplyDecisionDegraded: { numberOfKeys: 7, lua: APPLY_DECISION_DEGRADED_SCRIPT },

@@ -56,7 +56,8 @@ export class DiagnosticsService {
 
   /**
    * Agent results in offset order (a key group): each workflow's results are applied in one step
-   * and then judged one by one on the state each left, as if they had come one at a time. The
+   * (and its agents' statistics in one per agent) and then judged one by one on the state each
+   * left, as if they had come one at a time. The
    * workflows' applies start together; it settles only when all have, rejecting with the first
    * failure, so nothing is still running when the pipeline falls back to one record at a time.
    */

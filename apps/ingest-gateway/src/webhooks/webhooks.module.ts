@@ -1,6 +1,5 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { Redis } from 'ioredis';
-import { IdempotencyStore, idempotencyRedisOptions } from '@opal/platform-idempotency';
+import { IdempotencyStore, createIdempotencyRedisClient, type RedisClient } from '@opal/platform-idempotency';
 import { EventProducer, buildKafkaClientConfig } from '@opal/platform-kafka';
 import { OpalMetrics } from '@opal/platform-observability';
 import { SchemaRegistryClient } from '@opal/platform-schema-registry';
@@ -24,7 +23,7 @@ export const GATEWAY_REDIS = 'INGEST_GATEWAY:REDIS';
  */
 class RedisCloser implements OnApplicationShutdown {
   constructor(
-    @Inject(GATEWAY_REDIS) private readonly redis: Redis,
+    @Inject(GATEWAY_REDIS) private readonly redis: RedisClient,
     @Inject(DELIVERY_LEDGER) private readonly ledger: RedisDeliveryLedger,
   ) {}
 
@@ -50,7 +49,7 @@ export class WebhooksModule {
         RedisCloser,
         WebhookRequestMetrics,
         { provide: WEBHOOKS_OPTIONS, useValue: options },
-        { provide: GATEWAY_REDIS, useFactory: () => new Redis(idempotencyRedisOptions(config.redis)) },
+        { provide: GATEWAY_REDIS, useFactory: () => createIdempotencyRedisClient(config.redis) },
         // The producer is a provider instance, so Nest's shutdown hooks flush and disconnect it.
         {
           provide: EventProducer,
@@ -67,7 +66,7 @@ export class WebhooksModule {
         {
           provide: IdempotencyStore,
           inject: [GATEWAY_REDIS, OpalMetrics],
-          useFactory: (redis: Redis, metrics: OpalMetrics) =>
+          useFactory: (redis: RedisClient, metrics: OpalMetrics) =>
             new IdempotencyStore(redis, {
               ttlSeconds: config.idempotency.ttlSeconds,
               leaseMs: config.idempotency.leaseMs,

@@ -1,6 +1,7 @@
-import type { Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 import { loadFixture } from '@opal/contracts/testing';
 import { DEFAULT_PREFERENCES } from './recommendations.personalisation';
+import { decisionKey, preferencesKey } from '@opal/contracts';
 import { RecommendationsRepository } from './recommendations.repository';
 import { RECOMMENDATIONS_SCRIPTS, SAVE_PREFERENCES_COMMAND } from './recommendations.scripts';
 import type { PersonalisedDecision, StoredPreferences } from './recommendations.types';
@@ -20,6 +21,19 @@ const decision: PersonalisedDecision = {
   recommendations: [],
   applied_preferences: { ...DEFAULT_PREFERENCES, excluded_categories: [], priority_categories: [] },
 };
+
+/**
+ * The part of `key` Redis Cluster hashes to pick its slot: what is inside the first `{…}` when it
+ * is not empty, else the whole key.
+ */
+function hashedPartOf(key: string): string {
+  const open = key.indexOf('{');
+  const close = open === -1 ? -1 : key.indexOf('}', open + 1);
+  return close > open + 1 ? key.slice(open + 1, close) : key;
+}
+
+/** The keys of each call of a script taking its key count first: `[count, ...keys, ...args]`. */
+const keysOfCalls = (calls: unknown[][]) => calls.map(([count, ...rest]) => rest.slice(0, Number(count)) as string[]);
 
 /** The ioredis calls the repository makes; Redis semantics are covered by the int-spec. */
 function fakeRedis() {
@@ -44,6 +58,35 @@ describe(RecommendationsRepository.name, () => {
     expect(client.defineCommand.mock.calls).toEqual(Object.entries(RECOMMENDATIONS_SCRIPTS));
   });
 
+  it('should leave the scripts taking their key count first out of a Cluster client’s auto-pipelining, once, in a list of its own', () => {
+    const shared: string[] = ['info'];
+    const cluster = Object.assign(Object.create(Cluster.prototype) as Cluster, {
+      defineCommand: jest.fn(),
+      options: { enableAutoPipelining: true, autoPipeliningIgnoredCommands: shared },
+    });
+
+    new RecommendationsRepository(cluster, options);
+    new RecommendationsRepository(cluster, options);
+
+    expect(cluster.options.autoPipeliningIgnoredCommands).toEqual([
+      'info',
+      'opalRecommendationsFindPreferences',
+      'opalRecommendationsSaveDecisions',
+    ]);
+    expect(shared).toEqual(['info']);
+  });
+
+  it('should leave a single-node client’s auto-pipelining as it is', () => {
+    const { client, redis } = fakeRedis();
+    const withOptions = Object.assign(client, {
+      options: { enableAutoPipelining: true, autoPipeliningIgnoredCommands: [] },
+    });
+
+    new RecommendationsRepository(redis, options);
+
+    expect(withOptions.options.autoPipeliningIgnoredCommands).toEqual([]);
+  });
+
   describe('savePreferences', () => {
     it('should send the user key under the prefix, updated_at, the JSON value and the event id, and report what it did', async () => {
       const { client, redis } = fakeRedis();
@@ -61,7 +104,7 @@ describe(RecommendationsRepository.name, () => {
         string,
       ];
       expect([key, updatedAt, eventId]).toEqual([
-        'test:reco:preferences:user-1',
+        'test:reco:{s52}:preferences:user-1',
         '1795679400000',
         preferences.event_id,
       ]);
@@ -96,22 +139,56 @@ describe(RecommendationsRepository.name, () => {
       await expect(repository.findPreferences('user-1')).resolves.toEqual(preferences);
       await expect(repository.findPreferences('user-2')).resolves.toBeNull();
       expect(client.opalRecommendationsFindPreferences.mock.calls).toEqual([
-        [1, 'test:reco:preferences:user-1'],
-        [1, 'test:reco:preferences:user-2'],
+        [1, 'test:reco:{s52}:preferences:user-1'],
+        [1, 'test:reco:{s45}:preferences:user-2'],
       ]);
     });
 
-    it('should read each user once, in one call, and leave out users without preferences', async () => {
+    it('should read each user of a shard once, in one call, and leave out users without preferences', async () => {
       const { client, redis } = fakeRedis();
       const repository = new RecommendationsRepository(redis, options);
-      client.opalRecommendationsFindPreferences.mockResolvedValueOnce([JSON.stringify(preferences), null]);
+      const stored = { ...preferences, user_id: 'user-14' };
+      client.opalRecommendationsFindPreferences.mockResolvedValueOnce([JSON.stringify(stored), null]);
 
-      const found = await repository.findPreferencesOf(['user-1', 'user-2', 'user-1']);
+      const found = await repository.findPreferencesOf(['user-14', 'user-122', 'user-14']);
 
-      expect([...found]).toEqual([['user-1', preferences]]);
+      expect([...found]).toEqual([['user-14', stored]]);
       expect(client.opalRecommendationsFindPreferences.mock.calls).toEqual([
-        [2, 'test:reco:preferences:user-1', 'test:reco:preferences:user-2'],
+        [2, 'test:reco:{s0}:preferences:user-14', 'test:reco:{s0}:preferences:user-122'],
       ]);
+    });
+
+    it('should read users of several shards with one concurrent call per shard, each over keys of one hash slot', async () => {
+      const { client, redis } = fakeRedis();
+      const repository = new RecommendationsRepository(redis, options);
+      const userIds = Array.from({ length: 40 }, (_, i) => `user-${i}`);
+      const storedOf = (userId: string) => ({ ...preferences, user_id: userId });
+      const answers: Array<() => void> = [];
+      client.opalRecommendationsFindPreferences.mockImplementation(
+        (_count: number, ...keys: string[]) =>
+          new Promise((resolve) => {
+            const users = keys.map((key) => key.slice(key.lastIndexOf(':') + 1));
+            // Users with an even number have preferences.
+            answers.push(() =>
+              resolve(users.map((user) => (Number(user.slice(5)) % 2 === 0 ? JSON.stringify(storedOf(user)) : null))),
+            );
+          }),
+      );
+
+      const finding = repository.findPreferencesOf([...userIds, 'user-3']);
+      await new Promise((resolve) => setImmediate(resolve));
+      const keysPerCall = keysOfCalls(client.opalRecommendationsFindPreferences.mock.calls);
+      answers.reverse().forEach((answer) => answer());
+      const found = await finding;
+
+      expect(keysPerCall.length).toBeGreaterThan(1);
+      for (const keys of keysPerCall) expect(new Set(keys.map(hashedPartOf)).size).toBe(1);
+      expect(new Set(keysPerCall.map((keys) => hashedPartOf(keys[0] as string))).size).toBe(keysPerCall.length);
+      expect(keysPerCall.flat().sort()).toEqual(
+        userIds.map((userId) => preferencesKey(options.keyPrefix, userId)).sort(),
+      );
+      expect([...found.keys()]).toEqual(userIds.filter((_, i) => i % 2 === 0));
+      for (const [userId, value] of found) expect(value).toEqual(storedOf(userId));
     });
 
     it('should not call Redis for no users', async () => {
@@ -123,14 +200,15 @@ describe(RecommendationsRepository.name, () => {
   });
 
   describe('saveDecisions', () => {
-    it('should send each decision key and its JSON with the configured TTL, and report which were stored', async () => {
+    it('should send each decision key of a shard and its JSON with the configured TTL in one call, and report which were stored', async () => {
       const { client, redis } = fakeRedis();
       const repository = new RecommendationsRepository(redis, options);
-      const other = { ...decision, decision_id: 'dec-2' };
+      const first = { ...decision, decision_id: 'dec-11' };
+      const other = { ...decision, decision_id: 'dec-28' };
       client.opalRecommendationsSaveDecisions.mockResolvedValueOnce([1, 0]).mockResolvedValueOnce([0]);
 
-      await expect(repository.saveDecisions([decision, other])).resolves.toEqual([true, false]);
-      await expect(repository.saveDecision(decision)).resolves.toBe(false);
+      await expect(repository.saveDecisions([first, other])).resolves.toEqual([true, false]);
+      await expect(repository.saveDecision(first)).resolves.toBe(false);
 
       const [keyCount, firstKey, secondKey, ttl, ...values] = client.opalRecommendationsSaveDecisions.mock.calls[0] as [
         number,
@@ -141,11 +219,72 @@ describe(RecommendationsRepository.name, () => {
       ];
       expect([keyCount, firstKey, secondKey, ttl]).toEqual([
         2,
-        'test:reco:decision:dec-1',
-        'test:reco:decision:dec-2',
+        'test:reco:{s0}:decision:dec-11',
+        'test:reco:{s0}:decision:dec-28',
         600,
       ]);
-      expect(values.map((value) => JSON.parse(value))).toEqual([decision, other]);
+      expect(values.map((value) => JSON.parse(value))).toEqual([first, other]);
+      expect(client.opalRecommendationsSaveDecisions.mock.calls[1]).toEqual([
+        1,
+        'test:reco:{s0}:decision:dec-11',
+        600,
+        JSON.stringify(first),
+      ]);
+    });
+
+    it('should save decisions of several shards with one call per shard, each over keys of one hash slot, answering in input order', async () => {
+      const { client, redis } = fakeRedis();
+      const repository = new RecommendationsRepository(redis, options);
+      const stored = new Map<string, string>();
+      // SET NX per key, in key order, over calls that may run in any order.
+      client.opalRecommendationsSaveDecisions.mockImplementation(
+        async (count: number, ...rest: Array<string | number>) => {
+          const keys = rest.slice(0, count) as string[];
+          const values = rest.slice(count + 1) as string[];
+          return keys.map((key, i) => {
+            if (stored.has(key)) return 0;
+            stored.set(key, values[i] as string);
+            return 1;
+          });
+        },
+      );
+      const of = (decisionId: string, title: string): PersonalisedDecision => ({
+        ...decision,
+        decision_id: decisionId,
+        recommendations: [{ id: 'rec-1', title, category: 'content', confidence: 0.5 }],
+      });
+      const decisions = [
+        of('dec-1', 'a'),
+        of('dec-2', 'b'),
+        of('dec-1', 'a again'),
+        of('dec-3', 'c'),
+        of('dec-11', 'd'),
+        of('dec-28', 'e'),
+        of('dec-1', 'a third'),
+      ];
+
+      await expect(repository.saveDecisions(decisions)).resolves.toEqual([true, true, false, true, true, true, false]);
+
+      const keysPerCall = keysOfCalls(client.opalRecommendationsSaveDecisions.mock.calls);
+      expect(keysPerCall).toHaveLength(4);
+      for (const keys of keysPerCall) expect(new Set(keys.map(hashedPartOf)).size).toBe(1);
+      expect(keysPerCall).toContainEqual([
+        decisionKey(options.keyPrefix, 'dec-1'),
+        decisionKey(options.keyPrefix, 'dec-1'),
+        decisionKey(options.keyPrefix, 'dec-1'),
+      ]);
+      expect(keysPerCall).toContainEqual([
+        decisionKey(options.keyPrefix, 'dec-11'),
+        decisionKey(options.keyPrefix, 'dec-28'),
+      ]);
+      expect(JSON.parse(stored.get(decisionKey(options.keyPrefix, 'dec-1')) as string)).toEqual(of('dec-1', 'a'));
+    });
+
+    it('should not call Redis for no decisions', async () => {
+      const { client, redis } = fakeRedis();
+
+      await expect(new RecommendationsRepository(redis, options).saveDecisions([])).resolves.toEqual([]);
+      expect(client.opalRecommendationsSaveDecisions).not.toHaveBeenCalled();
     });
 
     it('should propagate a Redis error unchanged', async () => {
@@ -165,7 +304,7 @@ describe(RecommendationsRepository.name, () => {
 
       await expect(repository.findDecision('dec-1')).resolves.toEqual(decision);
       await expect(repository.findDecision('dec-2')).resolves.toBeNull();
-      expect(client.get.mock.calls).toEqual([['test:reco:decision:dec-1'], ['test:reco:decision:dec-2']]);
+      expect(client.get.mock.calls).toEqual([['test:reco:{s49}:decision:dec-1'], ['test:reco:{s56}:decision:dec-2']]);
     });
   });
 });

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRedis } from '@nestjs-modules/ioredis';
-import type { Redis } from 'ioredis';
+import { decisionKey, preferencesKey, redisKeyShardOf } from '@opal/contracts';
+import { defineRedisScripts, type RedisClient } from '@opal/platform-idempotency';
 import { RECOMMENDATIONS_OPTIONS } from './recommendations.constants';
 import {
   PREFERENCES_WRITES,
@@ -12,10 +13,7 @@ import {
 import type { PersonalisedDecision, RecommendationsOptions, StoredPreferences } from './recommendations.types';
 
 type ScriptCall = (...keysThenArgs: Array<string | number>) => Promise<unknown>;
-type ScriptedRedis = Redis & Record<RecommendationsScriptName, ScriptCall>;
-
-export const preferencesKey = (keyPrefix: string, userId: string) => `${keyPrefix}preferences:${userId}`;
-export const decisionKey = (keyPrefix: string, decisionId: string) => `${keyPrefix}decision:${decisionId}`;
+type ScriptedRedis = RedisClient & Record<RecommendationsScriptName, ScriptCall>;
 
 /**
  * Redis state of the recommendations worker, under `keyPrefix`: `preferences:<user_id>` (a hash,
@@ -23,16 +21,22 @@ export const decisionKey = (keyPrefix: string, decisionId: string) => `${keyPref
  * `decisionTtlSeconds`). Both writes are idempotent, so a handler that runs twice for one event
  * changes nothing the second time. Redis errors propagate unchanged: the consumer pipeline
  * classifies them and pauses.
+ *
+ * Every key carries the shard tag of its id (`{s<n>}`, `@opal/contracts`' `redisShardTagOf`):
+ * Redis Cluster hashes only the tag, and refuses (CROSSSLOT) a script whose keys lie in more than
+ * one slot. So the scripts over many users or decisions run once per shard, concurrently, each
+ * over keys of one slot (on a Cluster client outside its auto-pipelining: see `defineRedisScripts`); on a
+ * single node the same keys and calls work as they are.
  */
 @Injectable()
 export class RecommendationsRepository {
   private readonly redis: ScriptedRedis;
 
   constructor(
-    @InjectRedis() redis: Redis,
+    @InjectRedis() redis: RedisClient,
     @Inject(RECOMMENDATIONS_OPTIONS) private readonly options: RecommendationsOptions,
   ) {
-    for (const [name, definition] of Object.entries(RECOMMENDATIONS_SCRIPTS)) redis.defineCommand(name, definition);
+    defineRedisScripts(redis, RECOMMENDATIONS_SCRIPTS);
     this.redis = redis as ScriptedRedis;
   }
 
@@ -60,15 +64,19 @@ export class RecommendationsRepository {
     return (await this.findPreferencesOf([userId])).get(userId) ?? null;
   }
 
-  /** The stored preferences of each of `userIds` that has some, in one call. */
+  /** The stored preferences of each of `userIds` that has some: one call per shard, concurrently. */
   async findPreferencesOf(userIds: readonly string[]): Promise<Map<string, StoredPreferences>> {
     const distinct = [...new Set(userIds)];
+    const values = await perShard(
+      distinct,
+      (userId) => userId,
+      async (group) =>
+        (await this.redis.opalRecommendationsFindPreferences(
+          group.length,
+          ...group.map((userId) => preferencesKey(this.options.keyPrefix, userId)),
+        )) as Array<string | null>,
+    );
     const found = new Map<string, StoredPreferences>();
-    if (distinct.length === 0) return found;
-    const values = (await this.redis.opalRecommendationsFindPreferences(
-      distinct.length,
-      ...distinct.map((userId) => preferencesKey(this.options.keyPrefix, userId)),
-    )) as Array<string | null>;
     distinct.forEach((userId, i) => {
       const value = values[i];
       if (value !== null && value !== undefined) found.set(userId, JSON.parse(value) as StoredPreferences);
@@ -86,15 +94,23 @@ export class RecommendationsRepository {
     return stored === true;
   }
 
-  /** `saveDecision` for each, in order, in one call: a decision twice keeps its first set. */
+  /**
+   * `saveDecision` for each, in order: one call per shard, concurrently. A decision twice keeps
+   * its first set: all its copies fall in one shard's call, in their order. When a call fails the
+   * others may have stored theirs; a re-run finds those stored (first write wins).
+   */
   async saveDecisions(decisions: readonly PersonalisedDecision[]): Promise<boolean[]> {
-    if (decisions.length === 0) return [];
-    const replies = (await this.redis.opalRecommendationsSaveDecisions(
-      decisions.length,
-      ...decisions.map((decision) => decisionKey(this.options.keyPrefix, decision.decision_id)),
-      this.options.decisionTtlSeconds,
-      ...decisions.map((decision) => JSON.stringify(decision)),
-    )) as number[];
+    const replies = await perShard(
+      decisions,
+      (decision) => decision.decision_id,
+      async (group) =>
+        (await this.redis.opalRecommendationsSaveDecisions(
+          group.length,
+          ...group.map((decision) => decisionKey(this.options.keyPrefix, decision.decision_id)),
+          this.options.decisionTtlSeconds,
+          ...group.map((decision) => JSON.stringify(decision)),
+        )) as number[],
+    );
     return replies.map((reply) => reply === 1);
   }
 
@@ -102,4 +118,32 @@ export class RecommendationsRepository {
     const value = await this.redis.get(decisionKey(this.options.keyPrefix, decisionId));
     return value === null ? null : (JSON.parse(value) as PersonalisedDecision);
   }
+}
+
+/**
+ * Runs `call` once per shard of `items` (by `idOf`, the id their keys are tagged with), all at
+ * once, each over its items in input order, and returns the replies in input order. No items, no call.
+ */
+async function perShard<T, R>(
+  items: readonly T[],
+  idOf: (item: T) => string,
+  call: (group: T[]) => Promise<readonly R[]>,
+): Promise<R[]> {
+  const indexesByShard = new Map<number, number[]>();
+  items.forEach((item, index) => {
+    const shard = redisKeyShardOf(idOf(item));
+    const indexes = indexesByShard.get(shard);
+    if (indexes) indexes.push(index);
+    else indexesByShard.set(shard, [index]);
+  });
+  const replies = new Array<R>(items.length);
+  await Promise.all(
+    [...indexesByShard.values()].map(async (indexes) => {
+      const groupReplies = await call(indexes.map((index) => items[index] as T));
+      indexes.forEach((index, i) => {
+        replies[index] = groupReplies[i] as R;
+      });
+    }),
+  );
+  return replies;
 }

@@ -21,8 +21,9 @@ export const PREFERENCES_WRITES: Record<number, PreferencesWrite> = { 0: 'stale'
 export const SAVE_PREFERENCES_COMMAND = 'opalRecommendationsSavePreferences';
 
 /**
- * KEYS users' preferences hashes → each one's `value` (nil where none): the preferences a key
- * group's decisions need, read in one call.
+ * KEYS users' preferences hashes, all of one shard (one hash slot under Redis Cluster) → each
+ * one's `value` (nil where none): the preferences a key group's decisions need, read in one call
+ * per shard.
  */
 export const FIND_PREFERENCES_SCRIPT = `
 local values = {}
@@ -31,9 +32,10 @@ return values
 `;
 
 /**
- * KEYS decision keys; ARGV[1] TTL seconds, ARGV[1 + i] the JSON of KEYS[i] → per decision 1 when
- * stored, 0 when a set for it was stored already (first write wins). In key order, so a decision
- * twice in one call keeps its first set.
+ * KEYS decision keys, all of one shard (one hash slot under Redis Cluster); ARGV[1] TTL seconds,
+ * ARGV[1 + i] the JSON of KEYS[i] → per decision 1 when stored, 0 when a set for it was stored
+ * already (first write wins). In key order, so a decision twice in one call keeps its first set
+ * (its copies all fall in one shard's call).
  */
 export const SAVE_DECISIONS_SCRIPT = `
 local stored = {}
@@ -55,3 +57,4 @@ export const RECOMMENDATIONS_SCRIPTS = {
 } as const;
 
 export type RecommendationsScriptName = keyof typeof RECOMMENDATIONS_SCRIPTS;
+

@@ -41,6 +41,7 @@ export type {
   PlatformConfig,
   RedisConnectionConfig,
   RedisNode,
+  RedisClusterConfig,
   RedisSentinelConfig,
   RedisTopology,
   RuntimeConfig,

@@ -9,8 +9,15 @@ export type {
   IdempotencyExtractor,
   IdempotencyInterceptorOptions,
 } from './lib/interceptor/idempotency-interceptor.options';
-export { createIdempotencyRedisClient, idempotencyRedisOptions } from './lib/redis/idempotency-redis.options';
-export type { IdempotencyRedisConnection, IdempotencyRedisTimeouts } from './lib/redis/idempotency-redis.options';
+export {
+  createIdempotencyRedisClient,
+  idempotencyClusterOptions,
+  idempotencyRedisOptions,
+  isRedisCluster,
+} from './lib/redis/idempotency-redis.options';
+export type { IdempotencyRedisConnection, IdempotencyRedisTimeouts, RedisClient } from './lib/redis/idempotency-redis.options';
+export { defineRedisScripts } from './lib/redis/redis-scripts';
+export type { RedisScriptDefinition } from './lib/redis/redis-scripts';
 export { toCheckResult } from './lib/idempotency.check';
 export { idempotencyKey } from './lib/idempotency.key';
 export {

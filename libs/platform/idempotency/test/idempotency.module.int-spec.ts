@@ -1,10 +1,11 @@
 import type { CallHandler } from '@nestjs/common';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { Test } from '@nestjs/testing';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { defer, lastValueFrom, of } from 'rxjs';
 import { IdempotencyInterceptor, IdempotencyModule, IdempotencyStore, idempotencyRedisOptions } from '../src';
 import { deleteScope, redisConnection, uniqueScope, unusedPort } from './support/redis-stack';
+import { IDEMPOTENCY_REDIS } from '../src/lib/idempotency.constants';
 import { TEST_RECORD_LIFETIMES } from '../src/lib/testing/record-lifetimes';
 
 class AgentCompletedController {
@@ -69,5 +70,35 @@ describe(`${IdempotencyModule.name} (real Redis)`, () => {
     });
     expect(Date.now() - started).toBeLessThan(2_000);
     await moduleRef.close();
+  });
+
+  it('should start with an unreachable Redis Cluster, fail checks fast and stop its Cluster client on close', async () => {
+    const seed = { host: '127.0.0.1', port: await unusedPort() };
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        IdempotencyModule.forRoot({
+          ...TEST_RECORD_LIFETIMES,
+          connection: { ...seed, cluster: { nodes: [seed] } },
+          connectTimeoutMs: 500,
+          interceptor: { scope },
+        }),
+      ],
+    }).compile();
+    await moduleRef.init();
+    const { client } = moduleRef.get<{ client: Cluster }>(IDEMPOTENCY_REDIS);
+    const started = Date.now();
+
+    expect(client).toBeInstanceOf(Cluster);
+    await expect(moduleRef.get(IdempotencyStore).claim(scope, 'cluster-down')).rejects.toMatchObject({
+      code: 'IDEMPOTENCY_STORE_UNAVAILABLE',
+    });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    await moduleRef.close();
+    // A Cluster client quit while it had no node stays `disconnecting`, but it stops reconnecting
+    // (it tried every ~100 ms until then).
+    const reconnects = jest.fn();
+    client.on('connecting', reconnects);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(reconnects).not.toHaveBeenCalled();
   });
 });

@@ -5,9 +5,10 @@ import {
   idempotencyKey,
   idempotencyRedisOptions,
   type IdempotencyCheckResult,
+  type RedisClient,
 } from '../src';
 import { describeIdempotencyStoreContract } from './support/idempotency-store.contract';
-import { deleteScope, redisConnection, uniqueScope } from './support/redis-stack';
+import { asClusterClient, deleteScope, redisConnection, uniqueScope } from './support/redis-stack';
 import { TEST_RECORD_LIFETIMES } from '../src/lib/testing/record-lifetimes';
 
 describe(`${IdempotencyStore.name} (real Redis)`, () => {
@@ -15,7 +16,7 @@ describe(`${IdempotencyStore.name} (real Redis)`, () => {
   const checks: Array<[string, IdempotencyCheckResult]> = [];
   const redis = new Redis(idempotencyRedisOptions(redisConnection));
   const store = new IdempotencyStore(redis, { ...TEST_RECORD_LIFETIMES, onCheck: (s, result) => checks.push([s, result]) });
-  const clients: Redis[] = [];
+  const clients: RedisClient[] = [];
 
   beforeAll(async () => {
     await new Promise<void>((resolve, reject) => {
@@ -95,7 +96,16 @@ describe(`${IdempotencyStore.name} (real Redis)`, () => {
       expect(ttl).toBeLessThanOrEqual(86_400);
     });
   });
-  describe('claimWithinQuota', () => {
+
+  // The one script on a single node; on a Cluster client the count, then the claim. Same answers.
+  const clusterStore = new IdempotencyStore(asClusterClient(redis), {
+    ...TEST_RECORD_LIFETIMES,
+    onCheck: (s, result) => checks.push([s, result]),
+  });
+  describe.each([
+    ['one script, as on a single node', store, `${scope}-single`],
+    ['count then claim, as on a Cluster', clusterStore, `${scope}-cluster`],
+  ])('claimWithinQuota (%s)', (_, store, scope) => {
     const quota = (name: string, limit: number) => ({ key: `${idempotencyKey(scope, 'quota')}:${name}`, limit, ttlMs: 2_000 });
 
     it('should claim within the quota and refuse past it without claiming, all in one counter', async () => {

@@ -4,12 +4,13 @@ import {
   IdempotencyStoreUnavailableError,
   createIdempotencyRedisClient,
   type IdempotencyCheckResult,
+  type RedisClient,
 } from '../src';
 import { unusedPort } from './support/redis-stack';
 import { TEST_RECORD_LIFETIMES } from '../src/lib/testing/record-lifetimes';
 
 describe(`${IdempotencyStore.name} (Redis unreachable)`, () => {
-  const clients: Redis[] = [];
+  const clients: RedisClient[] = [];
 
   afterAll(() => clients.forEach((client) => client.disconnect()));
 
@@ -42,6 +43,23 @@ describe(`${IdempotencyStore.name} (Redis unreachable)`, () => {
     await expect(store.claimWithinQuota('webhook', 'k', quota)).rejects.toMatchObject({ code: 'IDEMPOTENCY_STORE_UNAVAILABLE', operation: 'claim' });
     await expect(store.countQuota(quota)).rejects.toMatchObject({ code: 'IDEMPOTENCY_STORE_UNAVAILABLE', operation: 'count' });
     expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('should fail the claims fast on a Redis Cluster none of whose seed nodes answers, and report error checks', async () => {
+    const seed = { host: '127.0.0.1', port: await unusedPort() };
+    const client = createIdempotencyRedisClient({ ...seed, cluster: { nodes: [seed] } });
+    clients.push(client);
+    client.on('error', () => undefined);
+    const checks: IdempotencyCheckResult[] = [];
+    const store = new IdempotencyStore(client, { ...TEST_RECORD_LIFETIMES, onCheck: (_, result) => checks.push(result) });
+    const quota = { key: 'opal:ratelimit:webhook:test:0', limit: 1, ttlMs: 2_000 };
+    const started = Date.now();
+
+    await expect(store.claimWithinQuota('webhook', 'k', quota)).rejects.toMatchObject({ code: 'IDEMPOTENCY_STORE_UNAVAILABLE', operation: 'claim' });
+    await expect(store.claim('webhook', 'k')).rejects.toMatchObject({ code: 'IDEMPOTENCY_STORE_UNAVAILABLE', operation: 'claim' });
+    await expect(store.countQuota(quota)).rejects.toMatchObject({ code: 'IDEMPOTENCY_STORE_UNAVAILABLE', operation: 'count' });
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(checks).toEqual(['error', 'error']);
   });
 
   it('should bound a client that queues commands while offline by the store timeout', async () => {

@@ -1,26 +1,36 @@
 import type { Redis } from 'ioredis';
 import {
   CONSUMER_GROUPS,
-  DIAGNOSTICS_KEY_PREFIX as DIAGNOSTICS,
-  RECOMMENDATIONS_KEY_PREFIX as RECOMMENDATIONS,
+  DIAGNOSTICS_KEY_PREFIX,
+  RECOMMENDATIONS_KEY_PREFIX,
   WEBHOOK_IDEMPOTENCY_SCOPE as GATEWAY_LEDGER_SCOPE,
-  type EventType,
+  decisionKey,
+  diagnosticsKeys,
+  preferencesKey,
+  redisKeyShardOf,
 } from '@opal/contracts';
 import { idempotencyKey } from '@opal/platform-idempotency';
 import { unlinkKeys } from '../shared/bench-env';
 import { BENCH_ID_SPACE, benchIds } from './bench-events';
 
-// The workers' key layouts under their default prefixes (apps/diagnostics-worker/src/diagnostics/diagnostics.keys.ts
-// and apps/recommendations-worker/src/recommendations/recommendations.repository.ts): a tool may not
-// import an app, and no REDIS_DB setting exists to isolate a run.
+// The workers' key layouts under their default prefixes (`@opal/contracts`): no REDIS_DB setting
+// exists to isolate a run.
+const DIAGNOSTICS = diagnosticsKeys(DIAGNOSTICS_KEY_PREFIX);
 /** The metrics a workflow can degrade on (diagnostics.detection.ts): each has an alert guard per workflow. */
 const DEGRADATION_METRICS = ['agent_failure_rate', 'duration_ratio', 'decision_confidence', 'workflow_failed'];
 
 export interface RedisCleanupSummary {
   keysDeleted: number;
   setMembersRemoved: number;
-  /** Subtracted again from `opal:diagnostics:counters:processed`, by event type. */
+  /** Subtracted again from the shards' `counters:processed`, by event type. */
   processedCountersRestored: Record<string, number>;
+}
+
+/** An agent result the diagnostics worker applies: its marker lives in its workflow's shard, its statistics' in its agent's. */
+export interface BenchAgentResult {
+  event_id: string;
+  workflow_id: string;
+  agent_id: string;
 }
 
 /**
@@ -30,7 +40,7 @@ export interface RedisCleanupSummary {
  * events incremented. Every key is named exactly; nothing is deleted by pattern.
  */
 export class BenchRedisState {
-  private readonly diagnosticsEvents = new Map<EventType, string[]>();
+  private readonly agentResults: BenchAgentResult[] = [];
   private readonly recommendationsEvents: string[] = [];
   private readonly decisionIds: string[] = [];
   private readonly deliveryIds: string[] = [];
@@ -40,11 +50,9 @@ export class BenchRedisState {
     private readonly run: string,
   ) {}
 
-  /** Events the diagnostics worker processed (or may have): applied marker, idempotency record, counter. */
-  addDiagnosticsEvents(eventType: EventType, eventIds: readonly string[]): void {
-    const list = this.diagnosticsEvents.get(eventType) ?? [];
-    list.push(...eventIds);
-    this.diagnosticsEvents.set(eventType, list);
+  /** Agent results the diagnostics worker processed (or may have): applied markers, idempotency record, counter. */
+  addAgentResults(events: readonly BenchAgentResult[]): void {
+    this.agentResults.push(...events);
   }
 
   addRecommendationsEvents(eventIds: readonly string[], decisionIds: readonly string[]): void {
@@ -59,18 +67,30 @@ export class BenchRedisState {
 
   async cleanup(): Promise<RedisCleanupSummary> {
     const summary: RedisCleanupSummary = { keysDeleted: 0, setMembersRemoved: 0, processedCountersRestored: {} };
-    for (const [eventType, eventIds] of this.diagnosticsEvents) {
-      const applied = await this.unlink(eventIds.map((id) => `${DIAGNOSTICS}applied:${id}`));
-      // One HINCRBY per applied marker (the apply scripts do both atomically): take exactly those back.
-      if (applied > 0) await this.redis.hincrby(`${DIAGNOSTICS}counters:processed`, eventType, -applied);
-      summary.processedCountersRestored[eventType] = applied;
-      summary.keysDeleted += applied;
-      summary.keysDeleted += await this.unlink(eventIds.map((id) => idempotencyKey(CONSUMER_GROUPS.diagnostics, id)));
+    // One HINCRBY per applied marker, in the marker's shard (the apply scripts do both atomically): take exactly those back.
+    const byShard = new Map<number, BenchAgentResult[]>();
+    for (const event of this.agentResults) {
+      const shard = redisKeyShardOf(event.workflow_id);
+      byShard.set(shard, [...(byShard.get(shard) ?? []), event]);
     }
+    let restored = 0;
+    for (const [shard, events] of byShard) {
+      const applied = await this.unlink(events.map((event) => DIAGNOSTICS.applied(shard, event.event_id)));
+      if (applied > 0) await this.redis.hincrby(DIAGNOSTICS.processed(shard), 'agent.completed', -applied);
+      restored += applied;
+    }
+    summary.processedCountersRestored['agent.completed'] = restored;
+    summary.keysDeleted += restored;
+    summary.keysDeleted += await this.unlink(
+      this.agentResults.map((event) => DIAGNOSTICS.agentApplied(redisKeyShardOf(event.agent_id), event.event_id)),
+    );
+    summary.keysDeleted += await this.unlink(
+      this.agentResults.map((event) => idempotencyKey(CONSUMER_GROUPS.diagnostics, event.event_id)),
+    );
     summary.keysDeleted += await this.unlink(
       this.recommendationsEvents.map((id) => idempotencyKey(CONSUMER_GROUPS.recommendations, id)),
     );
-    summary.keysDeleted += await this.unlink(this.decisionIds.map((id) => `${RECOMMENDATIONS}decision:${id}`));
+    summary.keysDeleted += await this.unlink(this.decisionIds.map((id) => decisionKey(RECOMMENDATIONS_KEY_PREFIX, id)));
     summary.keysDeleted += await this.unlink(this.deliveryIds.map((id) => idempotencyKey(GATEWAY_LEDGER_SCOPE, id)));
 
     const ids = benchIds(this.run);
@@ -79,21 +99,20 @@ export class BenchRedisState {
     const users = range(BENCH_ID_SPACE.users).map(ids.userId);
     summary.keysDeleted += await this.unlink([
       ...workflows.flatMap((wf) => [
-        `${DIAGNOSTICS}workflow:${wf}`,
-        `${DIAGNOSTICS}workflow-reasons:${wf}`,
-        ...DEGRADATION_METRICS.map((metric) => `${DIAGNOSTICS}alert:${metric}:${wf}`),
+        DIAGNOSTICS.workflow(wf),
+        DIAGNOSTICS.reasons(wf),
+        ...DEGRADATION_METRICS.map((metric) => DIAGNOSTICS.alert(metric, wf)),
       ]),
-      ...agents.flatMap((agent) => [
-        `${DIAGNOSTICS}agent:${agent}`,
-        `${DIAGNOSTICS}agent-samples:${agent}`,
-        `${DIAGNOSTICS}agent-recent:${agent}`,
-      ]),
-      ...users.map((user) => `${RECOMMENDATIONS}preferences:${user}`),
+      ...agents.flatMap((agent) => [DIAGNOSTICS.agent(agent), DIAGNOSTICS.samples(agent), DIAGNOSTICS.recent(agent)]),
+      ...users.map((user) => preferencesKey(RECOMMENDATIONS_KEY_PREFIX, user)),
     ]);
-    // The workflow indexes are sorted sets by last activity (diagnostics.keys.ts).
-    summary.setMembersRemoved += await this.redis.zrem(`${DIAGNOSTICS}workflows-by-activity`, ...workflows);
-    summary.setMembersRemoved += await this.redis.zrem(`${DIAGNOSTICS}workflows-degraded-by-activity`, ...workflows);
-    summary.setMembersRemoved += await this.redis.srem(`${DIAGNOSTICS}agents`, ...agents);
+    // The indexes are kept per shard: a workflow is listed in its own shard's, an agent in its own.
+    for (const wf of workflows) {
+      const shard = redisKeyShardOf(wf);
+      summary.setMembersRemoved += await this.redis.zrem(DIAGNOSTICS.workflows(shard), wf);
+      summary.setMembersRemoved += await this.redis.zrem(DIAGNOSTICS.degradedWorkflows(shard), wf);
+    }
+    for (const agent of agents) summary.setMembersRemoved += await this.redis.srem(DIAGNOSTICS.agents(redisKeyShardOf(agent)), agent);
     return summary;
   }
 

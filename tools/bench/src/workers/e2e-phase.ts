@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { DIAGNOSTICS_KEY_PREFIX, diagnosticsKeys, redisKeyShardOf } from '@opal/contracts';
 import type { Redis } from 'ioredis';
 import type { BenchIds } from './bench-events';
 import type { BenchRedisState } from './bench-redis-state';
@@ -15,12 +16,13 @@ export const PROCESSED_DEADLINE_MS = 10_000;
 /** The achieved rate must reach this share of the offered one for the run to count as "at" that rate. */
 const SUSTAINED_SHARE = 0.95;
 const PROGRESS_EVERY_MS = 1_000;
+/** Where the diagnostics worker marks an agent result applied: in its workflow's shard. */
+const DIAGNOSTICS_KEYS = diagnosticsKeys(DIAGNOSTICS_KEY_PREFIX);
 
 export interface EndToEndInput {
   gatewayBaseUrl: string;
   workerBaseUrl: string;
   /** The diagnostics worker's "applied" marker of an event: written in the Lua step that applies it. */
-  processedKey(eventId: string): string;
   redis: Redis;
   secret: string;
   run: string;
@@ -117,7 +119,7 @@ function acceptedEventId(body: string): string | undefined {
 export async function measureEndToEnd(input: EndToEndInput): Promise<EndToEndResult> {
   const warmup = input.ratePerSecond * input.warmupSeconds;
   const measured = input.ratePerSecond * input.seconds;
-  const watcher = new ProcessedWatcher(input.redis, input.processedKey, PROCESSED_DEADLINE_MS);
+  const watcher = new ProcessedWatcher(input.redis, PROCESSED_DEADLINE_MS);
   const acceptLatencies: number[] = [];
   const notAccepted: Record<string, number> = {};
   let sent = 0;
@@ -158,9 +160,10 @@ export async function measureEndToEnd(input: EndToEndInput): Promise<EndToEndRes
           if (counts(sequence)) notAccepted[String(status)] = (notAccepted[String(status)] ?? 0) + 1;
           return;
         }
-        input.state.addDiagnosticsEvents('agent.completed', [eventId]);
+        const event = { event_id: eventId, workflow_id: input.ids.workflowId(sequence), agent_id: input.ids.agentId(sequence) };
+        input.state.addAgentResults([event]);
         acceptedAll += 1;
-        watcher.expect(eventId, answeredAt, counts(sequence));
+        watcher.expect(DIAGNOSTICS_KEYS.applied(redisKeyShardOf(event.workflow_id), eventId), answeredAt, counts(sequence));
         if (!counts(sequence)) return;
         accepted += 1;
         acceptLatencies.push(answeredAt - sentAt);

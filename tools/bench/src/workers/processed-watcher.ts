@@ -29,7 +29,7 @@ interface Pending {
 
 /**
  * Detects "processed" by the worker's own side effect: a key it writes in the same atomic step
- * that applies the event (diagnostics: `applied:<event_id>`). Every 5 ms it asks Redis, with
+ * that applies the event (diagnostics: its applied marker, in the workflow's shard). Every 5 ms it asks Redis, with
  * MGET, about the outstanding events that are due for a check.
  */
 export class ProcessedWatcher {
@@ -42,13 +42,12 @@ export class ProcessedWatcher {
 
   constructor(
     private readonly redis: Redis,
-    private readonly keyOf: (eventId: string) => string,
     private readonly deadlineMs: number,
   ) {}
 
-  /** `counted`: false for warm-up events, which are waited for but left out of the results. */
-  expect(eventId: string, acceptedAt: number, counted: boolean): void {
-    this.pending.set(eventId, { acceptedAt, nextCheckAt: acceptedAt, counted });
+  /** `key`: what the worker writes when it applies the event. `counted`: false for warm-up events, which are waited for but left out of the results. */
+  expect(key: string, acceptedAt: number, counted: boolean): void {
+    this.pending.set(key, { acceptedAt, nextCheckAt: acceptedAt, counted });
   }
 
   get outstanding(): number {
@@ -96,9 +95,9 @@ export class ProcessedWatcher {
     const now = performance.now();
     const due = [...this.pending].filter(([, entry]) => entry.nextCheckAt <= now).map(([id]) => id);
     for (let from = 0; from < due.length; from += KEYS_PER_MGET) {
-      const ids = due.slice(from, from + KEYS_PER_MGET);
-      const values = await this.redis.mget(ids.map(this.keyOf));
-      this.settle(ids, values, performance.now());
+      const keys = due.slice(from, from + KEYS_PER_MGET);
+      const values = await this.redis.mget(keys);
+      this.settle(keys, values, performance.now());
     }
   }
 

@@ -1,4 +1,4 @@
-import { CONSUMER_GROUPS, DIAGNOSTICS_KEY_PREFIX, EVENT_TYPES, topicOf } from '@opal/contracts';
+import { CONSUMER_GROUPS, EVENT_TYPES, topicOf } from '@opal/contracts';
 import type { WorkerUnderTest } from './drain-phase';
 
 // The topics each worker's handlers subscribe to (its *.message.controller.ts): every one of them
@@ -16,6 +16,3 @@ export const DIAGNOSTICS_WORKER: WorkerUnderTest = {
   groupId: CONSUMER_GROUPS.diagnostics,
   subscribedTopics: EVENT_TYPES.map(topicOf),
 };
-
-/** Where the diagnostics worker marks an event applied (apps/diagnostics-worker/src/diagnostics/diagnostics.keys.ts). */
-export const diagnosticsAppliedKey = (eventId: string) => `${DIAGNOSTICS_KEY_PREFIX}applied:${eventId}`;

@@ -27,7 +27,7 @@ import { Teardown, interruptOnSignals } from './interruptible';
 import { PROCESSED_POLL_MS } from './processed-watcher';
 import { loadWorkersBenchConnections, loadWorkersBenchParameters, type WorkersBenchParameters } from './workers-env';
 import { DEFINITIONS, printSummary } from './workers-report';
-import { DIAGNOSTICS_WORKER, RECOMMENDATIONS_WORKER, diagnosticsAppliedKey } from './workers-under-test';
+import { DIAGNOSTICS_WORKER, RECOMMENDATIONS_WORKER } from './workers-under-test';
 
 
 /**
@@ -126,10 +126,7 @@ export async function benchWorkers(): Promise<number> {
       const offset = diagnosticsPreloaded;
       diagnosticsPreloaded += parameters.events;
       const agentEvents = Array.from({ length: parameters.events }, (_, i) => agentCompletedEvent(run, ids, offset + i));
-      state.addDiagnosticsEvents(
-        'agent.completed',
-        agentEvents.map((e) => e.event_id),
-      );
+      state.addAgentResults(agentEvents);
       const drain = await measureDrain(context, DIAGNOSTICS_WORKER, [{ eventType: 'agent.completed', events: agentEvents }]);
       diagnosticsWorker = drain.served;
       return drain.result;
@@ -152,7 +149,6 @@ export async function benchWorkers(): Promise<number> {
             workerBaseUrl,
             groupId: DIAGNOSTICS_WORKER.groupId,
             repeat,
-            processedKey: diagnosticsAppliedKey,
             redis,
             secret,
             run,

@@ -24,17 +24,25 @@ const tlsFor =
   (env) =>
     env[caFile] !== undefined && env[tls] !== true ? { variable: caFile, message: `expected ${tls}=true when ${caFile} is set` } : undefined;
 
+/** Two ways to find Redis at once would leave which one wins to the code's order. */
+const notBoth =
+  (a: ConnectionVariable, b: ConnectionVariable): ConnectionRule =>
+  (env) =>
+    env[a] && env[b] ? { variable: b, message: `expected ${a} or ${b}, not both` } : undefined;
+
 const CONNECTION_RULES: readonly ConnectionRule[] = [
   together('KAFKA_USERNAME', 'KAFKA_PASSWORD'),
   together('SCHEMA_REGISTRY_USERNAME', 'SCHEMA_REGISTRY_PASSWORD'),
   passwordFor('REDIS_USERNAME', 'REDIS_PASSWORD'),
   tlsFor('KAFKA_SSL_CA_FILE', 'KAFKA_SSL'),
   tlsFor('REDIS_TLS_CA_FILE', 'REDIS_TLS'),
+  notBoth('REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'),
 ];
 
 /**
  * The rules between the Kafka, Schema Registry and Redis variables that no single variable can
- * check: credentials in pairs, a Redis ACL user with its password, a CA file only with TLS on.
+ * check: credentials in pairs, a Redis ACL user with its password, a CA file only with TLS on,
+ * Sentinels or Cluster nodes but not both.
  * Use it on every schema that spreads `kafkaEnv`, `schemaRegistryEnv` or `redisEnv`:
  * `z.object({ ...kafkaEnv }).superRefine(connectionRules)`. A variable the schema does not
  * have is never set in its output, so rules about it pass.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { kafkaEnv, redisEnv, redisTopologyOf, toKafkaConfig, toRedisConfig } from './platform-env';
+import { connectionRules } from './connection-rules';
+import { kafkaEnv, minReplicasAckFor, redisEnv, redisTopologyOf, toKafkaConfig, toRedisConfig } from './platform-env';
 
 const CERTIFICATE = '-----BEGIN CERTIFICATE-----\nMIIBprivate-ca\n-----END CERTIFICATE-----\n';
 
@@ -57,6 +58,33 @@ describe(toRedisConfig.name, () => {
     expect(parse({ REDIS_SENTINELS: 's:1', REDIS_SENTINEL_PRIMARY: 'cache' }).sentinel?.primaryName).toBe('cache');
     expect(parse({}).sentinel).toBeUndefined();
     expect(redisTopologyOf(parse({}))).toBe('single');
+  });
+
+  it('should talk to a Redis Cluster when REDIS_CLUSTER_NODES is set', () => {
+    const viaCluster = toRedisConfig(z.object(redisEnv).parse({ REDIS_CLUSTER_NODES: '10.0.0.1:6400,redis-b:6401' }));
+    expect(viaCluster.cluster).toEqual({ nodes: [{ host: '10.0.0.1', port: 6400 }, { host: 'redis-b', port: 6401 }] });
+    expect(viaCluster.sentinel).toBeUndefined();
+    expect(redisTopologyOf(viaCluster)).toBe('cluster');
+  });
+
+  it('should refuse Sentinels and Cluster nodes together, naming both', () => {
+    const parsed = z
+      .object(redisEnv)
+      .superRefine(connectionRules)
+      .safeParse({ REDIS_SENTINELS: 's:26379', REDIS_CLUSTER_NODES: 'c:6400' });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues).toEqual([
+      expect.objectContaining({ path: ['REDIS_CLUSTER_NODES'], message: 'expected REDIS_SENTINELS or REDIS_CLUSTER_NODES, not both' }),
+    ]);
+  });
+
+  it.each([
+    [{}, 0],
+    [{ sentinel: { sentinels: [], primaryName: 'opal' } }, 1],
+    [{ cluster: { nodes: [] } }, 1],
+  ])('should wait for replicas by default only where a failover can promote one (%j → %d)', (redis, replicas) => {
+    expect(minReplicasAckFor({ replicaAcks: { timeoutMs: 500 } }, redis)).toBe(replicas);
+    expect(minReplicasAckFor({ replicaAcks: { minReplicas: 2, timeoutMs: 500 } }, redis)).toBe(2);
   });
 
   it.each(['', 'sentinel-a', 'a:26379,b', 'a:99999'])('should refuse REDIS_SENTINELS=%j with what it expects', (value) => {

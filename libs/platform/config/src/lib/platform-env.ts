@@ -64,6 +64,9 @@ export const redisEnv = {
   // and follow it when a replica is promoted.
   REDIS_SENTINELS: nodeListVar(),
   REDIS_SENTINEL_PRIMARY: stringVar(LOCAL_STACK_DEFAULTS.redisSentinelPrimary),
+  // Set, the apps talk to a Redis Cluster found through these seed nodes (REDIS_HOST/REDIS_PORT
+  // are then unused); the rest of the cluster comes from its slot map.
+  REDIS_CLUSTER_NODES: nodeListVar(),
 };
 
 /** Consumer settings both workers share (ARCHITECTURE.md §4). */
@@ -164,14 +167,23 @@ export interface RedisSentinelConfig {
   primaryName: string;
 }
 
-/** `single`: one node at `host:port`; `sentinel`: the primary the Sentinels name, followed across failovers. */
-export type RedisTopology = 'single' | 'sentinel';
+/** The seed nodes of a Redis Cluster. */
+export interface RedisClusterConfig {
+  nodes: RedisNode[];
+}
+
+/**
+ * `single`: one node at `host:port`; `sentinel`: the primary the Sentinels name, followed across
+ * failovers; `cluster`: a Redis Cluster, keys spread over its primaries by hash slot.
+ */
+export type RedisTopology = 'single' | 'sentinel' | 'cluster';
 
 export interface RedisConnectionConfig {
-  /** The node of a single-node Redis; unused when `sentinel` is set. */
+  /** The node of a single-node Redis; unused when `sentinel` or `cluster` is set. */
   host: string;
   port: number;
   sentinel?: RedisSentinelConfig;
+  cluster?: RedisClusterConfig;
   /** A Redis 6+ ACL user; without it `password` authenticates the `default` user. */
   username?: string;
   password?: string;
@@ -210,6 +222,7 @@ export const toRedisConfig = (env: Parsed<typeof redisEnv>): RedisConnectionConf
   host: env.REDIS_HOST,
   port: env.REDIS_PORT,
   ...(env.REDIS_SENTINELS ? { sentinel: { sentinels: env.REDIS_SENTINELS, primaryName: env.REDIS_SENTINEL_PRIMARY } } : {}),
+  ...(env.REDIS_CLUSTER_NODES ? { cluster: { nodes: env.REDIS_CLUSTER_NODES } } : {}),
   ...(env.REDIS_USERNAME ? { username: env.REDIS_USERNAME } : {}),
   ...(env.REDIS_PASSWORD ? { password: env.REDIS_PASSWORD } : {}),
   tls: tlsSetting(env.REDIS_TLS, env.REDIS_TLS_CA_FILE),
@@ -244,13 +257,15 @@ export const toPlatformConfig = (env: PlatformEnv): PlatformConfig => ({
   redis: toRedisConfig(env),
 });
 
-export const redisTopologyOf = (connection: Pick<RedisConnectionConfig, 'sentinel'>): RedisTopology =>
-  connection.sentinel ? 'sentinel' : 'single';
+export const redisTopologyOf = (connection: Pick<RedisConnectionConfig, 'sentinel' | 'cluster'>): RedisTopology =>
+  connection.cluster ? 'cluster' : connection.sentinel ? 'sentinel' : 'single';
 
 /**
  * Replicas a worker's writes must reach before it commits (`REDIS_MIN_REPLICAS_ACK`): as set, or
- * 1 behind Sentinel, whose failover promotes a replica that may lack what the primary acknowledged,
- * and 0 on a single node, which has no replica to wait for.
+ * 1 behind Sentinel or on a Cluster, whose failover promotes a replica that may lack what the
+ * primary acknowledged, and 0 on a single node, which has no replica to wait for.
  */
-export const minReplicasAckFor = (worker: Pick<WorkerConfig, 'replicaAcks'>, redis: Pick<RedisConnectionConfig, 'sentinel'>): number =>
-  worker.replicaAcks.minReplicas ?? (redisTopologyOf(redis) === 'sentinel' ? 1 : 0);
+export const minReplicasAckFor = (
+  worker: Pick<WorkerConfig, 'replicaAcks'>,
+  redis: Pick<RedisConnectionConfig, 'sentinel' | 'cluster'>,
+): number => worker.replicaAcks.minReplicas ?? (redisTopologyOf(redis) === 'single' ? 0 : 1);

@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { IdempotencyInterceptorOptions } from './interceptor/idempotency-interceptor.options';
-import type { IdempotencyRedisConnection } from './redis/idempotency-redis.options';
+import type { IdempotencyRedisConnection, RedisClient } from './redis/idempotency-redis.options';
 import type { IdempotencyStoreOptions } from './idempotency.types';
 
 interface IdempotencyModuleCommonOptions extends IdempotencyStoreOptions {
@@ -12,12 +11,15 @@ interface IdempotencyModuleCommonOptions extends IdempotencyStoreOptions {
 export type IdempotencyModuleOptions = IdempotencyModuleCommonOptions &
   (
     | {
-        /** A client the app already has, e.g. `@nestjs-modules/ioredis`'; best built with `idempotencyRedisOptions()`. */
-        redis: Redis;
+        /**
+         * A client the app already has, e.g. `@nestjs-modules/ioredis`': a `Redis` (single node,
+         * Sentinel) or a `Cluster`; best built with `idempotencyRedisOptions()` / `idempotencyClusterOptions()`.
+         */
+        redis: RedisClient;
         connection?: never;
       }
     | {
-        /** The module creates a fail-fast client (`idempotencyRedisOptions`), waits for it at start-up (up to `connectTimeoutMs`, never failing the start) and quits it on shutdown. */
+        /** The module creates a fail-fast client (`createIdempotencyRedisClient`: a `Cluster` when `connection.cluster` is set), waits for it at start-up (up to `connectTimeoutMs`, never failing the start) and quits it on shutdown. */
         connection: IdempotencyRedisConnection;
         /** TCP connect bound of the created client. Default 2000. */
         connectTimeoutMs?: number;

@@ -1,6 +1,6 @@
 import { Controller, Injectable, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import type { Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 import { IDEMPOTENCY_INTERCEPTOR_OPTIONS, IDEMPOTENCY_OPTIONS } from './idempotency.constants';
 import { IdempotencyModule } from './idempotency.module';
 import { IdempotencyStore } from './idempotency.store';
@@ -10,6 +10,13 @@ import { TEST_RECORD_LIFETIMES } from './testing/record-lifetimes';
 
 const fakeRedis = () =>
   ({ defineCommand: jest.fn(), quit: jest.fn(), status: 'ready' }) as unknown as Redis & { quit: jest.Mock };
+
+/** The same, but an `instanceof Cluster`: a Redis Cluster client the app owns. */
+const fakeCluster = () =>
+  Object.assign(Object.create(Cluster.prototype) as Cluster, { defineCommand: jest.fn(), quit: jest.fn(), status: 'ready' }) as Cluster & {
+    defineCommand: jest.Mock;
+    quit: jest.Mock;
+  };
 
 @Controller()
 class ConsumerController {
@@ -44,13 +51,25 @@ describe(IdempotencyModule.name, () => {
       await moduleRef.close();
     });
 
-    it('should never close a client the app gave it', async () => {
-      const redis = fakeRedis();
+    it.each([
+      ['a single-node client', fakeRedis],
+      ['a Cluster client', fakeCluster],
+    ])('should never close %s the app gave it', async (_, client) => {
+      const redis = client();
       const moduleRef = await Test.createTestingModule({ imports: [IdempotencyModule.forRoot({ ...TEST_RECORD_LIFETIMES, redis })] }).compile();
       await moduleRef.init();
       await moduleRef.close();
 
       expect(redis.quit).not.toHaveBeenCalled();
+    });
+
+    it('should provide the store over a Redis Cluster client the app gave it', async () => {
+      const redis = fakeCluster();
+      const moduleRef = await Test.createTestingModule({ imports: [IdempotencyModule.forRoot({ ...TEST_RECORD_LIFETIMES, redis })] }).compile();
+
+      expect(moduleRef.get(IdempotencyStore)).toBeInstanceOf(IdempotencyStore);
+      expect(redis.defineCommand).toHaveBeenCalledTimes(5);
+      await moduleRef.close();
     });
 
     it('should refuse options with neither redis nor connection', async () => {

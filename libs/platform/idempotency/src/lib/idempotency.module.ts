@@ -1,5 +1,4 @@
 import { Inject, Logger, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
   IDEMPOTENCY_INTERCEPTOR_OPTIONS,
@@ -10,11 +9,11 @@ import { ConfigurableModuleClass } from './idempotency.module-definition';
 import type { IdempotencyModuleOptions } from './idempotency.module-options';
 import { IdempotencyStore } from './idempotency.store';
 import { IdempotencyInterceptor } from './interceptor/idempotency.interceptor';
-import { createIdempotencyRedisClient } from './redis/idempotency-redis.options';
+import { createIdempotencyRedisClient, type RedisClient } from './redis/idempotency-redis.options';
 
 /** The client behind the store, and whether this module created it (then it connects and closes it). */
 interface IdempotencyRedisHandle {
-  client: Redis;
+  client: RedisClient;
   owned: boolean;
   connectTimeoutMs: number;
 }
@@ -86,10 +85,11 @@ export class IdempotencyModule extends ConfigurableModuleClass implements OnModu
   }
 }
 
-const isReady = (client: Redis): boolean => client.status === 'ready';
+/** A single-node client and a Cluster client alike are `ready` once they can take commands. */
+const isReady = (client: RedisClient): boolean => client.status === 'ready';
 
 /** ioredis emits one error per reconnect attempt: log the transitions, not each attempt. */
-function watchConnection(client: Redis): void {
+function watchConnection(client: RedisClient): void {
   const logger = new Logger(IdempotencyModule.name);
   let lost = false;
   client.on('error', (error: Error) => {
@@ -102,7 +102,7 @@ function watchConnection(client: Redis): void {
   });
 }
 
-function waitUntilReady(client: Redis, timeoutMs: number): Promise<void> {
+function waitUntilReady(client: RedisClient, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);

@@ -2,7 +2,10 @@
  * The record is one hash: `state` (`in-flight` | `done`), `fingerprint`, `token` while in flight,
  * `result` (JSON) once done. An in-flight record expires with its lease, so a crashed owner's
  * claim frees itself; a done record expires after the TTL. Each script but the quota-gated claim
- * touches one key, so it is atomic on a single node and cluster-safe.
+ * touches one key, so it is atomic on a single node and runs on Redis Cluster as it is. The
+ * quota-gated claim (`QUOTA_CLAIM_SCRIPT`) touches the record and a quota window, two keys that
+ * need not share a hash slot: single node or Sentinel only; on Cluster the store counts
+ * (`COUNT_SCRIPT`) then claims (`CLAIM_SCRIPT`), see `IdempotencyStore.claimWithinQuota`.
  */
 
 // The claim as a Lua function, so the plain claim and the quota-gated claim run the same code.
@@ -38,8 +41,9 @@ return claim(KEYS[1], ARGV[1], ARGV[2], ARGV[3])
 
 /**
  * KEYS[1] record, KEYS[2] quota counter; ARGV fingerprint, token, leaseMs, limit, counter ttlMs →
- * {'over-quota', count} (nothing claimed) | the claim's reply. Two keys: one Redis node, or one
- * hash slot under Redis Cluster.
+ * {'over-quota', count} (nothing claimed) | the claim's reply. Single node or Sentinel only: the
+ * two keys may hash to different slots, which Redis Cluster refuses (CROSSSLOT); on Cluster the
+ * store counts then claims.
  */
 export const QUOTA_CLAIM_SCRIPT = `${COUNT_FUNCTION}${CLAIM_FUNCTION}
 local n = count(KEYS[2], ARGV[5])

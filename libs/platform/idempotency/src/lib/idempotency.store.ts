@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ReplyError, type Redis } from 'ioredis';
+import { ReplyError } from 'ioredis';
 import { DEFAULT_TIMEOUT_MS } from './idempotency.constants';
 import { toCheckResult } from './idempotency.check';
 import {
@@ -8,6 +8,7 @@ import {
   type IdempotencyUnavailableReason,
 } from './idempotency.errors';
 import { idempotencyKey } from './idempotency.key';
+import { isRedisCluster, type RedisClient } from './redis/idempotency-redis.options';
 import { CLAIM_SCRIPT, COMPLETE_SCRIPT, COUNT_SCRIPT, QUOTA_CLAIM_SCRIPT, RELEASE_SCRIPT, SCRIPT_COMMANDS } from './idempotency.scripts';
 import type {
   FixedWindowQuota,
@@ -20,12 +21,21 @@ import type {
 } from './idempotency.types';
 
 type ScriptCall = (key: string, ...args: Array<string | number>) => Promise<unknown>;
-type ScriptedRedis = Redis & Record<(typeof SCRIPT_COMMANDS)[keyof typeof SCRIPT_COMMANDS], ScriptCall>;
+type ScriptedRedis = RedisClient & Record<(typeof SCRIPT_COMMANDS)[keyof typeof SCRIPT_COMMANDS], ScriptCall>;
+
+/** What a claim script takes: the record's key, the payload's fingerprint, a fresh owner token, the lease. */
+interface ClaimArguments {
+  redisKey: string;
+  fingerprint: string;
+  token: string;
+  leaseMs: number;
+}
 
 /**
  * Idempotency records in Redis (`opal:idempotency:<scope>:<key>`). Every state change is one Lua
- * script, so one round trip and atomic. Every failure of Redis surfaces as
- * `IdempotencyStoreUnavailableError` within `timeoutMs`.
+ * script over that one key, so one round trip, atomic, and valid on a single node, behind
+ * Sentinel or on Redis Cluster alike (only `claimWithinQuota` differs on a Cluster: see there).
+ * Every failure of Redis surfaces as `IdempotencyStoreUnavailableError` within `timeoutMs`.
  *
  * ```ts
  * const claim = await store.claim('webhook', deliveryId, { fingerprint, leaseMs: 30_000 });
@@ -37,18 +47,21 @@ type ScriptedRedis = Redis & Record<(typeof SCRIPT_COMMANDS)[keyof typeof SCRIPT
  */
 export class IdempotencyStore implements IdempotencyStorePort {
   private readonly redis: ScriptedRedis;
+  /** A Redis Cluster client: no script may span the record and a quota counter (another slot). */
+  private readonly cluster: boolean;
   private readonly ttlSeconds: number;
   private readonly leaseMs: number;
   private readonly timeoutMs: number;
   private connecting: Promise<void> | undefined;
 
   /**
-   * @param client an ioredis client; the store defines three script commands on it and never
-   *   closes it. Give it `idempotencyRedisOptions()` (no offline queue, no resends) so a command
-   *   never runs late, after its caller gave up.
+   * @param client an ioredis client of a single node or Sentinel-watched primary (`Redis`) or of
+   *   a Redis Cluster (`Cluster`); the store defines its script commands on it and never closes
+   *   it. Give it `idempotencyRedisOptions()` / `idempotencyClusterOptions()` (no offline queue,
+   *   no resends) so a command never runs late, after its caller gave up.
    */
   constructor(
-    client: Redis,
+    client: RedisClient,
     private readonly options: IdempotencyStoreOptions,
   ) {
     this.ttlSeconds = positiveInteger('ttlSeconds', options.ttlSeconds);
@@ -60,6 +73,7 @@ export class IdempotencyStore implements IdempotencyStorePort {
     client.defineCommand(SCRIPT_COMMANDS.quotaClaim, { numberOfKeys: 2, lua: QUOTA_CLAIM_SCRIPT });
     client.defineCommand(SCRIPT_COMMANDS.count, { numberOfKeys: 1, lua: COUNT_SCRIPT });
     this.redis = client as ScriptedRedis;
+    this.cluster = isRedisCluster(client);
   }
 
   /**
@@ -81,8 +95,19 @@ export class IdempotencyStore implements IdempotencyStorePort {
   }
 
   /**
-   * `claim`, counted against `quota` in the same script: one round trip for a rate-limited claim.
-   * Over the limit nothing is claimed (and no check is reported: none was made).
+   * `claim`, counted against `quota` first: over the limit nothing is claimed (and no check is
+   * reported: none was made). Within `timeoutMs` as a whole, with the same replies either way.
+   *
+   * The record (`opal:idempotency:<scope>:<key>`) and the quota window (the caller's key, e.g.
+   * `opal:ratelimit:webhook:<source>:<second>`) cannot share a Redis Cluster hash slot without
+   * changing what a key means: the dedupe is per delivery id across sources (a retry signed with
+   * a rotated secret counts against another source), while the window is per source. So:
+   * - single node / Sentinel: one script (`QUOTA_CLAIM_SCRIPT`) over both keys, one round trip
+   *   (a rate-limited gateway's throughput rests on it);
+   * - Cluster (a script over two slots fails with CROSSSLOT): two one-key scripts in a row, the
+   *   count (`COUNT_SCRIPT`) and, only within the limit, the plain claim (`CLAIM_SCRIPT`). Nothing
+   *   needs the two in one transaction: the claim itself stays atomic, and a hit counted whose
+   *   claim then fails (or never runs) is what an over-quota hit is already, a counted hit.
    */
   async claimWithinQuota<TResult = unknown>(
     scope: string,
@@ -90,13 +115,15 @@ export class IdempotencyStore implements IdempotencyStorePort {
     quota: FixedWindowQuota,
     options: IdempotencyClaimOptions = {},
   ): Promise<QuotaGatedClaim<TResult>> {
-    const { redisKey, fingerprint, token, leaseMs } = this.claimArguments(scope, key, options);
+    const claim = this.claimArguments(scope, key, options);
+    const { redisKey, fingerprint, token, leaseMs } = claim;
     const limit = positiveInteger('quota.limit', quota.limit);
     const ttlMs = positiveInteger('quota.ttlMs', quota.ttlMs);
+    const quotaClaim = this.cluster
+      ? () => this.countThenClaim(claim, { key: quota.key, limit, ttlMs })
+      : () => this.redis[SCRIPT_COMMANDS.quotaClaim](redisKey, quota.key, fingerprint, token, leaseMs, limit, ttlMs);
     return this.reported(scope, () =>
-      this.run('claim', () =>
-        this.redis[SCRIPT_COMMANDS.quotaClaim](redisKey, quota.key, fingerprint, token, leaseMs, limit, ttlMs),
-      ).then((reply): QuotaGatedClaim<TResult> => {
+      this.run('claim', quotaClaim).then((reply): QuotaGatedClaim<TResult> => {
         if (Array.isArray(reply) && reply[0] === 'over-quota' && typeof reply[1] === 'number') return { state: 'over-quota', count: reply[1] };
         return parseClaimReply<TResult>(reply, token);
       }),
@@ -106,11 +133,7 @@ export class IdempotencyStore implements IdempotencyStorePort {
   /** Counts one hit in `quota`'s window (without claiming anything) and returns the window's count. */
   async countQuota(quota: FixedWindowQuota): Promise<number> {
     const ttlMs = positiveInteger('quota.ttlMs', quota.ttlMs);
-    const reply = await this.run('count', () => this.redis[SCRIPT_COMMANDS.count](quota.key, ttlMs));
-    if (typeof reply !== 'number') {
-      throw new IdempotencyStoreUnavailableError('count', 'reply', { cause: new Error(`unexpected count reply ${JSON.stringify(reply)}`) });
-    }
-    return reply;
+    return parseCountReply(await this.run('count', () => this.redis[SCRIPT_COMMANDS.count](quota.key, ttlMs)), 'count');
   }
 
   /**
@@ -133,7 +156,17 @@ export class IdempotencyStore implements IdempotencyStorePort {
     return reply === 1;
   }
 
-  private claimArguments(scope: string, key: string, options: IdempotencyClaimOptions) {
+  /**
+   * `QUOTA_CLAIM_SCRIPT` as two one-key scripts, for a Cluster (see `claimWithinQuota`), with its
+   * reply: `['over-quota', count]` without claiming when over `limit`, else the claim's.
+   */
+  private async countThenClaim(claim: ClaimArguments, quota: FixedWindowQuota): Promise<unknown> {
+    const count = parseCountReply(await this.redis[SCRIPT_COMMANDS.count](quota.key, quota.ttlMs), 'claim');
+    if (count > quota.limit) return ['over-quota', count];
+    return this.redis[SCRIPT_COMMANDS.claim](claim.redisKey, claim.fingerprint, claim.token, claim.leaseMs);
+  }
+
+  private claimArguments(scope: string, key: string, options: IdempotencyClaimOptions): ClaimArguments {
     return {
       redisKey: idempotencyKey(scope, key),
       fingerprint: options.fingerprint ?? '',
@@ -219,6 +252,14 @@ function parseClaimReply<TResult>(reply: unknown, token: string): IdempotencyCla
   throw new IdempotencyStoreUnavailableError('claim', 'reply', {
     cause: new Error(`unexpected claim reply ${JSON.stringify(reply)}`),
   });
+}
+
+/** The window's count a count script answered; anything else is the store failing `operation`. */
+function parseCountReply(reply: unknown, operation: IdempotencyOperation): number {
+  if (typeof reply !== 'number') {
+    throw new IdempotencyStoreUnavailableError(operation, 'reply', { cause: new Error(`unexpected count reply ${JSON.stringify(reply)}`) });
+  }
+  return reply;
 }
 
 function unavailableReason(error: unknown): IdempotencyUnavailableReason {

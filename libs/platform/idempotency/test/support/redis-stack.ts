@@ -1,5 +1,5 @@
 import { LOCAL_STACK_DEFAULTS } from '@opal/platform-config';
-import { Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 import { IDEMPOTENCY_KEY_PREFIX } from '../../src';
 
 /** The Redis of tools/local-stack, or the one `REDIS_HOST`/`REDIS_PORT` name. */
@@ -23,3 +23,11 @@ export async function deleteScope(redis: Redis, scope: string): Promise<void> {
 
 /** A loopback port nobody listens on: the workspace's shared helper. */
 export { freePort as unusedPort } from '@opal/platform-runtime/testing';
+
+/**
+ * `redis`, a single-node client, as a Redis Cluster client to `isRedisCluster` (`instanceof
+ * Cluster`) and a single-node client in everything else: the store's Cluster paths (the quota
+ * counted, then the record claimed) run against the local stack's Redis, where any keys may meet.
+ */
+export const asClusterClient = (redis: Redis): Cluster =>
+  new Proxy(redis, { getPrototypeOf: () => Cluster.prototype }) as unknown as Cluster;

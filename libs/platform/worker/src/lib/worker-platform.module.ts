@@ -1,11 +1,15 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { getRedisConnectionToken } from '@nestjs-modules/ioredis';
 import { Kafka } from 'kafkajs';
-import { Redis } from 'ioredis';
 import type { ConsumerGroup } from '@opal/contracts';
 import { minReplicasAckFor, type PlatformConfig, type WorkerConfig } from '@opal/platform-config';
 import { HealthModule, kafkaReadiness, redisClientLiveness, redisReadiness, schemaRegistryReadiness } from '@opal/platform-health';
-import { IdempotencyModule, idempotencyRedisOptions, type IdempotencyInterceptorOptions } from '@opal/platform-idempotency';
+import {
+  IdempotencyModule,
+  createIdempotencyRedisClient,
+  type IdempotencyInterceptorOptions,
+  type RedisClient,
+} from '@opal/platform-idempotency';
 import { ConsumerGroupHealthIndicator, ConsumerProgressHealthIndicator, DUPLICATE, EventProducer, OpalKafkaServer, buildKafkaClientConfig } from '@opal/platform-kafka';
 import { ObservabilityModule, OpalMetrics } from '@opal/platform-observability';
 import { SchemaRegistryClient } from '@opal/platform-schema-registry';
@@ -22,7 +26,7 @@ const REDIS = getRedisConnectionToken();
 
 /** Closes the worker's Redis connection once Nest has stopped everything that uses it. */
 class RedisCloser implements OnApplicationShutdown {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(@Inject(REDIS) private readonly redis: RedisClient) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
@@ -83,7 +87,7 @@ export class WorkerPlatformModule {
         }),
         IdempotencyModule.forRootAsync({
           inject: [redisToken, OpalMetrics],
-          useFactory: (redis: Redis, metrics: OpalMetrics) => ({
+          useFactory: (redis: RedisClient, metrics: OpalMetrics) => ({
             redis,
             ttlSeconds: worker.idempotency.ttlSeconds,
             leaseMs: worker.idempotency.leaseMs,
@@ -111,7 +115,7 @@ export class WorkerPlatformModule {
       providers: [
         // Under @nestjs-modules/ioredis's token, so domain code uses `@InjectRedis()`. Fail-fast
         // options: while Redis is down, calls fail at once and the consumer pauses.
-        { provide: REDIS, useFactory: () => new Redis(idempotencyRedisOptions(config.redis)) },
+        { provide: REDIS, useFactory: () => createIdempotencyRedisClient(config.redis) },
         RedisCloser,
         { provide: SchemaRegistryClient, useFactory: () => new SchemaRegistryClient(config.schemaRegistry) },
         {
@@ -126,7 +130,7 @@ export class WorkerPlatformModule {
         {
           provide: OpalKafkaServer,
           inject: [SchemaRegistryClient, EventProducer, OpalMetrics, redisToken],
-          useFactory: (registry: SchemaRegistryClient, producer: EventProducer, metrics: OpalMetrics, redis: Redis) => {
+          useFactory: (registry: SchemaRegistryClient, producer: EventProducer, metrics: OpalMetrics, redis: RedisClient) => {
             const commitBarrier = replicaAcksBarrier(redis, minReplicasAckFor(worker, config.redis), worker.replicaAcks.timeoutMs);
             return new OpalKafkaServer({
               kafka: kafkaClient,

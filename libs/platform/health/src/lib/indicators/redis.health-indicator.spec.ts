@@ -27,6 +27,24 @@ describe(RedisHealthIndicator.name, () => {
       expect(await indicator.check()).toEqual({ redis: { status: 'up', topology: 'sentinel', primary: '127.0.0.1:6391' } });
     });
 
+    it('should PING every primary of a Cluster and name them, down when one does not answer', async () => {
+      const primary = (port: number, ping = jest.fn().mockResolvedValue('PONG')) => ({ options: { host: '127.0.0.1', port }, ping });
+      const primaries = [primary(6401), primary(6400), primary(6405)];
+      const redis = { ...client('ready'), isCluster: true, nodes: jest.fn(() => primaries) };
+      const indicator = new RedisHealthIndicator(redis);
+
+      expect(await indicator.check()).toEqual({
+        redis: { status: 'up', topology: 'cluster', primaries: ['127.0.0.1:6400', '127.0.0.1:6401', '127.0.0.1:6405'] },
+      });
+      expect(redis.nodes).toHaveBeenCalledWith('master');
+      for (const { ping } of primaries) expect(ping).toHaveBeenCalled();
+
+      primaries[1] = primary(6400, jest.fn().mockRejectedValue(new Error('CLUSTERDOWN The cluster is down')));
+      expect(await indicator.check()).toEqual({ redis: { status: 'down', message: 'CLUSTERDOWN The cluster is down' } });
+      redis.nodes.mockReturnValue([]);
+      expect(await indicator.check()).toEqual({ redis: { status: 'down', message: 'the Redis Cluster client knows no primary' } });
+    });
+
     it.each(['wait', 'connecting', 'connect'])(
       'should give a %s client the deadline to connect and answer',
       async (status) => {

@@ -11,6 +11,9 @@ export interface RedisPingClient {
   readonly options?: { tls?: unknown; username?: string; sentinels?: unknown };
   /** The socket to the node it talks to: under Sentinel, the primary it found. */
   readonly stream?: { remoteAddress?: string; remotePort?: number };
+  /** True for an ioredis `Cluster`, whose primaries `nodes('master')` lists. */
+  readonly isCluster?: boolean;
+  nodes?(role: 'master'): ReadonlyArray<{ readonly options: { host?: string; port?: number }; ping(): Promise<unknown> }>;
   /** ioredis reports why a connection attempt failed only as an `error` event. */
   on?(event: 'error', listener: (error: Error) => void): unknown;
   once?(event: 'ready' | 'error', listener: (error?: Error) => void): unknown;
@@ -46,18 +49,30 @@ export class RedisHealthIndicator extends DependencyHealthIndicator {
     });
   }
 
-  /** Under Sentinel, up names the topology and the primary answering now (it changes on a failover); a single node adds nothing. */
+  /**
+   * Under Sentinel, up names the topology and the primary answering now (it changes on a
+   * failover); on a Cluster, every primary must answer (each owns a share of the keys) and up
+   * names them; a single node adds nothing.
+   */
   protected async probe(): Promise<ProbeDetails | void> {
     if (BROKEN_STATES.has(this.redis.status)) {
       const reason = this.lastConnectionError ? `: ${this.describeFailure(this.lastConnectionError)}` : '';
       throw new Error(`Redis connection is ${this.redis.status}${reason}`);
     }
     if (OPENING_STATES.has(this.redis.status)) await this.opened();
+    if (this.redis.isCluster && this.redis.nodes) return this.probeCluster(this.redis.nodes('master'));
     await this.redis.ping();
     this.lastConnectionError = undefined;
     if (!this.redis.options?.sentinels) return;
     const { remoteAddress, remotePort } = this.redis.stream ?? {};
     return { topology: 'sentinel', ...(remoteAddress && remotePort ? { primary: `${remoteAddress}:${remotePort}` } : {}) };
+  }
+
+  private async probeCluster(primaries: ReturnType<NonNullable<RedisPingClient['nodes']>>): Promise<ProbeDetails> {
+    if (primaries.length === 0) throw new Error('the Redis Cluster client knows no primary');
+    await Promise.all(primaries.map((primary) => primary.ping()));
+    this.lastConnectionError = undefined;
+    return { topology: 'cluster', primaries: primaries.map(({ options }) => `${options.host}:${options.port}`).sort() };
   }
 
   /** Resolves on the client's `ready`, rejects with the reason its connection attempt failed (within the probe's deadline). */

@@ -1,5 +1,12 @@
 import type { RedisConnectionConfig } from '@opal/platform-config';
-import { idempotencyRedisOptions, type IdempotencyRedisConnection } from './idempotency-redis.options';
+import { Cluster, Redis } from 'ioredis';
+import {
+  createIdempotencyRedisClient,
+  idempotencyClusterOptions,
+  idempotencyRedisOptions,
+  isRedisCluster,
+  type IdempotencyRedisConnection,
+} from './idempotency-redis.options';
 
 describe(idempotencyRedisOptions.name, () => {
   it('should fail fast (no offline queue, no resends, bounded commands and connects) and pipeline concurrent commands', () => {
@@ -64,5 +71,48 @@ describe(idempotencyRedisOptions.name, () => {
     // Its +switch-master handler can end the client for good mid-reconnect (see sentinelOptions).
     expect(options).not.toHaveProperty('failoverDetector');
     expect(idempotencyRedisOptions({ ...config, tls: false })).not.toHaveProperty('enableTLSForSentinelMode');
+  });
+});
+
+describe(idempotencyClusterOptions.name, () => {
+  const config: RedisConnectionConfig = {
+    host: 'unused',
+    port: 6379,
+    username: 'opal',
+    password: 's3cret',
+    tls: false,
+    cluster: { nodes: [{ host: '127.0.0.1', port: 6400 }] },
+  };
+
+  it('should give every node the fail-fast options and credentials, and refuse commands while the slot map is unknown', () => {
+    const options = idempotencyClusterOptions(config, { timeoutMs: 750 });
+
+    expect(options).toMatchObject({ enableOfflineQueue: false, enableAutoPipelining: true, scaleReads: 'master' });
+    expect(options.redisOptions).toMatchObject({
+      username: 'opal',
+      password: 's3cret',
+      commandTimeout: 750,
+      maxRetriesPerRequest: 0,
+      autoResendUnfulfilledCommands: false,
+    });
+    // The nodes come from the cluster's slot map, not from REDIS_HOST/REDIS_PORT.
+    expect(options.redisOptions).not.toHaveProperty('host');
+    expect(options.redisOptions).not.toHaveProperty('port');
+    expect(options).not.toHaveProperty('dnsLookup');
+    expect(idempotencyClusterOptions({ ...config, tls: true }).redisOptions).toMatchObject({ tls: {} });
+  });
+
+  it('should build a Cluster client for cluster nodes and a plain client otherwise', () => {
+    const cluster = createIdempotencyRedisClient({ ...config }, {});
+    const single = createIdempotencyRedisClient({ host: '127.0.0.1', port: 1 });
+    try {
+      expect(cluster).toBeInstanceOf(Cluster);
+      expect(isRedisCluster(cluster)).toBe(true);
+      expect(single).toBeInstanceOf(Redis);
+      expect(isRedisCluster(single)).toBe(false);
+    } finally {
+      cluster.disconnect();
+      single.disconnect();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from 'node:tls';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_TIMEOUT_MS } from '../idempotency.constants';
 
 /** Where Redis is; `@opal/platform-config`'s `RedisConnectionConfig` fits as it is. */
@@ -8,6 +8,8 @@ export interface IdempotencyRedisConnection {
   port: number;
   /** Set: the primary is whichever node these Sentinels name (`host`/`port` are unused). */
   sentinel?: { sentinels: ReadonlyArray<{ host: string; port: number }>; primaryName: string };
+  /** Set: a Redis Cluster reached through these seed nodes (`host`/`port` are unused). */
+  cluster?: { nodes: ReadonlyArray<{ host: string; port: number }> };
   username?: string;
   password?: string;
   db?: number;
@@ -34,7 +36,8 @@ export function idempotencyRedisOptions(
   connection: IdempotencyRedisConnection,
   timeouts: IdempotencyRedisTimeouts = {},
 ): RedisOptions {
-  const { tls, sentinel, host, port, ...credentials } = connection;
+  const { tls, sentinel, host, port, username, password, db } = connection;
+  const credentials = { ...(username !== undefined ? { username } : {}), ...(password !== undefined ? { password } : {}), ...(db !== undefined ? { db } : {}) };
   return {
     ...(sentinel ? sentinelOptions(sentinel, Boolean(tls)) : { host, port }),
     ...credentials,
@@ -71,10 +74,51 @@ function sentinelOptions(sentinel: NonNullable<IdempotencyRedisConnection['senti
   };
 }
 
-/** A client with `idempotencyRedisOptions`; it starts connecting at once. */
+/** A client of a single node or a Sentinel-watched primary (`Redis`), or of a Redis Cluster (`Cluster`). */
+export type RedisClient = Redis | Cluster;
+
+/**
+ * ioredis Cluster options around the same fail-fast node options: each node connection gets
+ * `idempotencyRedisOptions` (credentials, TLS, timeouts, no resends), and the cluster client
+ * rejects a command at once while it has no slot map (`enableOfflineQueue: false`) rather than
+ * queueing it. A command refused with MOVED/ASK follows the redirection; one whose node closed the
+ * connection is tried again once the slot map is refreshed (`retryDelayOnFailover`), which the
+ * scripts allow: every write the apps make is idempotent, and a claim left behind frees itself
+ * with its lease. Reads and writes go to primaries only (`scaleReads: 'master'`): a replica may lag.
+ */
+export function idempotencyClusterOptions(
+  connection: IdempotencyRedisConnection,
+  timeouts: IdempotencyRedisTimeouts = {},
+): ClusterOptions {
+  const nodeOptions = idempotencyRedisOptions({ ...connection, sentinel: undefined }, timeouts);
+  // The nodes come from the cluster's slot map: a host or port here would be dialled instead.
+  delete nodeOptions.host;
+  delete nodeOptions.port;
+  return {
+    redisOptions: nodeOptions,
+    enableOfflineQueue: false,
+    enableAutoPipelining: true,
+    scaleReads: 'master',
+    retryDelayOnFailover: 200,
+    retryDelayOnClusterDown: 200,
+    slotsRefreshTimeout: timeouts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    // A node's address as the cluster announces it is the one to dial, TLS included.
+    ...(connection.tls ? { dnsLookup: (address, callback) => callback(null, address) } : {}),
+  };
+}
+
+/** A client with `idempotencyRedisOptions` (or, for a cluster, `idempotencyClusterOptions`); it starts connecting at once. */
 export function createIdempotencyRedisClient(
   connection: IdempotencyRedisConnection,
   timeouts: IdempotencyRedisTimeouts = {},
-): Redis {
+): RedisClient {
+  if (connection.cluster)
+    return new Cluster(
+      connection.cluster.nodes.map(({ host, port }) => ({ host, port })),
+      idempotencyClusterOptions(connection, timeouts),
+    );
   return new Redis(idempotencyRedisOptions(connection, timeouts));
 }
+
+/** True for a Redis Cluster client, whose multi-key scripts must keep their keys in one slot. */
+export const isRedisCluster = (client: RedisClient): client is Cluster => client instanceof Cluster;

@@ -15,6 +15,7 @@ import {
 } from '@opal/contracts';
 import { defineRedisScripts, type RedisClient } from '@opal/platform-idempotency';
 import { DIAGNOSTICS_OPTIONS } from './diagnostics.constants';
+import { TurnBatcher } from './turn-batcher';
 import { diagnosticsKeys, type DiagnosticsKeys } from '@opal/contracts';
 import { nearestRankIndex } from './diagnostics.percentiles';
 import { DIAGNOSTICS_SCRIPTS, type DiagnosticsScriptName } from './diagnostics.scripts';
@@ -80,6 +81,13 @@ export function agentOutcomeOf(status: ExecutionStatus): AgentOutcome {
 @Injectable()
 export class DiagnosticsRepository {
   private readonly redis: ScriptedRedis;
+  /** Each agent's statistics, one call per agent for all the workflows whose results arrive in one turn. */
+  private readonly agentStatisticsBatcher = new TurnBatcher<AgentCompletedEvent>(
+    (event) => event.agent_id,
+    async (_agentId, events) => {
+      for (const slice of slices(events)) await this.applyAgentStatistics(slice);
+    },
+  );
   private readonly keys: DiagnosticsKeys;
 
   constructor(
@@ -110,7 +118,8 @@ export class DiagnosticsRepository {
    * Agent results of one workflow, in offset order, applied as if one by one. The workflow's part
    * is one script call per `AGENT_RESULTS_PER_CALL` of them, in sequence: a later slice must see
    * the counters the earlier one left. Each agent's statistics, in the agent's shard, are one more
-   * call per agent (and per bound), issued beside them. Each gets what it did and the workflow as
+   * call per agent (and per bound), issued beside them and shared with the other workflows' results
+   * handed in during the same turn (`TurnBatcher`). Each gets what it did and the workflow as
    * it left it. It settles only when every call has, rejecting with the first failure, so nothing
    * is still running when the pipeline retries one record at a time; whatever a failed attempt
    * applied, its markers keep the retry from applying again.
@@ -124,14 +133,8 @@ export class DiagnosticsRepository {
       for (const slice of slices(events)) results.push(...(await this.applyAgentResultsToWorkflow(slice)));
       return results;
     };
-    const toAgent = async (group: readonly AgentCompletedEvent[]) => {
-      for (const slice of slices(group)) await this.applyAgentStatistics(slice);
-    };
-    const [workflow, ...agents] = await Promise.allSettled([
-      toWorkflow(),
-      ...[...groupBy(events, (event) => event.agent_id).values()].map(toAgent),
-    ]);
-    const failed = [workflow, ...agents].find(
+    const [workflow, agents] = await Promise.allSettled([toWorkflow(), this.agentStatisticsBatcher.add(events)]);
+    const failed = [workflow, agents].find(
       (result): result is PromiseRejectedResult => result.status === 'rejected',
     );
     if (failed) throw failed.reason;
@@ -527,18 +530,6 @@ function slices<T>(events: readonly T[]): T[][] {
   for (let first = 0; first < events.length; first += AGENT_RESULTS_PER_CALL)
     runs.push(events.slice(first, first + AGENT_RESULTS_PER_CALL));
   return runs;
-}
-
-/** `items` grouped by `keyOf`, each group in order, groups in order of first appearance. */
-function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    const group = groups.get(key);
-    if (group) group.push(item);
-    else groups.set(key, [item]);
-  }
-  return groups;
 }
 
 /** A script's `HGETALL` (flat field, value, …) and `SMEMBERS` replies as the workflow they describe; null when it has no hash. */

@@ -35,16 +35,19 @@ function hashedPartOf(key: string): string {
 /** The keys of each call of a script taking its key count first: `[count, ...keys, ...args]`. */
 const keysOfCalls = (calls: unknown[][]) => calls.map(([count, ...rest]) => rest.slice(0, Number(count)) as string[]);
 
-/** The ioredis calls the repository makes; Redis semantics are covered by the int-spec. */
-function fakeRedis() {
-  const client = {
+/** The ioredis calls the repository makes; Redis semantics are covered by the int-spec. `cluster`: an ioredis `Cluster`. */
+function fakeRedis({ cluster = false } = {}) {
+  const methods = {
     defineCommand: jest.fn(),
     [SAVE_PREFERENCES_COMMAND]: jest.fn(),
     opalRecommendationsFindPreferences: jest.fn(),
     opalRecommendationsSaveDecisions: jest.fn(),
     get: jest.fn(),
   };
-  return { client, redis: client as unknown as Redis };
+  const client = cluster
+    ? Object.assign(Object.create(Cluster.prototype) as Cluster, methods, { options: { autoPipeliningIgnoredCommands: [] } })
+    : methods;
+  return { client: client as typeof methods, redis: client as unknown as Redis };
 }
 
 describe(RecommendationsRepository.name, () => {
@@ -158,8 +161,8 @@ describe(RecommendationsRepository.name, () => {
       ]);
     });
 
-    it('should read users of several shards with one concurrent call per shard, each over keys of one hash slot', async () => {
-      const { client, redis } = fakeRedis();
+    it('should read users of several shards with one concurrent call per shard on a Cluster, each over keys of one hash slot', async () => {
+      const { client, redis } = fakeRedis({ cluster: true });
       const repository = new RecommendationsRepository(redis, options);
       const userIds = Array.from({ length: 40 }, (_, i) => `user-${i}`);
       const storedOf = (userId: string) => ({ ...preferences, user_id: userId });
@@ -189,6 +192,18 @@ describe(RecommendationsRepository.name, () => {
       );
       expect([...found.keys()]).toEqual(userIds.filter((_, i) => i % 2 === 0));
       for (const [userId, value] of found) expect(value).toEqual(storedOf(userId));
+    });
+
+    it('should read every user in one call on a single node, which runs a script over keys of any slots', async () => {
+      const { client, redis } = fakeRedis();
+      client.opalRecommendationsFindPreferences.mockImplementation(async (count: number) => new Array(count).fill(null));
+      const userIds = Array.from({ length: 40 }, (_, i) => `user-${i}`);
+
+      await new RecommendationsRepository(redis, options).findPreferencesOf(userIds);
+
+      expect(keysOfCalls(client.opalRecommendationsFindPreferences.mock.calls)).toEqual([
+        userIds.map((userId) => preferencesKey(options.keyPrefix, userId)),
+      ]);
     });
 
     it('should not call Redis for no users', async () => {
@@ -232,8 +247,20 @@ describe(RecommendationsRepository.name, () => {
       ]);
     });
 
-    it('should save decisions of several shards with one call per shard, each over keys of one hash slot, answering in input order', async () => {
+    it('should save every decision in one call, in input order, on a single node', async () => {
       const { client, redis } = fakeRedis();
+      client.opalRecommendationsSaveDecisions.mockImplementation(async (count: number) => new Array(count).fill(1));
+      const ids = ['dec-1', 'dec-2', 'dec-3', 'dec-11', 'dec-28'];
+
+      await expect(
+        new RecommendationsRepository(redis, options).saveDecisions(ids.map((decision_id) => ({ ...decision, decision_id }))),
+      ).resolves.toEqual([true, true, true, true, true]);
+
+      expect(keysOfCalls(client.opalRecommendationsSaveDecisions.mock.calls)).toEqual([ids.map((id) => decisionKey(options.keyPrefix, id))]);
+    });
+
+    it('should save decisions of several shards with one call per shard on a Cluster, each over keys of one hash slot, answering in input order', async () => {
+      const { client, redis } = fakeRedis({ cluster: true });
       const repository = new RecommendationsRepository(redis, options);
       const stored = new Map<string, string>();
       // SET NX per key, in key order, over calls that may run in any order.

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRedis } from '@nestjs-modules/ioredis';
 import { decisionKey, preferencesKey, redisKeyShardOf } from '@opal/contracts';
-import { defineRedisScripts, type RedisClient } from '@opal/platform-idempotency';
+import { defineRedisScripts, isRedisCluster, type RedisClient } from '@opal/platform-idempotency';
 import { RECOMMENDATIONS_OPTIONS } from './recommendations.constants';
 import {
   PREFERENCES_WRITES,
@@ -64,10 +64,10 @@ export class RecommendationsRepository {
     return (await this.findPreferencesOf([userId])).get(userId) ?? null;
   }
 
-  /** The stored preferences of each of `userIds` that has some: one call per shard, concurrently. */
+  /** The stored preferences of each of `userIds` that has some, in one call (on a Cluster, one per shard, concurrently). */
   async findPreferencesOf(userIds: readonly string[]): Promise<Map<string, StoredPreferences>> {
     const distinct = [...new Set(userIds)];
-    const values = await perShard(
+    const values = await this.perCall(
       distinct,
       (userId) => userId,
       async (group) =>
@@ -95,12 +95,12 @@ export class RecommendationsRepository {
   }
 
   /**
-   * `saveDecision` for each, in order: one call per shard, concurrently. A decision twice keeps
-   * its first set: all its copies fall in one shard's call, in their order. When a call fails the
+   * `saveDecision` for each, in order, in one call (on a Cluster, one per shard, concurrently). A
+   * decision twice keeps its first set: all its copies fall in one call, in their order. When a call fails the
    * others may have stored theirs; a re-run finds those stored (first write wins).
    */
   async saveDecisions(decisions: readonly PersonalisedDecision[]): Promise<boolean[]> {
-    const replies = await perShard(
+    const replies = await this.perCall(
       decisions,
       (decision) => decision.decision_id,
       async (group) =>
@@ -118,20 +118,30 @@ export class RecommendationsRepository {
     const value = await this.redis.get(decisionKey(this.options.keyPrefix, decisionId));
     return value === null ? null : (JSON.parse(value) as PersonalisedDecision);
   }
+
+  /**
+   * `perShard` on a Cluster, whose scripts must keep to one slot. A single node runs a script over
+   * keys of any slots, so there the whole batch stays one call: splitting it 64 ways nearly doubled
+   * the worker's CPU per record in `bench:workers`.
+   */
+  private perCall<T, R>(items: readonly T[], idOf: (item: T) => string, call: (group: T[]) => Promise<readonly R[]>): Promise<R[]> {
+    return perShard(items, isRedisCluster(this.redis) ? (item) => redisKeyShardOf(idOf(item)) : () => 0, call);
+  }
 }
 
 /**
- * Runs `call` once per shard of `items` (by `idOf`, the id their keys are tagged with), all at
- * once, each over its items in input order, and returns the replies in input order. No items, no call.
+ * Runs `call` once per shard of `items` (`shardOf`: the shard of the id their keys are tagged
+ * with), all at once, each over its items in input order, and returns the replies in input order.
+ * No items, no call.
  */
 async function perShard<T, R>(
   items: readonly T[],
-  idOf: (item: T) => string,
+  shardOf: (item: T) => number,
   call: (group: T[]) => Promise<readonly R[]>,
 ): Promise<R[]> {
   const indexesByShard = new Map<number, number[]>();
   items.forEach((item, index) => {
-    const shard = redisKeyShardOf(idOf(item));
+    const shard = shardOf(item);
     const indexes = indexesByShard.get(shard);
     if (indexes) indexes.push(index);
     else indexesByShard.set(shard, [index]);

@@ -63,6 +63,9 @@ CLUSTER_DATA=$DATA_DIR/kafka-cluster
 SECURE_DATA=$DATA_DIR/kafka-secure
 SECURE_REDIS_DATA=$DATA_DIR/redis-secure
 SENTINEL_DATA=$DATA_DIR/sentinel # <service>/: its config (redis.conf or sentinel.conf) and data
+# The Sentinels' own password (their requirepass, which they also use with each other), generated
+# at the first `up sentinel`; the apps get it as REDIS_SENTINEL_PASSWORD from `env sentinel`.
+SENTINEL_PASSWORD_FILE=$SENTINEL_DATA/sentinel.password
 REDIS_CLUSTER_DATA=$DATA_DIR/redis-cluster # <service>/: redis.conf, nodes.conf (the cluster's state) and AOF
 # Generated at the first `up secure`, git-ignored, never printed: the CA, certificates and passwords.
 SECURE_DIR=$STACK_DIR/secure
@@ -313,9 +316,13 @@ redis_answers() {
 }
 
 sentinel_cli() { # port args... : redis-cli to a node or a Sentinel of sentinel mode (or a Redis Cluster node); prints nothing if it does not answer
-  local port=$1
+  local port=$1 auth=''
   shift
-  timeout 5 redis-cli -h 127.0.0.1 -p "$port" "$@" 2>/dev/null | tr -d '\r'
+  # The Sentinels ask for their password; the data nodes' default user is open.
+  if ((port >= REDIS_SENTINEL_PORT_BASE && port < REDIS_SENTINEL_PORT_BASE + ${#SENTINELS[@]})) && [[ -s $SENTINEL_PASSWORD_FILE ]]; then
+    auth=$(<"$SENTINEL_PASSWORD_FILE")
+  fi
+  REDISCLI_AUTH=$auth timeout 5 redis-cli -h 127.0.0.1 -p "$port" --no-auth-warning "$@" 2>/dev/null | tr -d '\r'
 }
 
 sentinel_answers() { [[ $(sentinel_cli "$(svc_port "$1")" ping) == PONG ]]; } # a node or a Sentinel
@@ -778,6 +785,8 @@ cluster_up() { # svc...
 # ---------------------------------------------------------------------------
 # secured mode: a local CA, certificates and one password per user, made once into $SECURE_DIR
 
+write_password() { (umask 077 && openssl rand -hex 24 >"$1"); } # file: a fresh password, readable by us only
+
 secure_password() { # user -> its password (generated with the rest of the material)
   local f=$SECURE_DIR/passwords/$1
   [[ -s $f ]] || die "no password for '$1' in $SECURE_DIR (run '${0##*/} up secure')"
@@ -817,7 +826,7 @@ secure_prepare() {
   fi
   for user in "${SECURE_USERS[@]}"; do
     [[ -s $SECURE_DIR/passwords/$user ]] && continue
-    (umask 077 && openssl rand -hex 24 >"$SECURE_DIR/passwords/$user")
+    write_password "$SECURE_DIR/passwords/$user"
     fresh=1
   done
   if [[ -n $fresh && ( -d $SECURE_DATA || -d $SECURE_REDIS_DATA ) ]]; then
@@ -867,9 +876,15 @@ secure_redis_up() {
 # So they are written only when none of the five runs (a fresh start: sentinel-redis-1 is the primary
 # again, the replica resyncs from it, port changes take effect) and kept while any of them runs, which
 # is what brings an old primary restarted after a failover back as a replica.
+# Redis refuses to start on an aclfile that does not exist; an empty one keeps the open default
+# user of the development stack. Kept across starts: it holds what access saved.
+touch_acl_file() { [[ -f $1 ]] || (umask 077 && : >"$1"); }
+
 sentinel_write_configs() {
   local s dir port
   for s in "${SENTINEL_SERVICES[@]}"; do our_pid "$s" >/dev/null && return 0; done
+  mkdir -p "$SENTINEL_DATA"
+  [[ -s $SENTINEL_PASSWORD_FILE ]] || write_password "$SENTINEL_PASSWORD_FILE"
   for s in "${SENTINEL_SERVICES[@]}"; do
     dir=$SENTINEL_DATA/$s
     port=$(svc_port "$s")
@@ -888,9 +903,12 @@ appendfsync everysec
 save ""
 # A replica (a restarted old primary too) gets its full sync at once, not after the default 5 s.
 repl-diskless-sync-delay 0
+# ACL users are not replicated: kafka-init access grants them on each node and saves them here.
+aclfile "$dir/users.acl"
 EOF
         [[ $s == sentinel-redis-1 ]] || echo "replicaof 127.0.0.1 $REDIS_SENTINEL_BASE_PORT"
       } >"$(sentinel_conf "$s")"
+      touch_acl_file "$dir/users.acl"
     else
       cat >"$(sentinel_conf "$s")" <<EOF
 # Written by tools/local-stack/stack.sh when the sentinel services start from stopped; this Sentinel
@@ -899,6 +917,7 @@ bind 127.0.0.1
 port $port
 dir "$dir"
 daemonize no
+requirepass "$(<"$SENTINEL_PASSWORD_FILE")"
 sentinel monitor $SENTINEL_PRIMARY_NAME 127.0.0.1 $REDIS_SENTINEL_BASE_PORT $SENTINEL_QUORUM
 sentinel down-after-milliseconds $SENTINEL_PRIMARY_NAME 1000
 sentinel failover-timeout $SENTINEL_PRIMARY_NAME 10000
@@ -932,6 +951,7 @@ sentinel_launch() { # svc ; starts it without waiting: a replica syncs only once
 sentinel_up() { # svc...
   command -v redis-server >/dev/null 2>&1 || redis_install
   require_cmd redis-cli "apt-get install redis-tools"
+  require_cmd openssl "apt-get install openssl"
   sentinel_write_configs
   group_up sentinel_launch "$@"
 }
@@ -965,7 +985,10 @@ appendfsync everysec
 save ""
 # A replica (a restarted old primary too) gets its full sync at once, not after the default 5 s.
 repl-diskless-sync-delay 0
+# ACL users are not replicated: kafka-init access grants them on each node and saves them here.
+aclfile "$dir/users.acl"
 EOF
+  touch_acl_file "$dir/users.acl"
   if [[ -f $dir/nodes.conf ]] && (($(grep -c '@' "$dir/nodes.conf") > 1)); then
     was=$(grep -E '^[0-9a-f]+ [^ ]+ ([^ ]*,)?myself' "$dir/nodes.conf" | cut -d' ' -f3)
     case $was in *master*) was=primary ;; *slave*) was=replica ;; *) was=node ;; esac
@@ -1313,8 +1336,10 @@ export REDIS_PORT=$REDIS_PORT"
     cluster) brokers=$(cluster_brokers) ;;
     # The apps ask the Sentinels for the primary; REDIS_HOST/REDIS_PORT are then unused.
     sentinel)
+      [[ -s $SENTINEL_PASSWORD_FILE ]] || die "no Sentinel password in $SENTINEL_PASSWORD_FILE (run '${0##*/} up sentinel')"
       redis="export REDIS_SENTINELS=$(sentinel_addrs)
-export REDIS_SENTINEL_PRIMARY=$SENTINEL_PRIMARY_NAME"
+export REDIS_SENTINEL_PRIMARY=$SENTINEL_PRIMARY_NAME
+export REDIS_SENTINEL_PASSWORD=$(<"$SENTINEL_PASSWORD_FILE")"
       ;;
     # The apps take these as seeds and learn the cluster's nodes and slots from whichever answers.
     redis-cluster) redis="export REDIS_CLUSTER_NODES=$(redis_cluster_addrs)" ;;
@@ -1398,7 +1423,7 @@ Local Kafka $KAFKA_VERSION (KRaft) + Apicurio Registry $APICURIO_VERSION + Redis
   logs <service> [-f] print (or follow) a service's log
   env [cluster]       print export lines for KAFKA_BROKERS (the cluster's with 'cluster'),
                       SCHEMA_REGISTRY_URL, REDIS_HOST, REDIS_PORT
-  env sentinel        the same with REDIS_SENTINELS and REDIS_SENTINEL_PRIMARY instead of REDIS_HOST/PORT
+  env sentinel        the same with REDIS_SENTINELS, REDIS_SENTINEL_PRIMARY and REDIS_SENTINEL_PASSWORD instead of REDIS_HOST/PORT
   env redis-cluster   the same with REDIS_CLUSTER_NODES (the six nodes, as seeds) instead of REDIS_HOST/PORT
   env secure <user>   the same for the secured services as <user> (${SECURE_USERS[*]/opal-broker/}),
                       with TLS, the CA file and that user's password

@@ -6,6 +6,7 @@ import { stackSh } from './support/cluster-control';
 import { failoverReportDir, progressOf, startFailoverApps, stopFailoverApps, writeFailoverReport, type FailoverApps } from './support/failover-apps';
 import { expectAppliedOnceThroughFailover, failoverUnderLoad } from './support/failover-load';
 import { readiness } from './support/readiness';
+import { expectGrantedOnEveryNode, provisionRedisUsers, runningRedisNodes } from './support/redis-acl-users';
 import type { WebhookLoad } from './support/webhook-load';
 
 const SECRET = 'whsec_' + Buffer.from('opal-redis-cluster-e2e-secret-0123').toString('base64');
@@ -78,6 +79,8 @@ describe('Redis Cluster: keys spread over the primaries, and a primary failover 
   let env: ClusterEnv;
   let admin: Admin;
   let started: FailoverApps | undefined;
+  let nodes: string[];
+  let accessOutput: string;
   /** Stopped in afterAll too: a test that failed midway must not leave a load's timer running (Jest would wait on it). */
   const loads: WebhookLoad[] = [];
   const failoverLoad = () => ({
@@ -91,7 +94,10 @@ describe('Redis Cluster: keys spread over the primaries, and a primary failover 
     env = await clusterEnv();
     admin = new Kafka({ clientId: 'redis-cluster-e2e', brokers: env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
-    started = await startFailoverApps({ ...env }, SECRET);
+    nodes = await runningRedisNodes('redis-cluster-');
+    const provisioned = await provisionRedisUsers(nodes, { REDIS_CLUSTER_NODES: env.REDIS_CLUSTER_NODES });
+    accessOutput = provisioned.accessOutput;
+    started = await startFailoverApps({ ...env }, SECRET, provisioned.logins);
   }, 240_000);
 
   afterAll(async () => {
@@ -102,6 +108,11 @@ describe('Redis Cluster: keys spread over the primaries, and a primary failover 
     await admin?.disconnect();
     writeFailoverReport(REPORT_DIR, report);
   }, 120_000);
+
+  it("should have granted each app's ACL user its rights on all six nodes, replicas included", async () => {
+    expect(nodes).toHaveLength(6);
+    await expectGrantedOnEveryNode(nodes, accessOutput);
+  });
 
   it('should have every app ready on the Cluster, naming the topology and its three primaries', async () => {
     const expected = await primaries();
@@ -146,6 +157,6 @@ describe('Redis Cluster: keys spread over the primaries, and a primary failover 
     for (const count of keyCounts) expect(count).toBeGreaterThan(0.1 * keyCounts.reduce((sum, n) => sum + n, 0));
     expect(result.figures.primaryAfter).not.toContain(victim);
     expectAppliedOnceThroughFailover(result, { ratePerSecond: RATE_PER_SECOND, aroundKillMs: LOAD_AROUND_KILL_MS });
-    for (const running of apps()) expect(running.output()).not.toContain('CROSSSLOT');
+    for (const running of apps()) expect(running.output()).not.toMatch(/CROSSSLOT|NOPERM|WRONGPASS/);
   });
 });

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { eventually } from '@opal/platform-runtime/testing';
+import { eventually, freePort, startBuiltApp } from '@opal/platform-runtime/testing';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { stackSh } from './support/cluster-control';
 import { failoverReportDir, progressOf, startFailoverApps, stopFailoverApps, writeFailoverReport, type FailoverApps } from './support/failover-apps';
 import { expectAppliedOnceThroughFailover, failoverUnderLoad } from './support/failover-load';
 import { readiness } from './support/readiness';
+import { expectGrantedOnEveryNode, provisionRedisUsers, runningRedisNodes } from './support/redis-acl-users';
 import type { WebhookLoad } from './support/webhook-load';
 
 const SECRET = 'whsec_' + Buffer.from('opal-sentinel-e2e-secret-0123456789').toString('base64');
@@ -18,8 +19,15 @@ const LOAD_AROUND_KILL_MS = 8_000;
 const REPORT_DIR = failoverReportDir('sentinel');
 const progress = progressOf('sentinel-e2e');
 
-/** The variables `stack.sh env sentinel` prints for the apps: the development Kafka, Redis through the Sentinels. */
-async function sentinelEnv(): Promise<{ KAFKA_BROKERS: string; REDIS_SENTINELS: string; REDIS_SENTINEL_PRIMARY: string }> {
+interface SentinelEnv {
+  KAFKA_BROKERS: string;
+  REDIS_SENTINELS: string;
+  REDIS_SENTINEL_PRIMARY: string;
+  REDIS_SENTINEL_PASSWORD: string;
+}
+
+/** The variables `stack.sh env sentinel` prints for the apps: the development Kafka, Redis through the Sentinels and their password. */
+async function sentinelEnv(): Promise<SentinelEnv> {
   const printed = await stackSh('env', 'sentinel');
   const value = (name: string) => {
     const found = new RegExp(`^export ${name}=(\\S+)$`, 'm').exec(printed)?.[1];
@@ -30,6 +38,7 @@ async function sentinelEnv(): Promise<{ KAFKA_BROKERS: string; REDIS_SENTINELS: 
     KAFKA_BROKERS: value('KAFKA_BROKERS'),
     REDIS_SENTINELS: value('REDIS_SENTINELS'),
     REDIS_SENTINEL_PRIMARY: value('REDIS_SENTINEL_PRIMARY'),
+    REDIS_SENTINEL_PASSWORD: value('REDIS_SENTINEL_PASSWORD'),
   };
 }
 
@@ -56,10 +65,12 @@ async function nodeServing(address: string): Promise<string> {
  * delivery the gateway accepted is applied once.
  */
 describe('Redis behind Sentinel: the apps follow a failover of the primary', () => {
-  let env: Awaited<ReturnType<typeof sentinelEnv>>;
+  let env: SentinelEnv;
   let sentinel: Redis;
   let admin: Admin;
   let started: FailoverApps | undefined;
+  let nodes: string[];
+  let accessOutput: string;
   /** Stopped in afterAll too: a test that failed midway must not leave a load's timer running (Jest would wait on it). */
   const loads: WebhookLoad[] = [];
   const failoverLoad = () => ({
@@ -72,11 +83,15 @@ describe('Redis behind Sentinel: the apps follow a failover of the primary', () 
     env = await sentinelEnv();
     const [firstSentinel] = env.REDIS_SENTINELS.split(',');
     const [host, port] = (firstSentinel as string).split(':');
-    sentinel = new Redis({ host, port: Number(port), lazyConnect: true, maxRetriesPerRequest: 1 });
+    sentinel = new Redis({ host, port: Number(port), password: env.REDIS_SENTINEL_PASSWORD, lazyConnect: true, maxRetriesPerRequest: 1 });
     await sentinel.connect();
     admin = new Kafka({ clientId: 'sentinel-e2e', brokers: env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
-    started = await startFailoverApps({ ...env }, SECRET);
+    nodes = await runningRedisNodes('sentinel-redis-');
+    const { REDIS_SENTINELS, REDIS_SENTINEL_PRIMARY, REDIS_SENTINEL_PASSWORD } = env;
+    const provisioned = await provisionRedisUsers(nodes, { REDIS_SENTINELS, REDIS_SENTINEL_PRIMARY, REDIS_SENTINEL_PASSWORD });
+    accessOutput = provisioned.accessOutput;
+    started = await startFailoverApps({ ...env }, SECRET, provisioned.logins);
   }, 240_000);
 
   afterAll(async () => {
@@ -89,11 +104,39 @@ describe('Redis behind Sentinel: the apps follow a failover of the primary', () 
     writeFailoverReport(REPORT_DIR, report);
   }, 120_000);
 
+  it("should have granted each app's ACL user its rights on the primary and the replica", async () => {
+    expect(nodes).toHaveLength(2);
+    await expectGrantedOnEveryNode(nodes, accessOutput);
+  });
+
   it('should have every app ready through the Sentinels, naming the topology and the primary they reached', async () => {
     const primary = await primaryNamed(sentinel, env.REDIS_SENTINEL_PRIMARY);
     for (const app of Object.values(started as FailoverApps)) {
       const ready = await eventually(() => readiness(app), (answer) => answer.status === 200, 60_000, 250);
       expect(ready.details['redis']).toEqual({ status: 'up', topology: 'sentinel', primary });
+    }
+  });
+
+  it("should name the Sentinels' refusal of a wrong password in readiness, and log neither password", async () => {
+    const wrongPassword = `wrong-${run}`;
+    const refused = await startBuiltApp('ingest-gateway', {
+      ...env,
+      REDIS_SENTINEL_PASSWORD: wrongPassword,
+      WEBHOOK_SECRETS: SECRET,
+      NODE_ENV: 'staging',
+      PORT: String(await freePort()),
+    });
+    try {
+      const answer = await eventually(() => readiness(refused), (ready) => Boolean(ready.details['redis']?.message), 30_000, 250);
+
+      expect(answer.status).toBe(503);
+      expect(answer.details['redis']?.message).toContain(
+        "the Sentinels refused this client's login: check REDIS_SENTINEL_USERNAME and REDIS_SENTINEL_PASSWORD",
+      );
+      expect(refused.output()).not.toContain(wrongPassword);
+      expect(refused.output()).not.toContain(env.REDIS_SENTINEL_PASSWORD);
+    } finally {
+      await refused.stop();
     }
   });
 
@@ -118,5 +161,6 @@ describe('Redis behind Sentinel: the apps follow a failover of the primary', () 
 
     expect(result.figures.primaryAfter).not.toBe(result.figures.primaryBefore);
     expectAppliedOnceThroughFailover(result, { ratePerSecond: RATE_PER_SECOND, aroundKillMs: LOAD_AROUND_KILL_MS });
+    for (const running of Object.values(started as FailoverApps)) expect(running.output()).not.toMatch(/NOPERM|WRONGPASS/);
   });
 });

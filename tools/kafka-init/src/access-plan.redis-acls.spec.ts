@@ -12,6 +12,8 @@ const COMMANDS = [
   '-@dangerous',
   '+info',
   '+time',
+  '+cluster|slots',
+  '+cluster|info',
 ];
 
 describe(redisAclRules.name, () => {

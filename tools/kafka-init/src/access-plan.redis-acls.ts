@@ -14,6 +14,10 @@ import { ACCESS_PLAN, SERVICE_NAMES, type ServiceAccess, type ServiceName } from
  *   KILL/LIST/PAUSE, KEYS, SORT, RESTORE, FLUSHDB, …
  * - `+info`: ioredis' ready check sends INFO, which is @dangerous, so it comes after the subtraction.
  * - `+time`: diagnostics' apply script reads the server clock; TIME is in neither @read nor @write.
+ * - `+cluster|slots +cluster|info`: a Redis Cluster client learns the slot map (SLOTS) and checks
+ *   the cluster's state (INFO) before its first command. Both only describe the cluster; on a node
+ *   without cluster mode they answer an error, so one rule set serves every topology. WAIT (the
+ *   workers' replica acknowledgement) and ASKING (a slot in migration) come with @connection.
  * No MULTI (@transaction) and no pub/sub: no service uses them.
  */
 const COMMAND_RULES = [
@@ -28,6 +32,8 @@ const COMMAND_RULES = [
   '-@dangerous',
   '+info',
   '+time',
+  '+cluster|slots',
+  '+cluster|info',
 ] as const;
 
 /**

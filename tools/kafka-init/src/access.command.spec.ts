@@ -9,7 +9,7 @@ import {
 } from 'kafkajs';
 import { SERVICE_NAMES } from '@opal/contracts';
 import { planKafkaAclBindings } from './access-plan.kafka-acls';
-import { runAccess, type AclAdmin, type RedisAclAdmin, type RedisAclUser } from './access.command';
+import { runAccess, runRedisAccess, type AclAdmin, type RedisAclAdmin, type RedisAclUser } from './access.command';
 import { AccessError } from './access.errors';
 
 const NO_WAIT = { attempts: 3, delayMs: 0 };
@@ -82,11 +82,17 @@ class FakeRedisAcl implements RedisAclAdmin {
 
 const SERVICES = SERVICE_NAMES;
 
-function secureStack() {
-  const admin = new FakeAclAdmin();
+function redisNodeWithUsers(): FakeRedisAcl {
   const redis = new FakeRedisAcl();
   for (const service of SERVICES) redis.addUser(service);
-  return { admin, redis };
+  return redis;
+}
+
+/** A secured stack with a single Redis node: `redis` is that node, `deps` what runAccess takes. */
+function secureStack() {
+  const admin = new FakeAclAdmin();
+  const redis = redisNodeWithUsers();
+  return { admin, redis, deps: { admin, redis: [{ address: '127.0.0.1:6379', acl: redis }] } };
 }
 
 const kafkaRows = (rows: Awaited<ReturnType<typeof runAccess>>['rows']) =>
@@ -97,7 +103,7 @@ describe(runAccess.name, () => {
     it('should create every planned binding on a cluster that has none', async () => {
       const stack = secureStack();
 
-      const { rows } = await runAccess(stack, undefined, NO_WAIT);
+      const { rows } = await runAccess(stack.deps, undefined, NO_WAIT);
 
       expect(stack.admin.created).toEqual([planKafkaAclBindings()]);
       expect(kafkaRows(rows)).toHaveLength(53);
@@ -116,7 +122,7 @@ describe(runAccess.name, () => {
       await stack.admin.createAcls({ acl: rest });
       stack.admin.created.length = 0;
 
-      const { rows } = await runAccess(stack, undefined, NO_WAIT);
+      const { rows } = await runAccess(stack.deps, undefined, NO_WAIT);
 
       expect(stack.admin.created).toEqual([[first]]);
       expect(
@@ -129,10 +135,10 @@ describe(runAccess.name, () => {
 
     it('should call createAcls not at all when every binding is present', async () => {
       const stack = secureStack();
-      await runAccess(stack, undefined, NO_WAIT);
+      await runAccess(stack.deps, undefined, NO_WAIT);
       stack.admin.created.length = 0;
 
-      const { rows } = await runAccess(stack, undefined, NO_WAIT);
+      const { rows } = await runAccess(stack.deps, undefined, NO_WAIT);
 
       expect(stack.admin.created).toEqual([]);
       expect(kafkaRows(rows).every((row) => row.action === 'present')).toBe(true);
@@ -152,7 +158,7 @@ describe(runAccess.name, () => {
       const admins: AclEntry = { ...extra, principal: 'User:opal-admin' };
       await stack.admin.createAcls({ acl: [extra, admins] });
 
-      const { rows } = await runAccess(stack, undefined, NO_WAIT);
+      const { rows } = await runAccess(stack.deps, undefined, NO_WAIT);
 
       expect(rows.filter((row) => row.action === 'drift')).toEqual([
         {
@@ -176,7 +182,7 @@ describe(runAccess.name, () => {
           ++calls <= SERVICES.length * 2 ? { throttleTime: 0, errorCode: 0, resources: [] } : describe(filter),
         );
 
-      const { rows } = await runAccess(stack, undefined, NO_WAIT);
+      const { rows } = await runAccess(stack.deps, undefined, NO_WAIT);
 
       expect(kafkaRows(rows).every((row) => row.action === 'created')).toBe(true);
     });
@@ -185,7 +191,7 @@ describe(runAccess.name, () => {
       const stack = secureStack();
       jest.spyOn(stack.admin, 'describeAcls').mockResolvedValue({ throttleTime: 0, errorCode: 0, resources: [] });
 
-      await expect(runAccess(stack, undefined, NO_WAIT)).rejects.toThrow(
+      await expect(runAccess(stack.deps, undefined, NO_WAIT)).rejects.toThrow(
         new AccessError(
           'Kafka accepted but does not list the ACL User:ingest-gateway ALLOW WRITE on topic opal.workflow.started (literal, host *)',
         ),
@@ -198,7 +204,7 @@ describe(runAccess.name, () => {
         type: 'CLUSTER_AUTHORIZATION_FAILED',
       });
 
-      const failure = runAccess(stack, undefined, NO_WAIT);
+      const failure = runAccess(stack.deps, undefined, NO_WAIT);
 
       await expect(failure).rejects.toThrow(AccessError);
       await expect(failure).rejects.toThrow(
@@ -211,7 +217,7 @@ describe(runAccess.name, () => {
       const stack = secureStack();
       stack.admin.failWith = Object.assign(new Error('Security features are disabled'), { type: 'SECURITY_DISABLED' });
 
-      await expect(runAccess(stack, undefined, NO_WAIT)).rejects.toThrow(
+      await expect(runAccess(stack.deps, undefined, NO_WAIT)).rejects.toThrow(
         'the brokers have no authorizer (SECURITY_DISABLED): access grants ACLs on a secured stack only',
       );
     });
@@ -221,7 +227,7 @@ describe(runAccess.name, () => {
     it("should apply each service user's rules and report them", async () => {
       const stack = secureStack();
 
-      const { rows } = await runAccess(stack, undefined, NO_WAIT);
+      const { rows } = await runAccess(stack.deps, undefined, NO_WAIT);
 
       expect(rows.filter((row) => row.kind === 'redis-user')).toEqual([
         {
@@ -229,7 +235,7 @@ describe(runAccess.name, () => {
           name: 'ingest-gateway',
           action: 'applied',
           details:
-            'keys ~opal:idempotency:webhook:* ~opal:ratelimit:webhook:*; commands -@all +@read +@write -function -scan -randomkey +eval +evalsha +@connection -@dangerous +info +time',
+            'keys ~opal:idempotency:webhook:* ~opal:ratelimit:webhook:*; commands -@all +@read +@write -function -scan -randomkey +eval +evalsha +@connection -@dangerous +info +time +cluster|slots +cluster|info',
         },
         expect.objectContaining({ name: 'diagnostics-worker', action: 'applied' }),
         expect.objectContaining({ name: 'recommendations-worker', action: 'applied' }),
@@ -237,7 +243,7 @@ describe(runAccess.name, () => {
           kind: 'redis-user',
           name: 'ops-console',
           action: 'applied',
-          details: 'keys (none); commands -@all +@read +@write -function -scan -randomkey +eval +evalsha +@connection -@dangerous +info +time',
+          details: 'keys (none); commands -@all +@read +@write -function -scan -randomkey +eval +evalsha +@connection -@dangerous +info +time +cluster|slots +cluster|info',
         },
       ]);
       expect(stack.redis.users.get('diagnostics-worker')).toMatchObject({ flags: ['on'], passwords: ['5e88…'] });
@@ -245,9 +251,9 @@ describe(runAccess.name, () => {
 
     it('should report users that already have their rules as present', async () => {
       const stack = secureStack();
-      await runAccess(stack, undefined, NO_WAIT);
+      await runAccess(stack.deps, undefined, NO_WAIT);
 
-      const { rows } = await runAccess(stack, undefined, NO_WAIT);
+      const { rows } = await runAccess(stack.deps, undefined, NO_WAIT);
 
       expect(rows.filter((row) => row.kind === 'redis-user').map((row) => row.action)).toEqual([
         'present',
@@ -261,7 +267,7 @@ describe(runAccess.name, () => {
       const stack = secureStack();
       stack.redis.users.set('ingest-gateway', { ...stack.redis.users.get('ingest-gateway'), flags: ['off'] });
 
-      const { rows } = await runAccess(stack, undefined, NO_WAIT);
+      const { rows } = await runAccess(stack.deps, undefined, NO_WAIT);
 
       expect(rows.find((row) => row.name === 'ingest-gateway')?.details).toMatch(/; user is off$/);
     });
@@ -270,7 +276,7 @@ describe(runAccess.name, () => {
       const stack = secureStack();
       stack.redis.users.delete('recommendations-worker');
 
-      await expect(runAccess(stack, undefined, NO_WAIT)).rejects.toThrow(
+      await expect(runAccess(stack.deps, undefined, NO_WAIT)).rejects.toThrow(
         new AccessError(
           "Redis has no ACL user recommendations-worker: the stack creates each service's user with its password; access only grants what the user may do",
         ),
@@ -282,16 +288,68 @@ describe(runAccess.name, () => {
       const stack = secureStack();
       stack.redis.failWith = new Error("NOPERM this user has no permissions to run the 'acl|getuser' command");
 
-      await expect(runAccess(stack, undefined, NO_WAIT)).rejects.toThrow(
+      await expect(runAccess(stack.deps, undefined, NO_WAIT)).rejects.toThrow(
         'the Redis user used here may not change ACLs (NOPERM): run access with the admin user',
       );
+    });
+
+    it('should grant every node of a topology, naming each node in the report', async () => {
+      const nodes = ['127.0.0.1:6400', '127.0.0.1:6401', '127.0.0.1:6402'].map((address) => ({ address, acl: redisNodeWithUsers() }));
+
+      const { rows, redisSaved } = await runRedisAccess(nodes);
+
+      for (const { acl } of nodes) expect(acl.set).toEqual([...SERVICES]);
+      expect(rows).toHaveLength(SERVICES.length * nodes.length);
+      expect(rows.filter((row) => row.name === 'diagnostics-worker').map((row) => row.details.split(':').slice(0, 2).join(':'))).toEqual(
+        nodes.map(({ address }) => address),
+      );
+      expect(redisSaved).toBe(true);
+    });
+
+    it('should name the node a user is missing on, and change no node', async () => {
+      const nodes = ['127.0.0.1:6400', '127.0.0.1:6401'].map((address) => ({ address, acl: redisNodeWithUsers() }));
+      nodes[1]?.acl.users.delete('ops-console');
+
+      await expect(runRedisAccess(nodes)).rejects.toThrow(
+        new AccessError(
+          "Redis has no ACL user ops-console on 127.0.0.1:6401: the stack creates each service's user with its password; access only grants what the user may do",
+        ),
+      );
+      expect(nodes.map(({ acl }) => acl.set)).toEqual([[], []]);
+    });
+
+    it('should report a user already granted on one node and not on another by node', async () => {
+      const granted = redisNodeWithUsers();
+      await runRedisAccess([{ address: 'a:1', acl: granted }]);
+      const nodes = [
+        { address: 'a:1', acl: granted },
+        { address: 'b:2', acl: redisNodeWithUsers() },
+      ];
+
+      const { rows } = await runRedisAccess(nodes);
+
+      expect(rows.filter((row) => row.name === 'ingest-gateway').map((row) => [row.details.split(':')[0], row.action])).toEqual([
+        ['a', 'present'],
+        ['b', 'applied'],
+      ]);
+    });
+
+    it('should say the grants were not saved when any node has no ACL file', async () => {
+      const nodes = ['a:1', 'b:2'].map((address) => ({ address, acl: redisNodeWithUsers() }));
+      if (nodes[1]) nodes[1].acl.saved = false;
+
+      expect((await runRedisAccess(nodes)).redisSaved).toBe(false);
+    });
+
+    it('should refuse a topology without nodes', async () => {
+      await expect(runRedisAccess([])).rejects.toThrow('access found no Redis node to grant on');
     });
 
     it('should report whether Redis saved the grants to its ACL file', async () => {
       const stack = secureStack();
       stack.redis.saved = false;
 
-      expect((await runAccess(stack, undefined, NO_WAIT)).redisSaved).toBe(false);
+      expect((await runAccess(stack.deps, undefined, NO_WAIT)).redisSaved).toBe(false);
     });
   });
 });

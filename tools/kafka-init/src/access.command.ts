@@ -26,6 +26,17 @@ export interface RedisAclAdmin {
   save(): Promise<boolean>;
 }
 
+/**
+ * One Redis data node and an admin session on it. ACL rules are not replicated: behind Sentinel
+ * and on a Cluster every node, replicas included, needs the grants, or a promoted replica would
+ * refuse the apps.
+ */
+export interface RedisAclNode {
+  /** `host:port`, as the report names it. */
+  address: string;
+  acl: RedisAclAdmin;
+}
+
 export interface AccessRow {
   kind: 'kafka-acl' | 'redis-user';
   name: string;
@@ -36,7 +47,7 @@ export interface AccessRow {
 
 export interface AccessReport {
   rows: AccessRow[];
-  /** Whether Redis wrote the grants to its ACL file (they survive a restart). */
+  /** Whether every Redis node wrote the grants to its ACL file (they survive a restart). */
   redisSaved: boolean;
 }
 
@@ -53,22 +64,54 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /**
  * Grants every service of the plan exactly its access: the Kafka ACL bindings (created where
  * missing, read back per principal, any other binding of those principals reported as drift and
- * left alone), then the Redis ACL rules of each service's user. The users themselves, and their
- * passwords, come from the stack: a missing Redis user is an error. Kafka first: a refusal there
- * stops before Redis is changed.
+ * left alone), then the Redis ACL rules of each service's user on every node. The users themselves,
+ * and their passwords, come from the stack: a missing Redis user is an error. Kafka first: a
+ * refusal there stops before Redis is changed.
  */
 export async function runAccess(
-  deps: { admin: AclAdmin; redis: RedisAclAdmin },
+  deps: { admin: AclAdmin; redis: readonly RedisAclNode[] },
   plan: Readonly<Record<ServiceName, ServiceAccess>> = ACCESS_PLAN,
   readBack: ReadBackOptions = DEFAULT_READ_BACK,
 ): Promise<AccessReport> {
   const kafkaRows = await applyKafkaAcls(deps.admin, plan, readBack).catch((error: unknown) => {
     throw explainKafkaAclError(error);
   });
-  const redis = await applyRedisAcls(deps.redis, planRedisAclRules(plan)).catch((error: unknown) => {
+  const redis = await runRedisAccess(deps.redis, plan);
+  return { rows: [...kafkaRows, ...redis.rows], redisSaved: redis.redisSaved };
+}
+
+/**
+ * The Redis half of `runAccess` alone (`kafka-init access redis`): for a node that was replaced or
+ * restarted without an ACL file, where Kafka's grants still stand. Every node is checked for every
+ * user before any is changed.
+ */
+export async function runRedisAccess(
+  nodes: readonly RedisAclNode[],
+  plan: Readonly<Record<ServiceName, ServiceAccess>> = ACCESS_PLAN,
+): Promise<AccessReport> {
+  if (nodes.length === 0) throw new AccessError('access found no Redis node to grant on');
+  const grants = planRedisAclRules(plan);
+  const where = (node: RedisAclNode) => (nodes.length > 1 ? ` on ${node.address}` : '');
+  try {
+    const before = await Promise.all(nodes.map((node) => currentUsers(node.acl, grants)));
+    for (const [index, node] of nodes.entries()) {
+      const missing = grants.filter(({ user }) => !before[index]?.has(user)).map(({ user }) => user);
+      if (missing.length > 0)
+        throw new AccessError(
+          `Redis has no ACL user ${missing.join(', ')}${where(node)}: the stack creates each service's user with its password; access only grants what the user may do`,
+        );
+    }
+    const rows: AccessRow[] = [];
+    let saved = true;
+    for (const [index, node] of nodes.entries()) {
+      const applied = await applyRedisAcls(node.acl, grants, before[index] ?? new Map());
+      rows.push(...applied.rows.map((row) => (nodes.length > 1 ? { ...row, details: `${node.address}: ${row.details}` } : row)));
+      saved &&= applied.saved;
+    }
+    return { rows, redisSaved: saved };
+  } catch (error) {
     throw explainRedisAclError(error);
-  });
-  return { rows: [...kafkaRows, ...redis.rows], redisSaved: redis.saved };
+  }
 }
 
 async function describePrincipal(admin: AclAdmin, principal: string): Promise<AclEntry[]> {
@@ -146,29 +189,27 @@ function describeRedisUser(user: RedisAclUser, rules: readonly string[]): string
   return `keys ${keys === '' ? '(none)' : keys}; commands ${commands}${off}`;
 }
 
+async function currentUsers(redis: RedisAclAdmin, grants: readonly RedisUserGrant[]): Promise<Map<string, RedisAclUser>> {
+  const users = await Promise.all(grants.map(async ({ user }) => [user, await redis.getUser(user)] as const));
+  return new Map(users.filter((entry): entry is readonly [ServiceName, RedisAclUser] => entry[1] !== null));
+}
+
 async function applyRedisAcls(
   redis: RedisAclAdmin,
   grants: readonly RedisUserGrant[],
+  before: ReadonlyMap<string, RedisAclUser>,
 ): Promise<{ rows: AccessRow[]; saved: boolean }> {
-  const current = await Promise.all(
-    grants.map(async (grant) => ({ ...grant, before: await redis.getUser(grant.user) })),
-  );
-  const missing = current.filter(({ before }) => before === null).map(({ user }) => user);
-  if (missing.length > 0) {
-    throw new AccessError(
-      `Redis has no ACL user ${missing.join(', ')}: the stack creates each service's user with its password; access only grants what the user may do`,
-    );
-  }
   const rows: AccessRow[] = [];
-  for (const { user, rules, before } of current) {
+  for (const { user, rules } of grants) {
     await redis.setUser(user, rules);
+    const was = before.get(user);
     const after = await redis.getUser(user);
-    if (before === null || after === null)
+    if (was === undefined || after === null)
       throw new AccessError(`Redis user ${user} disappeared while access granted it`);
     rows.push({
       kind: 'redis-user',
       name: user,
-      action: permissionsOf(before) === permissionsOf(after) ? 'present' : 'applied',
+      action: permissionsOf(was) === permissionsOf(after) ? 'present' : 'applied',
       details: describeRedisUser(after, rules),
     });
   }

@@ -1,20 +1,20 @@
 // `npm run kafka:init` (init) and `npm run schemas:check` (check-schemas): the seed's
 // scripts/kafka-init.sh as a typed CLI. `nx run kafka-init:access` grants each service of a secured
-// stack the Kafka and Redis ACLs of the access plan (@opal/contracts). Prints a table of what it
+// stack the Kafka and Redis ACLs of the access plan (@opal/contracts), on every Redis node of the
+// topology; `access redis` grants the Redis half alone. Prints a table of what it
 // created, verified or found drifting; exits non-zero with one clear line on any failure.
 import { Kafka } from 'kafkajs';
-import { Redis } from 'ioredis';
 import { parseEnvOrExit } from '@opal/platform-config';
 import { buildKafkaClientConfig } from '@opal/platform-kafka';
 import { SchemaRegistryClient } from '@opal/platform-schema-registry';
-import { runAccess } from './access.command';
+import { runAccess, runRedisAccess, type AccessReport } from './access.command';
 import { runBaseCheck, runSchemaCheck } from './check-schemas.command';
 import { loadAccessRedisConfig } from './config/access.env';
 import { KAFKA_INIT, loadKafkaInitConfig, type KafkaInitConfig } from './config/kafka-init.env';
 import { EVENT_SUBJECT_SCHEMAS, readWorkingTreeSchemas } from './event-schemas';
 import { openGitBase } from './git-base';
 import { runInit } from './init.command';
-import { IoredisAclAdmin, aclAdminRedisOptions, connectAclAdmin } from './ioredis-acl.admin';
+import { addressOf, openRedisAclNodes, type RedisAclSessions } from './redis-acl-nodes';
 import { formatTable } from './report-table';
 
 async function init(config: KafkaInitConfig): Promise<number> {
@@ -52,38 +52,44 @@ async function checkSchemas(config: KafkaInitConfig): Promise<number> {
 
 /**
  * Kafka as KAFKA_USERNAME (a super user, or one allowed to alter and describe ACLs), Redis as
- * REDIS_USERNAME (allowed ACL GETUSER/SETUSER/SAVE). Redis is always part of it: a secured stack
- * has both, and a run that granted Kafka alone must not look like success.
+ * REDIS_USERNAME (allowed ACL GETUSER/SETUSER/SAVE, and CLUSTER NODES on a Cluster) on every data
+ * node of the topology. Redis is always part of it: a secured stack has both, and a run that
+ * granted Kafka alone must not look like success. `access redis` leaves Kafka alone.
  */
-async function access(config: KafkaInitConfig): Promise<number> {
+async function access(config: KafkaInitConfig, args: readonly string[]): Promise<number> {
+  const [scope = 'all'] = args;
+  if (scope !== 'all' && scope !== 'redis') {
+    console.error(`${KAFKA_INIT} access: unknown scope "${scope}"; expected "redis" (Redis alone) or nothing (Kafka and Redis)`);
+    return 2;
+  }
   const redisConnection = parseEnvOrExit(() => loadAccessRedisConfig(process.env));
-  const admin = new Kafka(buildKafkaClientConfig(config.kafka, KAFKA_INIT)).admin();
-  const redis = new Redis(aclAdminRedisOptions(redisConnection));
+  const admin = scope === 'all' ? new Kafka(buildKafkaClientConfig(config.kafka, KAFKA_INIT)).admin() : undefined;
+  let redis: RedisAclSessions | undefined;
   try {
-    await admin.connect();
-    await connectAclAdmin(redis);
-    const { rows, redisSaved } = await runAccess({ admin, redis: new IoredisAclAdmin(redis) });
+    await admin?.connect();
+    redis = await openRedisAclNodes(redisConnection);
+    const report: AccessReport = admin ? await runAccess({ admin, redis: redis.nodes }) : await runRedisAccess(redis.nodes);
+    const kafka = admin ? `brokers ${config.kafka.brokers.join(',')}, ` : '';
+    console.log(`kafka-init access (${kafka}Redis ${describeRedis(redisConnection)}: ${redis.nodes.map((node) => node.address).join(', ')})\n`);
+    console.log(formatTable(['kind', 'name', 'action', 'details'], report.rows.map((row) => [row.kind, row.name, row.action, row.details])));
+    const drift = report.rows.filter((row) => row.action === 'drift').length;
+    console.log(`\n${report.rows.length} items; ${drift ? `${drift} drifting (reported, not deleted)` : 'no drift'}`);
     console.log(
-      `kafka-init access (brokers ${config.kafka.brokers.join(',')}, Redis ${redisConnection.host}:${redisConnection.port})\n`,
-    );
-    console.log(
-      formatTable(
-        ['kind', 'name', 'action', 'details'],
-        rows.map((row) => [row.kind, row.name, row.action, row.details]),
-      ),
-    );
-    const drift = rows.filter((row) => row.action === 'drift').length;
-    console.log(`\n${rows.length} items; ${drift ? `${drift} drifting (reported, not deleted)` : 'no drift'}`);
-    console.log(
-      redisSaved
-        ? 'Redis ACLs saved to its ACL file'
-        : 'Redis has no ACL file: its grants last until it restarts; run access again then',
+      report.redisSaved
+        ? 'Redis ACLs saved to each node\'s ACL file'
+        : 'a Redis node has no ACL file: its grants last until it restarts; run access again then',
     );
     return 0;
   } finally {
-    await admin.disconnect();
-    redis.disconnect();
+    await admin?.disconnect();
+    redis?.close();
   }
+}
+
+function describeRedis(connection: ReturnType<typeof loadAccessRedisConfig>): string {
+  if (connection.cluster) return `Cluster via ${connection.cluster.nodes.map(addressOf).join(',')}`;
+  if (connection.sentinel) return `primary "${connection.sentinel.primaryName}" and its replicas via Sentinel`;
+  return 'single node';
 }
 
 const COMMANDS = { init, 'check-schemas': checkSchemas, access } as const;
@@ -95,7 +101,7 @@ async function main() {
     console.error(`${KAFKA_INIT}: unknown command "${name}"; expected one of: ${Object.keys(COMMANDS).join(', ')}`);
     return 2;
   }
-  return command(parseEnvOrExit(() => loadKafkaInitConfig(process.env)));
+  return command(parseEnvOrExit(() => loadKafkaInitConfig(process.env)), process.argv.slice(3));
 }
 
 main().then(

@@ -1,7 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { workspaceRoot } from '@nx/devkit';
+import type { ServiceName } from '@opal/contracts';
 import { freePort, startNxApp, type RunningApp } from '@opal/platform-runtime/testing';
+import type { RedisLogins } from './redis-acl-users';
 
 /** The apps a Redis failover test runs: the gateway and both workers. */
 export interface FailoverApps {
@@ -10,16 +12,19 @@ export interface FailoverApps {
   recommendations: RunningApp;
 }
 
-const PROJECTS: Record<keyof FailoverApps, string> = {
+const PROJECTS: Record<keyof FailoverApps, ServiceName> = {
   gateway: 'ingest-gateway',
   diagnostics: 'diagnostics-worker',
   recommendations: 'recommendations-worker',
 };
 
-/** Starts the three apps with `env` (how they reach Kafka and Redis); the gateway verifies with `secret` and does not rate-limit. */
-export async function startFailoverApps(env: Record<string, string>, secret: string): Promise<FailoverApps> {
-  const start = async (project: string, extra: Record<string, string> = {}) =>
-    startNxApp(project, { ...env, NODE_ENV: 'staging', PORT: String(await freePort()), ...extra });
+/**
+ * Starts the three apps with `env` (how they reach Kafka and Redis), each logging in to Redis as its
+ * own user of `logins`; the gateway verifies with `secret` and does not rate-limit.
+ */
+export async function startFailoverApps(env: Record<string, string>, secret: string, logins: RedisLogins): Promise<FailoverApps> {
+  const start = async (project: ServiceName, extra: Record<string, string> = {}) =>
+    startNxApp(project, { ...env, ...logins[project], NODE_ENV: 'staging', PORT: String(await freePort()), ...extra });
   const [gateway, diagnostics, recommendations] = await Promise.all([
     start(PROJECTS.gateway, { WEBHOOK_SECRETS: secret, RATE_LIMIT_PER_SECOND: '100000' }),
     start(PROJECTS.diagnostics),

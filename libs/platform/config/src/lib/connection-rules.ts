@@ -30,10 +30,18 @@ const notBoth =
   (env) =>
     env[a] && env[b] ? { variable: b, message: `expected ${a} or ${b}, not both` } : undefined;
 
+/** A setting of one topology given without it would look applied while nothing reads it. */
+const only =
+  (setting: ConnectionVariable, topology: ConnectionVariable): ConnectionRule =>
+  (env) =>
+    env[setting] && !env[topology] ? { variable: setting, message: `expected ${topology} when ${setting} is set` } : undefined;
+
 const CONNECTION_RULES: readonly ConnectionRule[] = [
   together('KAFKA_USERNAME', 'KAFKA_PASSWORD'),
   together('SCHEMA_REGISTRY_USERNAME', 'SCHEMA_REGISTRY_PASSWORD'),
   passwordFor('REDIS_USERNAME', 'REDIS_PASSWORD'),
+  passwordFor('REDIS_SENTINEL_USERNAME', 'REDIS_SENTINEL_PASSWORD'),
+  only('REDIS_SENTINEL_PASSWORD', 'REDIS_SENTINELS'),
   tlsFor('KAFKA_SSL_CA_FILE', 'KAFKA_SSL'),
   tlsFor('REDIS_TLS_CA_FILE', 'REDIS_TLS'),
   notBoth('REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'),
@@ -42,7 +50,7 @@ const CONNECTION_RULES: readonly ConnectionRule[] = [
 /**
  * The rules between the Kafka, Schema Registry and Redis variables that no single variable can
  * check: credentials in pairs, a Redis ACL user with its password, a CA file only with TLS on,
- * Sentinels or Cluster nodes but not both.
+ * Sentinels or Cluster nodes but not both, the Sentinels' password only with Sentinels.
  * Use it on every schema that spreads `kafkaEnv`, `schemaRegistryEnv` or `redisEnv`:
  * `z.object({ ...kafkaEnv }).superRefine(connectionRules)`. A variable the schema does not
  * have is never set in its output, so rules about it pass.

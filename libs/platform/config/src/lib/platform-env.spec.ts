@@ -60,6 +60,29 @@ describe(toRedisConfig.name, () => {
     expect(redisTopologyOf(parse({}))).toBe('single');
   });
 
+  it("should log in to the Sentinels with their own credentials, apart from the data nodes'", () => {
+    const parsed = toRedisConfig(
+      z.object(redisEnv).parse({
+        REDIS_SENTINELS: 's:26379',
+        REDIS_SENTINEL_USERNAME: 'watcher',
+        REDIS_SENTINEL_PASSWORD: 'sentinel-secret',
+        REDIS_USERNAME: 'opal',
+        REDIS_PASSWORD: 'node-secret',
+      }),
+    );
+    expect(parsed.sentinel).toMatchObject({ username: 'watcher', password: 'sentinel-secret' });
+    expect(parsed).toMatchObject({ username: 'opal', password: 'node-secret' });
+  });
+
+  it.each([
+    [{ REDIS_SENTINELS: 's:26379', REDIS_SENTINEL_USERNAME: 'watcher' }, 'REDIS_SENTINEL_PASSWORD', 'expected REDIS_SENTINEL_PASSWORD when REDIS_SENTINEL_USERNAME is set'],
+    [{ REDIS_SENTINEL_PASSWORD: 'sentinel-secret' }, 'REDIS_SENTINEL_PASSWORD', 'expected REDIS_SENTINELS when REDIS_SENTINEL_PASSWORD is set'],
+  ])('should refuse Sentinel credentials that cannot be used (%j)', (env, variable, message) => {
+    const parsed = z.object(redisEnv).superRefine(connectionRules).safeParse(env);
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues).toEqual([expect.objectContaining({ path: [variable], message })]);
+  });
+
   it('should talk to a Redis Cluster when REDIS_CLUSTER_NODES is set', () => {
     const viaCluster = toRedisConfig(z.object(redisEnv).parse({ REDIS_CLUSTER_NODES: '10.0.0.1:6400,redis-b:6401' }));
     expect(viaCluster.cluster).toEqual({ nodes: [{ host: '10.0.0.1', port: 6400 }, { host: 'redis-b', port: 6401 }] });

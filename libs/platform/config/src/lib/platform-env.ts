@@ -64,6 +64,10 @@ export const redisEnv = {
   // and follow it when a replica is promoted.
   REDIS_SENTINELS: nodeListVar(),
   REDIS_SENTINEL_PRIMARY: stringVar(LOCAL_STACK_DEFAULTS.redisSentinelPrimary),
+  // The Sentinels' own login (Sentinel's `requirepass` or an ACL user of theirs); REDIS_USERNAME and
+  // REDIS_PASSWORD are the data nodes'. Unset: the Sentinels are asked without credentials.
+  REDIS_SENTINEL_USERNAME: optionalSecretVar(),
+  REDIS_SENTINEL_PASSWORD: optionalSecretVar(),
   // Set, the apps talk to a Redis Cluster found through these seed nodes (REDIS_HOST/REDIS_PORT
   // are then unused); the rest of the cluster comes from its slot map.
   REDIS_CLUSTER_NODES: nodeListVar(),
@@ -165,6 +169,9 @@ export interface RedisNode {
 export interface RedisSentinelConfig {
   sentinels: RedisNode[];
   primaryName: string;
+  /** The Sentinels' own credentials, when they ask for any (not the data nodes'). */
+  username?: string;
+  password?: string;
 }
 
 /** The seed nodes of a Redis Cluster. */
@@ -218,10 +225,17 @@ export function toSchemaRegistryConfig(env: Parsed<typeof schemaRegistryEnv>): S
   return { url: env.SCHEMA_REGISTRY_URL, ...(username && password ? { auth: { username, password } } : {}) };
 }
 
+const toSentinelConfig = (sentinels: RedisNode[], env: Parsed<typeof redisEnv>): RedisSentinelConfig => ({
+  sentinels,
+  primaryName: env.REDIS_SENTINEL_PRIMARY,
+  ...(env.REDIS_SENTINEL_USERNAME ? { username: env.REDIS_SENTINEL_USERNAME } : {}),
+  ...(env.REDIS_SENTINEL_PASSWORD ? { password: env.REDIS_SENTINEL_PASSWORD } : {}),
+});
+
 export const toRedisConfig = (env: Parsed<typeof redisEnv>): RedisConnectionConfig => ({
   host: env.REDIS_HOST,
   port: env.REDIS_PORT,
-  ...(env.REDIS_SENTINELS ? { sentinel: { sentinels: env.REDIS_SENTINELS, primaryName: env.REDIS_SENTINEL_PRIMARY } } : {}),
+  ...(env.REDIS_SENTINELS ? { sentinel: toSentinelConfig(env.REDIS_SENTINELS, env) } : {}),
   ...(env.REDIS_CLUSTER_NODES ? { cluster: { nodes: env.REDIS_CLUSTER_NODES } } : {}),
   ...(env.REDIS_USERNAME ? { username: env.REDIS_USERNAME } : {}),
   ...(env.REDIS_PASSWORD ? { password: env.REDIS_PASSWORD } : {}),

@@ -15,6 +15,21 @@ describe(explainRedisConnectionFailure.name, () => {
     );
   });
 
+  it.each([
+    'All sentinels are unreachable. Retrying from scratch after 10ms. Last error: WRONGPASS invalid username-password pair or user is disabled.',
+    'All sentinels are unreachable. Retrying from scratch after 10ms. Last error: NOAUTH Authentication required.',
+  ])('should blame the Sentinels\' own credentials when the Sentinels refuse them (%s)', (text) => {
+    expect(explainRedisConnectionFailure(new Error(text), secured)).toBe(
+      "the Sentinels refused this client's login: check REDIS_SENTINEL_USERNAME and REDIS_SENTINEL_PASSWORD (theirs, not the data nodes')",
+    );
+  });
+
+  it('should leave Sentinels that do not answer to the raw message', () => {
+    const error = new Error('All sentinels are unreachable. Retrying from scratch after 10ms. Last error: connect ECONNREFUSED 127.0.0.1:26379');
+
+    expect(explainRedisConnectionFailure(error, { tls: false })).toBeUndefined();
+  });
+
   it('should name the default user when no username is configured', () => {
     expect(explainRedisConnectionFailure(replyError('WRONGPASS invalid'), { tls: false })).toMatch(/user "default"/);
   });

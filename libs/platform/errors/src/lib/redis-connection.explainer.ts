@@ -18,6 +18,10 @@ export function explainRedisConnectionFailure(error: unknown, client: RedisClien
   const message = (prefix: string) => links.find((link) => textOf(link.message).startsWith(prefix));
   const user = `user "${client.username || 'default'}"`;
   const settings = { tls: Boolean(client.tls) };
+  // ioredis reports a refusal by the Sentinels inside "All sentinels are unreachable … Last error: …".
+  const sentinels = message('All sentinels are unreachable');
+  if (sentinels && /\b(WRONGPASS|NOAUTH)\b/.test(textOf(sentinels.message)))
+    return "the Sentinels refused this client's login: check REDIS_SENTINEL_USERNAME and REDIS_SENTINEL_PASSWORD (theirs, not the data nodes')";
   if (message('WRONGPASS'))
     return `Redis refused the credentials of ${user}: check REDIS_USERNAME and REDIS_PASSWORD`;
   if (message('NOAUTH')) return 'Redis requires a password: set REDIS_USERNAME and REDIS_PASSWORD';

@@ -71,6 +71,19 @@ describe(idempotencyRedisOptions.name, () => {
     // Its +switch-master handler can end the client for good mid-reconnect (see sentinelOptions).
     expect(options).not.toHaveProperty('failoverDetector');
     expect(idempotencyRedisOptions({ ...config, tls: false })).not.toHaveProperty('enableTLSForSentinelMode');
+    // The nodes' credentials are not the Sentinels': without their own, the Sentinels get none.
+    expect(options).not.toHaveProperty('sentinelPassword');
+  });
+
+  it('should log in to the Sentinels with their own credentials when given', () => {
+    const options = idempotencyRedisOptions({
+      host: 'unused',
+      port: 6379,
+      password: 'node-secret',
+      sentinel: { sentinels: [{ host: 's1', port: 26379 }], primaryName: 'opal', username: 'watcher', password: 'sentinel-secret' },
+    });
+
+    expect(options).toMatchObject({ sentinelUsername: 'watcher', sentinelPassword: 'sentinel-secret', password: 'node-secret' });
   });
 });
 

@@ -7,7 +7,13 @@ export interface IdempotencyRedisConnection {
   host: string;
   port: number;
   /** Set: the primary is whichever node these Sentinels name (`host`/`port` are unused). */
-  sentinel?: { sentinels: ReadonlyArray<{ host: string; port: number }>; primaryName: string };
+  sentinel?: {
+    sentinels: ReadonlyArray<{ host: string; port: number }>;
+    primaryName: string;
+    /** The Sentinels' own login, when they ask for one; `username`/`password` below are the data nodes'. */
+    username?: string;
+    password?: string;
+  };
   /** Set: a Redis Cluster reached through these seed nodes (`host`/`port` are unused). */
   cluster?: { nodes: ReadonlyArray<{ host: string; port: number }> };
   username?: string;
@@ -62,14 +68,16 @@ export function idempotencyRedisOptions(
  * its `+switch-master` handler closes the connector while a reconnect is resolving the primary,
  * and ioredis then ends the client for good ("Connection is closed.", status `end`), which a CI
  * run of the failover test hit. A primary that dies or is demoted closes its clients' connections
- * anyway. The credentials and TLS given are the data nodes'; the Sentinels are reached with TLS
- * when the nodes are, and without credentials.
+ * anyway. The Sentinels log in with their own credentials (none unless given) and are reached
+ * with TLS when the data nodes are.
  */
 function sentinelOptions(sentinel: NonNullable<IdempotencyRedisConnection['sentinel']>, tls: boolean): RedisOptions {
   return {
     sentinels: sentinel.sentinels.map(({ host, port }) => ({ host, port })),
     name: sentinel.primaryName,
     role: 'master',
+    ...(sentinel.username !== undefined ? { sentinelUsername: sentinel.username } : {}),
+    ...(sentinel.password !== undefined ? { sentinelPassword: sentinel.password } : {}),
     ...(tls ? { enableTLSForSentinelMode: true } : {}),
   };
 }

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { eventually } from '@opal/platform-runtime/testing';
-import { Redis } from 'ioredis';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { stackSh } from './support/cluster-control';
 import { failoverReportDir, progressOf, startFailoverApps, stopFailoverApps, writeFailoverReport, type FailoverApps } from './support/failover-apps';
 import { expectAppliedOnceThroughFailover, failoverUnderLoad } from './support/failover-load';
 import { readiness } from './support/readiness';
-import { expectGrantedOnEveryNode, provisionRedisUsers, runningRedisNodes } from './support/redis-acl-users';
+import { connectToNode, expectGrantedOnEveryNode, provisionRedisUsers, runningRedisNodes } from './support/redis-acl-users';
 import type { WebhookLoad } from './support/webhook-load';
 
 const SECRET = 'whsec_' + Buffer.from('opal-redis-cluster-e2e-secret-0123').toString('base64');
@@ -21,10 +20,12 @@ const progress = progressOf('redis-cluster-e2e');
 
 interface ClusterEnv {
   REDIS_CLUSTER_NODES: string;
+  REDIS_TLS: string;
+  REDIS_TLS_CA_FILE: string;
   KAFKA_BROKERS: string;
 }
 
-/** The variables `stack.sh env redis-cluster` prints for the apps: the development Kafka, Redis as a Cluster. */
+/** The variables `stack.sh env redis-cluster` prints for the apps: the development Kafka, Redis as a Cluster over TLS. */
 async function clusterEnv(): Promise<ClusterEnv> {
   const printed = await stackSh('env', 'redis-cluster');
   const value = (name: string) => {
@@ -32,7 +33,12 @@ async function clusterEnv(): Promise<ClusterEnv> {
     if (!found) throw new Error(`stack.sh env redis-cluster printed no ${name}:\n${printed}`);
     return found;
   };
-  return { REDIS_CLUSTER_NODES: value('REDIS_CLUSTER_NODES'), KAFKA_BROKERS: value('KAFKA_BROKERS') };
+  return {
+    REDIS_CLUSTER_NODES: value('REDIS_CLUSTER_NODES'),
+    REDIS_TLS: value('REDIS_TLS'),
+    REDIS_TLS_CA_FILE: value('REDIS_TLS_CA_FILE'),
+    KAFKA_BROKERS: value('KAFKA_BROKERS'),
+  };
 }
 
 /** The primaries as `stack.sh` sees them now, `host:port` each, sorted. */
@@ -49,10 +55,8 @@ async function nodeServing(address: string): Promise<string> {
 }
 
 /** Keys matching `pattern` on one node (SCAN: keys live on the primary that owns their slot). */
-async function keysOn(address: string, pattern: string): Promise<number> {
-  const [host, port] = address.split(':');
-  const node = new Redis({ host, port: Number(port), lazyConnect: true, maxRetriesPerRequest: 1 });
-  await node.connect();
+async function keysOn(address: string, env: ClusterEnv, pattern: string): Promise<number> {
+  const node = await connectToNode(address, { ...env });
   try {
     let cursor = '0';
     let count = 0;
@@ -80,6 +84,7 @@ describe('Redis Cluster: keys spread over the primaries, and a primary failover 
   let admin: Admin;
   let started: FailoverApps | undefined;
   let nodes: string[];
+  let redisEnv: Record<string, string>;
   let accessOutput: string;
   /** Stopped in afterAll too: a test that failed midway must not leave a load's timer running (Jest would wait on it). */
   const loads: WebhookLoad[] = [];
@@ -95,7 +100,9 @@ describe('Redis Cluster: keys spread over the primaries, and a primary failover 
     admin = new Kafka({ clientId: 'redis-cluster-e2e', brokers: env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     nodes = await runningRedisNodes('redis-cluster-');
-    const provisioned = await provisionRedisUsers(nodes, { REDIS_CLUSTER_NODES: env.REDIS_CLUSTER_NODES });
+    const { REDIS_CLUSTER_NODES, REDIS_TLS, REDIS_TLS_CA_FILE } = env;
+    redisEnv = { REDIS_CLUSTER_NODES, REDIS_TLS, REDIS_TLS_CA_FILE };
+    const provisioned = await provisionRedisUsers(nodes, redisEnv);
     accessOutput = provisioned.accessOutput;
     started = await startFailoverApps({ ...env }, SECRET, provisioned.logins);
   }, 240_000);
@@ -111,7 +118,7 @@ describe('Redis Cluster: keys spread over the primaries, and a primary failover 
 
   it("should have granted each app's ACL user its rights on all six nodes, replicas included", async () => {
     expect(nodes).toHaveLength(6);
-    await expectGrantedOnEveryNode(nodes, accessOutput);
+    await expectGrantedOnEveryNode(nodes, redisEnv, accessOutput);
   });
 
   it('should have every app ready on the Cluster, naming the topology and its three primaries', async () => {
@@ -133,7 +140,7 @@ describe('Redis Cluster: keys spread over the primaries, and a primary failover 
         // Before the kill, so the count is of a whole cluster: this run's keys on each primary.
         beforeKill: async () => {
           keysPerPrimary = Object.fromEntries(
-            await Promise.all(before.map(async (primary) => [primary, await keysOn(primary, `*rc-${run}-*`)] as const)),
+            await Promise.all(before.map(async (primary) => [primary, await keysOn(primary, env, `*rc-${run}-*`)] as const)),
           );
           return { keysPerPrimary, primariesBefore: before };
         },

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { eventually, freePort, startBuiltApp } from '@opal/platform-runtime/testing';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
@@ -24,9 +25,11 @@ interface SentinelEnv {
   REDIS_SENTINELS: string;
   REDIS_SENTINEL_PRIMARY: string;
   REDIS_SENTINEL_PASSWORD: string;
+  REDIS_TLS: string;
+  REDIS_TLS_CA_FILE: string;
 }
 
-/** The variables `stack.sh env sentinel` prints for the apps: the development Kafka, Redis through the Sentinels and their password. */
+/** The variables `stack.sh env sentinel` prints for the apps: the development Kafka, Redis through the Sentinels (their password, TLS). */
 async function sentinelEnv(): Promise<SentinelEnv> {
   const printed = await stackSh('env', 'sentinel');
   const value = (name: string) => {
@@ -39,6 +42,8 @@ async function sentinelEnv(): Promise<SentinelEnv> {
     REDIS_SENTINELS: value('REDIS_SENTINELS'),
     REDIS_SENTINEL_PRIMARY: value('REDIS_SENTINEL_PRIMARY'),
     REDIS_SENTINEL_PASSWORD: value('REDIS_SENTINEL_PASSWORD'),
+    REDIS_TLS: value('REDIS_TLS'),
+    REDIS_TLS_CA_FILE: value('REDIS_TLS_CA_FILE'),
   };
 }
 
@@ -70,6 +75,7 @@ describe('Redis behind Sentinel: the apps follow a failover of the primary', () 
   let admin: Admin;
   let started: FailoverApps | undefined;
   let nodes: string[];
+  let redisEnv: Record<string, string>;
   let accessOutput: string;
   /** Stopped in afterAll too: a test that failed midway must not leave a load's timer running (Jest would wait on it). */
   const loads: WebhookLoad[] = [];
@@ -83,13 +89,20 @@ describe('Redis behind Sentinel: the apps follow a failover of the primary', () 
     env = await sentinelEnv();
     const [firstSentinel] = env.REDIS_SENTINELS.split(',');
     const [host, port] = (firstSentinel as string).split(':');
-    sentinel = new Redis({ host, port: Number(port), password: env.REDIS_SENTINEL_PASSWORD, lazyConnect: true, maxRetriesPerRequest: 1 });
+    sentinel = new Redis({
+      host,
+      port: Number(port),
+      password: env.REDIS_SENTINEL_PASSWORD,
+      tls: { ca: readFileSync(env.REDIS_TLS_CA_FILE) },
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+    });
     await sentinel.connect();
     admin = new Kafka({ clientId: 'sentinel-e2e', brokers: env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     nodes = await runningRedisNodes('sentinel-redis-');
-    const { REDIS_SENTINELS, REDIS_SENTINEL_PRIMARY, REDIS_SENTINEL_PASSWORD } = env;
-    const provisioned = await provisionRedisUsers(nodes, { REDIS_SENTINELS, REDIS_SENTINEL_PRIMARY, REDIS_SENTINEL_PASSWORD });
+    redisEnv = Object.fromEntries(Object.entries(env).filter(([name]) => name.startsWith('REDIS_')));
+    const provisioned = await provisionRedisUsers(nodes, redisEnv);
     accessOutput = provisioned.accessOutput;
     started = await startFailoverApps({ ...env }, SECRET, provisioned.logins);
   }, 240_000);
@@ -106,7 +119,7 @@ describe('Redis behind Sentinel: the apps follow a failover of the primary', () 
 
   it("should have granted each app's ACL user its rights on the primary and the replica", async () => {
     expect(nodes).toHaveLength(2);
-    await expectGrantedOnEveryNode(nodes, accessOutput);
+    await expectGrantedOnEveryNode(nodes, redisEnv, accessOutput);
   });
 
   it('should have every app ready through the Sentinels, naming the topology and the primary they reached', async () => {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { ACCESS_PLAN, SERVICE_NAMES, type ServiceName } from '@opal/contracts';
 import { Redis } from 'ioredis';
 import { stackSh } from './cluster-control';
@@ -11,6 +12,19 @@ export async function runningRedisNodes(prefix: 'redis-cluster-' | 'sentinel-red
   const nodes = [...status.matchAll(pattern)].map((match) => match[1] as string);
   if (nodes.length === 0) throw new Error(`stack.sh status lists no running ${prefix}* node:\n${status}`);
   return nodes;
+}
+
+/**
+ * A connection to one node as its open `default` user, TLS as `topologyEnv` says (REDIS_TLS,
+ * REDIS_TLS_CA_FILE: the apps' variables); connected when this resolves, to be disconnected by the caller.
+ */
+export async function connectToNode(address: string, topologyEnv: Record<string, string>): Promise<Redis> {
+  const [host, port] = address.split(':');
+  const caFile = topologyEnv['REDIS_TLS_CA_FILE'];
+  const tls = topologyEnv['REDIS_TLS'] === 'true' ? { tls: caFile ? { ca: readFileSync(caFile) } : {} } : {};
+  const node = new Redis({ host, port: Number(port), ...tls, lazyConnect: true, maxRetriesPerRequest: 1 });
+  await node.connect();
+  return node;
 }
 
 /** Each service's Redis login: what its app gets as REDIS_USERNAME and REDIS_PASSWORD. */
@@ -32,9 +46,7 @@ export async function provisionRedisUsers(
   ) as RedisLogins;
   await Promise.all(
     nodes.map(async (address) => {
-      const [host, port] = address.split(':');
-      const node = new Redis({ host, port: Number(port), lazyConnect: true, maxRetriesPerRequest: 1 });
-      await node.connect();
+      const node = await connectToNode(address, topologyEnv);
       try {
         for (const { REDIS_USERNAME: user, REDIS_PASSWORD: password } of Object.values(logins))
           await node.call('ACL', 'SETUSER', user, 'reset', 'on', `>${password}`);
@@ -55,10 +67,8 @@ function keyPrefixOf(service: ServiceName): string {
 }
 
 /** `ACL DRYRUN` on the node at `address`: "OK", or why `user` may not run `command` there. */
-async function dryRunOn(address: string, user: string, command: readonly string[]): Promise<string> {
-  const [host, port] = address.split(':');
-  const node = new Redis({ host, port: Number(port), lazyConnect: true, maxRetriesPerRequest: 1 });
-  await node.connect();
+async function dryRunOn(address: string, topologyEnv: Record<string, string>, user: string, command: readonly string[]): Promise<string> {
+  const node = await connectToNode(address, topologyEnv);
   try {
     return String(await node.call('ACL', 'DRYRUN', user, ...command));
   } finally {
@@ -71,7 +81,11 @@ async function dryRunOn(address: string, user: string, command: readonly string[
  * included, the diagnostics worker's user may learn the slot map but not write the
  * recommendations worker's keys: a promoted replica enforces the same rules as its primary.
  */
-export async function expectGrantedOnEveryNode(nodes: readonly string[], accessOutput: string): Promise<void> {
+export async function expectGrantedOnEveryNode(
+  nodes: readonly string[],
+  topologyEnv: Record<string, string>,
+  accessOutput: string,
+): Promise<void> {
   expect(accessOutput).toContain("Redis ACLs saved to each node's ACL file");
   const ownKey = `${keyPrefixOf('diagnostics-worker')}acl-check`;
   const othersKey = `${keyPrefixOf('recommendations-worker')}acl-check`;
@@ -79,9 +93,9 @@ export async function expectGrantedOnEveryNode(nodes: readonly string[], accessO
     expect(accessOutput).toContain(`${node}: keys`);
     expect({
       node,
-      slotMap: await dryRunOn(node, 'diagnostics-worker', ['CLUSTER', 'SLOTS']),
-      own: await dryRunOn(node, 'diagnostics-worker', ['SET', ownKey, '1']),
-      others: await dryRunOn(node, 'diagnostics-worker', ['SET', othersKey, '1']),
+      slotMap: await dryRunOn(node, topologyEnv, 'diagnostics-worker', ['CLUSTER', 'SLOTS']),
+      own: await dryRunOn(node, topologyEnv, 'diagnostics-worker', ['SET', ownKey, '1']),
+      others: await dryRunOn(node, topologyEnv, 'diagnostics-worker', ['SET', othersKey, '1']),
     }).toEqual({ node, slotMap: 'OK', own: 'OK', others: expect.stringMatching(/no permissions to access the '.*acl-check' key/) });
   }
 }

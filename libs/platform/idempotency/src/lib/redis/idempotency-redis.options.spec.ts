@@ -61,6 +61,7 @@ describe(idempotencyRedisOptions.name, () => {
       name: 'opal',
       role: 'master',
       enableTLSForSentinelMode: true,
+      sentinelTLS: {},
       username: 'opal',
       password: 's3cret',
       tls: {},
@@ -71,6 +72,9 @@ describe(idempotencyRedisOptions.name, () => {
     // Its +switch-master handler can end the client for good mid-reconnect (see sentinelOptions).
     expect(options).not.toHaveProperty('failoverDetector');
     expect(idempotencyRedisOptions({ ...config, tls: false })).not.toHaveProperty('enableTLSForSentinelMode');
+    expect(idempotencyRedisOptions({ ...config, tls: false })).not.toHaveProperty('sentinelTLS');
+    // A CA file given is trusted on the way to the Sentinels as to the nodes.
+    expect(idempotencyRedisOptions({ ...config, tls: { ca: 'pem' } })).toMatchObject({ tls: { ca: 'pem' }, sentinelTLS: { ca: 'pem' } });
     // The nodes' credentials are not the Sentinels': without their own, the Sentinels get none.
     expect(options).not.toHaveProperty('sentinelPassword');
   });

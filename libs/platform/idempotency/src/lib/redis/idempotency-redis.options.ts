@@ -43,11 +43,12 @@ export function idempotencyRedisOptions(
   timeouts: IdempotencyRedisTimeouts = {},
 ): RedisOptions {
   const { tls, sentinel, host, port, username, password, db } = connection;
+  const tlsOptions = tls === true ? {} : tls || undefined;
   const credentials = { ...(username !== undefined ? { username } : {}), ...(password !== undefined ? { password } : {}), ...(db !== undefined ? { db } : {}) };
   return {
-    ...(sentinel ? sentinelOptions(sentinel, Boolean(tls)) : { host, port }),
+    ...(sentinel ? sentinelOptions(sentinel, tlsOptions) : { host, port }),
     ...credentials,
-    ...(tls ? { tls: tls === true ? {} : tls } : {}),
+    ...(tlsOptions ? { tls: tlsOptions } : {}),
     connectionName: 'opal-idempotency',
     commandTimeout: timeouts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     connectTimeout: timeouts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
@@ -68,17 +69,18 @@ export function idempotencyRedisOptions(
  * its `+switch-master` handler closes the connector while a reconnect is resolving the primary,
  * and ioredis then ends the client for good ("Connection is closed.", status `end`), which a CI
  * run of the failover test hit. A primary that dies or is demoted closes its clients' connections
- * anyway. The Sentinels log in with their own credentials (none unless given) and are reached
- * with TLS when the data nodes are.
+ * anyway. The Sentinels log in with their own credentials (none unless given). With TLS on, both
+ * the data nodes (`enableTLSForSentinelMode`: ioredis otherwise reaches the primary in clear) and
+ * the Sentinels (`sentinelTLS`) are reached over TLS, with the same trust.
  */
-function sentinelOptions(sentinel: NonNullable<IdempotencyRedisConnection['sentinel']>, tls: boolean): RedisOptions {
+function sentinelOptions(sentinel: NonNullable<IdempotencyRedisConnection['sentinel']>, tls: ConnectionOptions | undefined): RedisOptions {
   return {
     sentinels: sentinel.sentinels.map(({ host, port }) => ({ host, port })),
     name: sentinel.primaryName,
     role: 'master',
     ...(sentinel.username !== undefined ? { sentinelUsername: sentinel.username } : {}),
     ...(sentinel.password !== undefined ? { sentinelPassword: sentinel.password } : {}),
-    ...(tls ? { enableTLSForSentinelMode: true } : {}),
+    ...(tls ? { enableTLSForSentinelMode: true, sentinelTLS: tls } : {}),
   };
 }
 

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { eventually } from '@opal/platform-runtime/testing';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
-import { stackSh } from './support/cluster-control';
+import { stackEnv, stackSh } from './support/cluster-control';
 import { failoverReportDir, progressOf, startFailoverApps, stopFailoverApps, writeFailoverReport, type FailoverApps } from './support/failover-apps';
 import { expectAppliedOnceThroughFailover, failoverUnderLoad } from './support/failover-load';
 import { readiness } from './support/readiness';
-import { connectToNode, expectGrantedOnEveryNode, provisionRedisUsers, runningRedisNodes } from './support/redis-acl-users';
+import { connectToNode, expectGrantedOnEveryNode, provisionRedisUsers, redisVariablesOf, runningRedisNodes } from './support/redis-acl-users';
 import type { WebhookLoad } from './support/webhook-load';
 
 const SECRET = 'whsec_' + Buffer.from('opal-redis-cluster-e2e-secret-0123').toString('base64');
@@ -18,28 +18,8 @@ const LOAD_AROUND_KILL_MS = 8_000;
 const REPORT_DIR = failoverReportDir('redis-cluster');
 const progress = progressOf('redis-cluster-e2e');
 
-interface ClusterEnv {
-  REDIS_CLUSTER_NODES: string;
-  REDIS_TLS: string;
-  REDIS_TLS_CA_FILE: string;
-  KAFKA_BROKERS: string;
-}
-
-/** The variables `stack.sh env redis-cluster` prints for the apps: the development Kafka, Redis as a Cluster over TLS. */
-async function clusterEnv(): Promise<ClusterEnv> {
-  const printed = await stackSh('env', 'redis-cluster');
-  const value = (name: string) => {
-    const found = new RegExp(`^export ${name}=(\\S+)$`, 'm').exec(printed)?.[1];
-    if (!found) throw new Error(`stack.sh env redis-cluster printed no ${name}:\n${printed}`);
-    return found;
-  };
-  return {
-    REDIS_CLUSTER_NODES: value('REDIS_CLUSTER_NODES'),
-    REDIS_TLS: value('REDIS_TLS'),
-    REDIS_TLS_CA_FILE: value('REDIS_TLS_CA_FILE'),
-    KAFKA_BROKERS: value('KAFKA_BROKERS'),
-  };
-}
+const CLUSTER_ENV = ['KAFKA_BROKERS', 'REDIS_CLUSTER_NODES', 'REDIS_TLS', 'REDIS_TLS_CA_FILE'] as const;
+type ClusterEnv = Record<(typeof CLUSTER_ENV)[number], string> & Record<string, string>;
 
 /** The primaries as `stack.sh` sees them now, `host:port` each, sorted. */
 async function primaries(): Promise<string[]> {
@@ -56,7 +36,7 @@ async function nodeServing(address: string): Promise<string> {
 
 /** Keys matching `pattern` on one node (SCAN: keys live on the primary that owns their slot). */
 async function keysOn(address: string, env: ClusterEnv, pattern: string): Promise<number> {
-  const node = await connectToNode(address, { ...env });
+  const node = await connectToNode(address, env);
   try {
     let cursor = '0';
     let count = 0;
@@ -96,12 +76,12 @@ describe('Redis Cluster: keys spread over the primaries, and a primary failover 
   const apps = () => Object.values(started as FailoverApps);
 
   beforeAll(async () => {
-    env = await clusterEnv();
+    // The development Kafka, Redis as a Cluster over TLS.
+    env = await stackEnv(['redis-cluster'], CLUSTER_ENV);
     admin = new Kafka({ clientId: 'redis-cluster-e2e', brokers: env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     nodes = await runningRedisNodes('redis-cluster-');
-    const { REDIS_CLUSTER_NODES, REDIS_TLS, REDIS_TLS_CA_FILE } = env;
-    redisEnv = { REDIS_CLUSTER_NODES, REDIS_TLS, REDIS_TLS_CA_FILE };
+    redisEnv = redisVariablesOf(env);
     const provisioned = await provisionRedisUsers(nodes, redisEnv);
     accessOutput = provisioned.accessOutput;
     started = await startFailoverApps({ ...env }, SECRET, provisioned.logins);

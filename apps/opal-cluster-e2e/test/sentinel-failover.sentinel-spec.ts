@@ -3,11 +3,11 @@ import { readFileSync } from 'node:fs';
 import { eventually, freePort, startBuiltApp } from '@opal/platform-runtime/testing';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
-import { stackSh } from './support/cluster-control';
+import { stackEnv, stackSh } from './support/cluster-control';
 import { failoverReportDir, progressOf, startFailoverApps, stopFailoverApps, writeFailoverReport, type FailoverApps } from './support/failover-apps';
 import { expectAppliedOnceThroughFailover, failoverUnderLoad } from './support/failover-load';
 import { readiness } from './support/readiness';
-import { expectGrantedOnEveryNode, provisionRedisUsers, runningRedisNodes } from './support/redis-acl-users';
+import { expectGrantedOnEveryNode, provisionRedisUsers, redisVariablesOf, runningRedisNodes } from './support/redis-acl-users';
 import type { WebhookLoad } from './support/webhook-load';
 
 const SECRET = 'whsec_' + Buffer.from('opal-sentinel-e2e-secret-0123456789').toString('base64');
@@ -20,32 +20,8 @@ const LOAD_AROUND_KILL_MS = 8_000;
 const REPORT_DIR = failoverReportDir('sentinel');
 const progress = progressOf('sentinel-e2e');
 
-interface SentinelEnv {
-  KAFKA_BROKERS: string;
-  REDIS_SENTINELS: string;
-  REDIS_SENTINEL_PRIMARY: string;
-  REDIS_SENTINEL_PASSWORD: string;
-  REDIS_TLS: string;
-  REDIS_TLS_CA_FILE: string;
-}
-
-/** The variables `stack.sh env sentinel` prints for the apps: the development Kafka, Redis through the Sentinels (their password, TLS). */
-async function sentinelEnv(): Promise<SentinelEnv> {
-  const printed = await stackSh('env', 'sentinel');
-  const value = (name: string) => {
-    const found = new RegExp(`^export ${name}=(\\S+)$`, 'm').exec(printed)?.[1];
-    if (!found) throw new Error(`stack.sh env sentinel printed no ${name}:\n${printed}`);
-    return found;
-  };
-  return {
-    KAFKA_BROKERS: value('KAFKA_BROKERS'),
-    REDIS_SENTINELS: value('REDIS_SENTINELS'),
-    REDIS_SENTINEL_PRIMARY: value('REDIS_SENTINEL_PRIMARY'),
-    REDIS_SENTINEL_PASSWORD: value('REDIS_SENTINEL_PASSWORD'),
-    REDIS_TLS: value('REDIS_TLS'),
-    REDIS_TLS_CA_FILE: value('REDIS_TLS_CA_FILE'),
-  };
-}
+const SENTINEL_ENV = ['KAFKA_BROKERS', 'REDIS_SENTINELS', 'REDIS_SENTINEL_PRIMARY', 'REDIS_SENTINEL_PASSWORD', 'REDIS_TLS', 'REDIS_TLS_CA_FILE'] as const;
+type SentinelEnv = Record<(typeof SENTINEL_ENV)[number], string> & Record<string, string>;
 
 /** The primary as the Sentinels name it now: what a failover changes. */
 async function primaryNamed(sentinel: Redis, name: string): Promise<string> {
@@ -86,7 +62,8 @@ describe('Redis behind Sentinel: the apps follow a failover of the primary', () 
   const report: Record<string, unknown> = { run, ratePerSecond: RATE_PER_SECOND };
 
   beforeAll(async () => {
-    env = await sentinelEnv();
+    // The development Kafka, Redis through the Sentinels (their password, TLS).
+    env = await stackEnv(['sentinel'], SENTINEL_ENV);
     const [firstSentinel] = env.REDIS_SENTINELS.split(',');
     const [host, port] = (firstSentinel as string).split(':');
     sentinel = new Redis({
@@ -101,7 +78,7 @@ describe('Redis behind Sentinel: the apps follow a failover of the primary', () 
     admin = new Kafka({ clientId: 'sentinel-e2e', brokers: env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     nodes = await runningRedisNodes('sentinel-redis-');
-    redisEnv = Object.fromEntries(Object.entries(env).filter(([name]) => name.startsWith('REDIS_')));
+    redisEnv = redisVariablesOf(env);
     const provisioned = await provisionRedisUsers(nodes, redisEnv);
     accessOutput = provisioned.accessOutput;
     started = await startFailoverApps({ ...env }, SECRET, provisioned.logins);

@@ -27,12 +27,26 @@ export async function stackSh(...args: string[]): Promise<string> {
   }
 }
 
+/**
+ * The variables `stack.sh env <args>` prints for the apps (what `eval "$(stack.sh env …)"` would
+ * export), by name; rejects, with the output, when one of `required` is missing.
+ */
+export async function stackEnv<Name extends string>(
+  args: readonly string[],
+  required: readonly Name[],
+): Promise<Record<Name, string> & Record<string, string>> {
+  const printed = await stackSh('env', ...args);
+  const env: Record<string, string> = Object.fromEntries(
+    [...printed.matchAll(/^export ([A-Z_]+)=(.*)$/gm)].map((match) => [match[1] as string, match[2] as string]),
+  );
+  const missing = required.filter((name) => !env[name]);
+  if (missing.length > 0) throw new Error(`stack.sh env ${args.join(' ')} printed no ${missing.join(', ')}:\n${printed}`);
+  return env as Record<Name, string> & Record<string, string>;
+}
+
 /** The cluster's bootstrap list, as `stack.sh env cluster` prints it for the apps. */
 export async function clusterBrokers(): Promise<string[]> {
-  const env = await stackSh('env', 'cluster');
-  const brokers = /^export KAFKA_BROKERS=(\S+)$/m.exec(env)?.[1];
-  if (!brokers) throw new Error(`stack.sh env cluster printed no KAFKA_BROKERS:\n${env}`);
-  return brokers.split(',');
+  return (await stackEnv(['cluster'], ['KAFKA_BROKERS'])).KAFKA_BROKERS.split(',');
 }
 
 export const killBroker = (id: number) => stackSh('kill', `kafka-${id}`);

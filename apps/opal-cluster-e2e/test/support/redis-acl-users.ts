@@ -14,6 +14,10 @@ export async function runningRedisNodes(prefix: 'redis-cluster-' | 'sentinel-red
   return nodes;
 }
 
+/** The REDIS_* variables of `env`: how the apps, and `kafka-init access`, find Redis. */
+export const redisVariablesOf = (env: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(Object.entries(env).filter(([name]) => name.startsWith('REDIS_')));
+
 /**
  * A connection to one node as its open `default` user, TLS as `topologyEnv` says (REDIS_TLS,
  * REDIS_TLS_CA_FILE: the apps' variables); connected when this resolves, to be disconnected by the caller.

@@ -1,17 +1,12 @@
 import { spawnInWorkspace } from '@opal/platform-runtime/testing';
-import { stackSh } from './cluster-control';
+import { stackEnv } from './cluster-control';
 
 /** The clients of the secured stack, each a SCRAM user (Kafka) and an ACL user (Redis) of its own. */
 export type SecureUser = 'opal-admin' | 'ingest-gateway' | 'diagnostics-worker' | 'recommendations-worker' | 'ops-console';
 
 /** The variables `stack.sh env secure <user>` prints for that user: brokers, TLS, the CA file, its password. */
 export async function secureEnv(user: SecureUser): Promise<Record<string, string>> {
-  const printed = await stackSh('env', 'secure', user);
-  const env = Object.fromEntries(
-    [...printed.matchAll(/^export ([A-Z_]+)=(.*)$/gm)].map((match) => [match[1] as string, match[2] as string]),
-  );
-  if (!env['KAFKA_PASSWORD']) throw new Error(`stack.sh env secure ${user} printed no credentials`);
-  return env;
+  return stackEnv(['secure', user], ['KAFKA_PASSWORD']);
 }
 
 /** `env` without `names`: a variable left out falls back to the app's default. */

@@ -874,21 +874,14 @@ secure_redis_up() {
   wait_for secure-redis "$LAUNCHED_PID"
 }
 
-# ---------------------------------------------------------------------------
-# sentinel mode: a Redis primary and its replica behind three Sentinels
-
-# Sentinel rewrites these files as it goes: its own (the replicas and Sentinels it met, epochs, the
-# current primary) and, with CONFIG REWRITE, a node's (`replicaof` when it changes the node's role).
-# So they are written only when none of the five runs (a fresh start: sentinel-redis-1 is the primary
-# again, the replica resyncs from it, port changes take effect) and kept while any of them runs, which
-# is what brings an old primary restarted after a failover back as a replica.
 # Redis refuses to start on an aclfile that does not exist; an empty one keeps the open default
 # user of the development stack. Kept across starts: it holds what access saved.
 touch_acl_file() { [[ -f $1 ]] || (umask 077 && : >"$1"); }
 
-# TLS only, for clients and replication; on a Sentinel, tls-replication is also what makes it reach
-# the nodes and the other Sentinels over TLS.
-sentinel_tls_lines() { # port
+# The config lines of a TLS-only node (Sentinel and Redis Cluster modes), for clients and
+# replication, with the secured mode's CA and Redis certificate; on a Sentinel, tls-replication is
+# also what makes it reach the nodes and the other Sentinels over TLS.
+redis_tls_lines() { # port
   cat <<EOF
 port 0
 tls-port $1
@@ -900,6 +893,14 @@ tls-replication yes
 EOF
 }
 
+# ---------------------------------------------------------------------------
+# sentinel mode: a Redis primary and its replica behind three Sentinels
+
+# Sentinel rewrites these files as it goes: its own (the replicas and Sentinels it met, epochs, the
+# current primary) and, with CONFIG REWRITE, a node's (`replicaof` when it changes the node's role).
+# So they are written only when none of the five runs (a fresh start: sentinel-redis-1 is the primary
+# again, the replica resyncs from it, port changes take effect) and kept while any of them runs, which
+# is what brings an old primary restarted after a failover back as a replica.
 sentinel_write_configs() {
   local s dir port
   for s in "${SENTINEL_SERVICES[@]}"; do our_pid "$s" >/dev/null && return 0; done
@@ -917,7 +918,7 @@ sentinel_write_configs() {
 bind 127.0.0.1
 dir "$dir"
 daemonize no
-$(sentinel_tls_lines "$port")
+$(redis_tls_lines "$port")
 appendonly yes
 appendfsync everysec
 save ""
@@ -936,7 +937,7 @@ EOF
 bind 127.0.0.1
 dir "$dir"
 daemonize no
-$(sentinel_tls_lines "$port")
+$(redis_tls_lines "$port")
 requirepass "$(<"$SENTINEL_PASSWORD_FILE")"
 sentinel monitor $SENTINEL_PRIMARY_NAME 127.0.0.1 $REDIS_SENTINEL_BASE_PORT $SENTINEL_QUORUM
 sentinel down-after-milliseconds $SENTINEL_PRIMARY_NAME 1000
@@ -999,15 +1000,9 @@ daemonize no
 cluster-enabled yes
 cluster-config-file "$dir/nodes.conf"
 cluster-node-timeout $REDIS_CLUSTER_NODE_TIMEOUT
-# TLS only, the cluster bus (tls-port + 10000) and replication too.
-port 0
-tls-port $port
-tls-cert-file "$SECURE_DIR/redis.crt"
-tls-key-file "$SECURE_DIR/redis.key"
-tls-ca-cert-file "$SECURE_DIR/ca.crt"
-tls-auth-clients no
+$(redis_tls_lines "$port")
+# The cluster bus (tls-port + 10000) over TLS too.
 tls-cluster yes
-tls-replication yes
 appendonly yes
 appendfsync everysec
 save ""
